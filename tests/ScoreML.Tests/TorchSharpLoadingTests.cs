@@ -1,0 +1,69 @@
+using ScoreML.Build;
+using static TorchSharp.torch;
+
+namespace ScoreML.Tests;
+
+[TestClass]
+public sealed class TorchSharpLoadingTests
+{
+    const ushort VerFlagWeak = 2;
+
+    [TestMethod]
+    public void TensorOperationAndBackwardPassRun()
+    {
+        using var scope = NewDisposeScope();
+        var w = tensor(new float[] { 1f, 2f, 3f }, requires_grad: true);
+        var x = tensor(new float[] { 4f, 5f, 6f });
+        var loss = (w * x).sum() + w.pow(2).sum();
+        loss.backward();
+        CollectionAssert.AreEqual(new float[] { 6f, 9f, 12f }, w.grad!.data<float>().ToArray());
+        Assert.AreEqual(4f + 10f + 18f + 14f, loss.item<float>());
+    }
+
+    [TestMethod]
+    public void BuildOutputCarriesTheWeakVersionExactlyWhenTheHostLacksIt()
+    {
+        string[] copies = NativeCopies();
+        if (!OperatingSystem.IsLinux()) return;
+        Assert.AreNotEqual(0, copies.Length, "the build output has no libLibTorchSharp.so");
+        foreach (string copy in copies)
+        {
+            byte[] elf = File.ReadAllBytes(copy);
+            int at = GlibcxxVersionNeed.FlagsOffset(elf, GlibcxxVersionNeed.MissingVersion);
+            Assert.IsTrue(at > 0, $"{copy} has no {GlibcxxVersionNeed.MissingVersion} requirement");
+            bool weak = (BitConverter.ToUInt16(elf, at) & VerFlagWeak) != 0;
+            Assert.AreEqual(!GlibcxxVersionNeed.HostProvidesVersion(), weak, copy);
+        }
+    }
+
+    [TestMethod]
+    public void MarkWeakSetsOneFlagBitAndIsIdempotent()
+    {
+        string source = NativeCopies().FirstOrDefault()
+            ?? throw new AssertFailedException("no libLibTorchSharp.so in the build output");
+        string copy = Path.Combine(Path.GetTempPath(), $"scoreml-elf-{Guid.NewGuid():N}.so");
+        try
+        {
+            byte[] unpatched = File.ReadAllBytes(source);
+            int at = GlibcxxVersionNeed.FlagsOffset(unpatched, GlibcxxVersionNeed.MissingVersion);
+            Assert.IsTrue(at > 0);
+            unpatched[at] &= unchecked((byte)~VerFlagWeak);   // start from the package's state whatever the build did
+            File.WriteAllBytes(copy, unpatched);
+
+            Assert.IsTrue(GlibcxxVersionNeed.MarkWeak(copy));
+            byte[] patched = File.ReadAllBytes(copy);
+            Assert.AreEqual(unpatched.Length, patched.Length);
+            int[] changed = Enumerable.Range(0, patched.Length).Where(i => patched[i] != unpatched[i]).ToArray();
+            CollectionAssert.AreEqual(new[] { at }, changed);
+            Assert.AreEqual(VerFlagWeak, (ushort)(patched[at] ^ unpatched[at]));
+            Assert.IsFalse(GlibcxxVersionNeed.MarkWeak(copy), "a second pass must change nothing");
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    static string[] NativeCopies() =>
+        Directory.GetFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories);
+}
