@@ -1,0 +1,47 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ScoreML.Data;
+
+/// <summary>A labelled point set held in memory: row-major features and 0-based class labels.</summary>
+public sealed class LabelledPoints
+{
+    public LabelledPoints(float[] features, int dimension, int[] labels, int classCount)
+    {
+        if (features.Length != labels.Length * dimension)
+            throw new ArgumentException($"{features.Length} feature values do not make {labels.Length} rows of {dimension}.");
+        Features = features;
+        Dimension = dimension;
+        Labels = labels;
+        ClassCount = classCount;
+    }
+
+    /// <summary>Row-major [Count, Dimension].</summary>
+    public float[] Features { get; }
+    public int Dimension { get; }
+    /// <summary>0-based class of each row.</summary>
+    public int[] Labels { get; }
+    public int ClassCount { get; }
+    public int Count => Labels.Length;
+
+    public float[] Row(int i) => Features.AsSpan(i * Dimension, Dimension).ToArray();
+
+    /// <summary>
+    /// An IDataView with a <c>Features</c> vector column of the fixed size and a key-typed <c>Label</c>
+    /// column (ML.NET keys are 1-based: class c is stored as c + 1).
+    /// </summary>
+    public IDataView ToDataView(MLContext mlContext)
+    {
+        var rows = Enumerable.Range(0, Count).Select(i => new DataRow { Features = Row(i), Label = (uint)Labels[i] + 1 });
+        var schema = SchemaDefinition.Create(typeof(DataRow));
+        schema[nameof(DataRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Dimension);
+        schema[nameof(DataRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), ClassCount);
+        return mlContext.Data.LoadFromEnumerable(rows.ToList(), schema);
+    }
+
+    sealed class DataRow
+    {
+        public float[] Features { get; set; } = Array.Empty<float>();
+        public uint Label { get; set; }
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ScoreML.Data;
+
+/// <summary>Reads a fixed-size float vector column of an IDataView into memory, refusing what would train on garbage.</summary>
+public static class VectorColumnReader
+{
+    /// <summary>The column's fixed vector size, or a clear exception naming the column.</summary>
+    public static int RequireFixedSizeFloatVector(DataViewSchema schema, string columnName)
+    {
+        var column = schema.GetColumnOrNull(columnName)
+            ?? throw new ArgumentException($"The input has no column '{columnName}'. Columns present: {string.Join(", ", schema.Select(c => c.Name))}.", nameof(columnName));
+        if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
+            throw new ArgumentException($"Column '{columnName}' must be a vector of Single (float); it is {column.Type}.", nameof(columnName));
+        if (!vector.IsKnownSize || vector.Dimensions.Length != 1)
+            throw new ArgumentException($"Column '{columnName}' must have a known, fixed size (one dimension); it is of variable length. " +
+                "Give it a size, e.g. with [VectorType(n)] or a SchemaDefinition.", nameof(columnName));
+        return vector.Size;
+    }
+
+    /// <summary>
+    /// All rows of the column, row-major. Throws if the data are empty or if any value is NaN or infinite
+    /// (the message names the row and the column).
+    /// </summary>
+    public static (float[] Values, int Rows, int Dimension) ReadAll(IDataView data, string columnName)
+    {
+        int dimension = RequireFixedSizeFloatVector(data.Schema, columnName);
+        var column = data.Schema[columnName];
+        var values = new List<float>();
+        long row = 0;
+        using (var cursor = data.GetRowCursor(new[] { column }))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> buffer = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref buffer);
+                if (buffer.Length != dimension)
+                    throw new InvalidDataException($"Row {row} of column '{columnName}' has {buffer.Length} values; the column's size is {dimension}.");
+                int start = values.Count;
+                foreach (float v in buffer.DenseValues()) values.Add(v);
+                for (int j = start; j < values.Count; j++)
+                {
+                    if (!float.IsFinite(values[j]))
+                        throw new InvalidDataException($"Row {row} of column '{columnName}' holds {values[j]} at index {j - start}; every value must be finite.");
+                }
+                row++;
+            }
+        }
+        if (row == 0) throw new ArgumentException($"The input has no rows; column '{columnName}' needs at least one.", nameof(data));
+        return (values.ToArray(), checked((int)row), dimension);
+    }
+}

@@ -1,0 +1,163 @@
+using ScoreML.Sde;
+using static TorchSharp.torch;
+
+namespace ScoreML.Scores;
+
+/// <summary>
+/// The exact score of the Gaussian-smoothed empirical distribution (DLSM Eq. 2):
+/// p_sigma(x) = 1/n sum_i N(x; a x_i, sigma^2 I), grad log p_sigma(x) = (a sum_i w_i x_i - x) / sigma^2 with
+/// w = softmax_i(-|x - a x_i|^2 / (2 sigma^2)). The factor a is the SDE's mean coefficient (1 for VE).
+/// Data are visited in blocks with a running log-sum-exp, in float64, so 100k points and more fit in memory.
+/// With labels it also gives the class-conditional (likelihood) score grad log p_sigma(x | y) and the
+/// posterior score grad log p_sigma(y | x) = grad log p_sigma(x | y) - grad log p_sigma(x).
+/// </summary>
+public sealed class ParzenOracle : IDisposable
+{
+    const int DataBlock = 4096;
+    const int QueryBlock = 1024;
+
+    readonly Tensor data;                 // [n, D] float64
+    readonly Tensor squaredNorms;         // [n]
+    readonly ParzenOracle[]? perClass;    // index = class
+
+    /// <param name="points">Row-major [count, dimension] points.</param>
+    /// <param name="dimension">D.</param>
+    /// <param name="labels">Optional class of each point, 0-based.</param>
+    public ParzenOracle(float[] points, int dimension, int[]? labels = null)
+    {
+        if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The dimension must be positive.");
+        if (points.Length == 0 || points.Length % dimension != 0)
+            throw new ArgumentException($"The oracle needs a non-empty [count, {dimension}] array; got {points.Length} values.", nameof(points));
+        Dimension = dimension;
+        Count = points.Length / dimension;
+        data = tensor(points, new long[] { Count, dimension }).to(ScalarType.Float64);
+        squaredNorms = data.square().sum(1);
+        if (labels is null) return;
+        if (labels.Length != Count) throw new ArgumentException($"{labels.Length} labels for {Count} points.", nameof(labels));
+        if (labels.Any(l => l < 0)) throw new ArgumentOutOfRangeException(nameof(labels), "Labels must be 0-based class indices.");
+        ClassCount = labels.Max() + 1;
+        perClass = new ParzenOracle[ClassCount];
+        for (int c = 0; c < ClassCount; c++)
+        {
+            int cls = c;
+            float[] subset = Enumerable.Range(0, Count).Where(i => labels[i] == cls)
+                .SelectMany(i => points.AsSpan(i * dimension, dimension).ToArray()).ToArray();
+            if (subset.Length == 0) throw new ArgumentException($"Class {c} has no points; labels must be 0..{ClassCount - 1} without gaps.", nameof(labels));
+            perClass[c] = new ParzenOracle(subset, dimension);
+        }
+    }
+
+    public int Dimension { get; }
+    public int Count { get; }
+    public int ClassCount { get; }
+
+    /// <summary>grad_x log p_sigma(x) for x [m, D]; sigma and meanCoefficient are scalars or [m] tensors. Returns float64 [m, D].</summary>
+    public Tensor Score(Tensor x, Tensor sigma, Tensor? meanCoefficient = null) => Evaluate(x, sigma, meanCoefficient).Score;
+
+    /// <summary>log p_sigma(x), float64 [m].</summary>
+    public Tensor LogDensity(Tensor x, Tensor sigma, Tensor? meanCoefficient = null) => Evaluate(x, sigma, meanCoefficient).LogDensity;
+
+    /// <summary>grad_x log p_sigma(x | y) for the 0-based class of each row.</summary>
+    public Tensor LikelihoodScore(Tensor x, Tensor sigma, Tensor labels, Tensor? meanCoefficient = null)
+    {
+        var classes = RequireClasses();
+        using var scope = NewDisposeScope();
+        var rows = x.shape[0];
+        var s = Broadcast(sigma, rows, x.device);
+        var a = Broadcast(meanCoefficient ?? ones(1, dtype: ScalarType.Float64, device: x.device), rows, x.device);
+        var result = zeros(new[] { rows, (long)Dimension }, dtype: ScalarType.Float64, device: x.device);
+        var y = labels.to(ScalarType.Int64).to(x.device);
+        for (int c = 0; c < classes.Length; c++)
+        {
+            var index = nonzero(y == c).flatten();
+            if (index.shape[0] == 0) continue;
+            result.index_copy_(0, index, classes[c].Score(x.index_select(0, index), s.index_select(0, index), a.index_select(0, index)));
+        }
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>grad_x log p_sigma(y | x) = likelihood score - marginal score.</summary>
+    public Tensor PosteriorScore(Tensor x, Tensor sigma, Tensor labels, Tensor? meanCoefficient = null)
+    {
+        using var scope = NewDisposeScope();
+        return (LikelihoodScore(x, sigma, labels, meanCoefficient) - Score(x, sigma, meanCoefficient)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The oracle as a <see cref="ScoreFunction"/> of diffusion time under <paramref name="sde"/> (returns x's dtype).</summary>
+    public ScoreFunction AsScoreFunction(StochasticDifferentialEquation sde) =>
+        (x, t) => Score(x, sde.MarginalStd(t), sde.MeanCoefficient(t)).to(x.dtype);
+
+    (Tensor Score, Tensor LogDensity) Evaluate(Tensor x, Tensor sigma, Tensor? meanCoefficient)
+    {
+        if (x.dim() != 2 || x.shape[1] != Dimension)
+            throw new ArgumentException($"Queries must be [rows, {Dimension}]; got [{string.Join(", ", x.shape)}].", nameof(x));
+        using var scope = NewDisposeScope();
+        long rows = x.shape[0];
+        var device = x.device;
+        var q = x.to(ScalarType.Float64);
+        var s = Broadcast(sigma, rows, device);
+        var a = Broadcast(meanCoefficient ?? ones(1, dtype: ScalarType.Float64, device: device), rows, device);
+        var scores = new List<Tensor>();
+        var logDensities = new List<Tensor>();
+        for (long start = 0; start < rows; start += QueryBlock)
+        {
+            long length = Math.Min(QueryBlock, rows - start);
+            var (score, logDensity) = EvaluateBlock(q.narrow(0, start, length), s.narrow(0, start, length), a.narrow(0, start, length));
+            scores.Add(score);
+            logDensities.Add(logDensity);
+        }
+        var result = (cat(scores, 0), cat(logDensities, 0));
+        result.Item1.MoveToOuterDisposeScope();
+        result.Item2.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    (Tensor Score, Tensor LogDensity) EvaluateBlock(Tensor q, Tensor sigma, Tensor a)
+    {
+        var variance = sigma.square();                               // [m]
+        var queryNorms = q.square().sum(1);                          // [m]
+        var runningMax = full(q.shape[0], double.NegativeInfinity, dtype: ScalarType.Float64, device: q.device);
+        var runningSum = zeros(q.shape[0], dtype: ScalarType.Float64, device: q.device);
+        var weightedPoints = zeros_like(q);
+        var points = data.to(q.device);
+        var norms = squaredNorms.to(q.device);
+        for (long start = 0; start < Count; start += DataBlock)
+        {
+            using var blockScope = NewDisposeScope();
+            long length = Math.Min(DataBlock, Count - start);
+            var block = points.narrow(0, start, length);
+            // |q - a y|^2 = |q|^2 - 2 a q.y + a^2 |y|^2
+            var squaredDistance = queryNorms.unsqueeze(1) - 2 * a.unsqueeze(1) * q.matmul(block.t())
+                + a.square().unsqueeze(1) * norms.narrow(0, start, length).unsqueeze(0);
+            var logits = -squaredDistance.clamp_min(0) / (2 * variance.unsqueeze(1));
+            var newMax = maximum(runningMax, logits.amax(1));
+            var rescale = exp(runningMax - newMax);
+            var weights = exp(logits - newMax.unsqueeze(1));
+            runningSum.mul_(rescale).add_(weights.sum(1));
+            weightedPoints.mul_(rescale.unsqueeze(1)).add_(weights.matmul(block));
+            runningMax.copy_(newMax);
+        }
+        var mean = a.unsqueeze(1) * weightedPoints / runningSum.unsqueeze(1);
+        var score = (mean - q) / variance.unsqueeze(1);
+        var logDensity = runningMax + runningSum.log() - Math.Log(Count) - 0.5 * Dimension * (2 * Math.PI * variance).log();
+        return (score, logDensity);
+    }
+
+    static Tensor Broadcast(Tensor value, long rows, Device device)
+    {
+        var v = value.to(ScalarType.Float64).to(device).flatten();
+        if (v.shape[0] == rows) return v;
+        if (v.shape[0] == 1) return v.expand(rows).contiguous();
+        throw new ArgumentException($"Expected a scalar or {rows} values per row; got {v.shape[0]}.");
+    }
+
+    ParzenOracle[] RequireClasses() =>
+        perClass ?? throw new InvalidOperationException("This oracle was built without labels; pass labels to the constructor for class-conditional scores.");
+
+    public void Dispose()
+    {
+        data.Dispose();
+        squaredNorms.Dispose();
+        if (perClass is not null) foreach (var c in perClass) c.Dispose();
+    }
+}

@@ -1,0 +1,64 @@
+using static TorchSharp.torch;
+
+namespace ScoreML.Sde;
+
+/// <summary>
+/// A forward noising SDE dx = f(x,t) dt + g(t) dw on t in [0, 1] with a Gaussian perturbation kernel
+/// p_t(x | x0) = N(m(t) x0, std(t)^2 I), as in Song et al. 2021 (score_sde). Every tensor method takes a
+/// batch of times <c>t</c> of shape [B] and returns per-row values; <c>x</c> is [B, D].
+/// </summary>
+public abstract class StochasticDifferentialEquation
+{
+    /// <summary>The end time of the forward process (always 1).</summary>
+    public double T => 1.0;
+
+    /// <summary>The smallest time samplers integrate to (score_sde: 1e-5 for VE, 1e-3 for VP and sub-VP).</summary>
+    public abstract double SamplingEpsilon { get; }
+
+    /// <summary>m(t): the factor on x0 in the marginal mean.</summary>
+    public abstract Tensor MeanCoefficient(Tensor t);
+
+    /// <summary>std(t): the marginal standard deviation. The score network is conditioned on it.</summary>
+    public abstract Tensor MarginalStd(Tensor t);
+
+    /// <summary>f(x, t).</summary>
+    public abstract Tensor Drift(Tensor x, Tensor t);
+
+    /// <summary>g(t), shape [B].</summary>
+    public abstract Tensor Diffusion(Tensor t);
+
+    /// <summary>The prior standard deviation: samples start from N(0, PriorStd^2 I).</summary>
+    public abstract double PriorStd { get; }
+
+    /// <summary>
+    /// One step of the discretised forward process with N steps: x_{i+1} = x_i + f_i + G_i z.
+    /// The default is Euler-Maruyama; VE and VP override it with the discretisations of score_sde
+    /// (SMLD and DDPM) that the reverse-diffusion predictor relies on.
+    /// </summary>
+    public virtual (Tensor F, Tensor G) Discretize(Tensor x, Tensor t, int steps) => EulerMaruyamaStep(x, t, steps);
+
+    /// <summary>f dt and g sqrt(dt) with dt = 1/N.</summary>
+    protected (Tensor F, Tensor G) EulerMaruyamaStep(Tensor x, Tensor t, int steps)
+    {
+        double dt = T / steps;
+        return (Drift(x, t) * dt, Diffusion(t) * Math.Sqrt(dt));
+    }
+
+    /// <summary>The alpha_i of the Langevin corrector's step size (1 for VE, 1 - beta_i for VP).</summary>
+    public virtual Tensor LangevinAlpha(Tensor t, int steps) => ones_like(t);
+
+    /// <summary>x ~ N(0, PriorStd^2 I) with the given generator.</summary>
+    public Tensor SamplePrior(long count, long dimension, Generator generator, Device device) =>
+        randn(new[] { count, dimension }, generator: generator, device: device) * PriorStd;
+
+    /// <summary>Perturbs clean data: returns m(t) x0 + std(t) z together with std(t) as a column [B, 1].</summary>
+    public (Tensor Perturbed, Tensor Std, Tensor Mean) Perturb(Tensor x0, Tensor t, Tensor z)
+    {
+        var mean = MeanCoefficient(t).unsqueeze(1) * x0;
+        var std = MarginalStd(t).unsqueeze(1);
+        return (mean + std * z, std, mean);
+    }
+
+    /// <summary>Index of t in a grid of N discrete levels, truncated as score_sde's <c>(t * (N - 1) / T).long()</c>.</summary>
+    protected static Tensor TimestepIndex(Tensor t, int steps) => (t * (steps - 1)).to(ScalarType.Int64).clamp(0, steps - 1);
+}

@@ -1,0 +1,20 @@
+using static TorchSharp.torch;
+
+namespace ScoreML.Sde;
+
+/// <summary>
+/// Sub-VP SDE: the VP drift with g = sqrt(beta(t) (1 - exp(-2 b0 t - (b1 - b0) t^2))) and
+/// std = 1 - m(t)^2 (no square root), which bounds its variance by the VP one.
+/// It uses the generic Euler-Maruyama discretisation and the VP Langevin alphas.
+/// </summary>
+public sealed class SubVpSde : VpSde
+{
+    public SubVpSde(double betaMin, double betaMax) : base(betaMin, betaMax) { }
+
+    public override Tensor MarginalStd(Tensor t) => -expm1(2 * LogMeanCoefficient(t));
+
+    public override Tensor Diffusion(Tensor t) =>
+        sqrt(Beta(t) * -expm1(-2 * BetaMin * t - (BetaMax - BetaMin) * t.square()));
+
+    public override (Tensor F, Tensor G) Discretize(Tensor x, Tensor t, int steps) => EulerMaruyamaStep(x, t, steps);
+}

@@ -1,0 +1,43 @@
+using static TorchSharp.torch;
+
+namespace ScoreML.Sde;
+
+/// <summary>Variance-exploding SDE: sigma(t) = smin (smax/smin)^t, f = 0, g = sigma(t) sqrt(2 ln(smax/smin)).</summary>
+public sealed class VeSde : StochasticDifferentialEquation
+{
+    public VeSde(double sigmaMin, double sigmaMax)
+    {
+        if (!(sigmaMin > 0)) throw new ArgumentOutOfRangeException(nameof(sigmaMin), sigmaMin, "SigmaMin must be positive.");
+        if (!(sigmaMin < sigmaMax)) throw new ArgumentOutOfRangeException(nameof(sigmaMax), sigmaMax, $"SigmaMin ({sigmaMin}) must be smaller than SigmaMax ({sigmaMax}).");
+        SigmaMin = sigmaMin;
+        SigmaMax = sigmaMax;
+    }
+
+    public double SigmaMin { get; }
+    public double SigmaMax { get; }
+    public override double SamplingEpsilon => 1e-5;
+    public override double PriorStd => SigmaMax;
+
+    double LogRatio => Math.Log(SigmaMax / SigmaMin);
+
+    /// <summary>sigma(t) for a scalar t.</summary>
+    public double Sigma(double t) => SigmaMin * Math.Pow(SigmaMax / SigmaMin, t);
+
+    /// <summary>The time at which the marginal std equals <paramref name="sigma"/>.</summary>
+    public double TimeOf(double sigma) => Math.Log(sigma / SigmaMin) / LogRatio;
+
+    public override Tensor MeanCoefficient(Tensor t) => ones_like(t);
+    public override Tensor MarginalStd(Tensor t) => SigmaMin * exp(t * LogRatio);
+    public override Tensor Drift(Tensor x, Tensor t) => zeros_like(x);
+    public override Tensor Diffusion(Tensor t) => MarginalStd(t) * Math.Sqrt(2 * LogRatio);
+
+    /// <summary>SMLD: f = 0, G_i = sqrt(sigma_i^2 - sigma_{i-1}^2) on the geometric grid of N levels, sigma_{-1} = 0.</summary>
+    public override (Tensor F, Tensor G) Discretize(Tensor x, Tensor t, int steps)
+    {
+        var sigmas = exp(linspace(Math.Log(SigmaMin), Math.Log(SigmaMax), steps, dtype: t.dtype, device: t.device));
+        var index = TimestepIndex(t, steps);
+        var sigma = sigmas.index_select(0, index);
+        var previous = where(index == 0, zeros_like(sigma), sigmas.index_select(0, (index - 1).clamp_min(0)));
+        return (zeros_like(x), sqrt(sigma.square() - previous.square()));
+    }
+}

@@ -1,0 +1,46 @@
+using static TorchSharp.torch;
+
+namespace ScoreML.Sde;
+
+/// <summary>
+/// Variance-preserving SDE: beta(t) = b0 + t (b1 - b0), f = -beta x / 2, g = sqrt(beta),
+/// log m(t) = -t^2 (b1 - b0)/4 - t b0/2, std = sqrt(1 - m^2).
+/// </summary>
+public class VpSde : StochasticDifferentialEquation
+{
+    public VpSde(double betaMin, double betaMax)
+    {
+        if (!(betaMin > 0)) throw new ArgumentOutOfRangeException(nameof(betaMin), betaMin, "BetaMin must be positive.");
+        if (!(betaMin < betaMax)) throw new ArgumentOutOfRangeException(nameof(betaMax), betaMax, $"BetaMin ({betaMin}) must be smaller than BetaMax ({betaMax}).");
+        BetaMin = betaMin;
+        BetaMax = betaMax;
+    }
+
+    public double BetaMin { get; }
+    public double BetaMax { get; }
+    public override double SamplingEpsilon => 1e-3;
+    public override double PriorStd => 1.0;
+
+    protected Tensor Beta(Tensor t) => BetaMin + t * (BetaMax - BetaMin);
+    protected Tensor LogMeanCoefficient(Tensor t) => -0.25 * t.square() * (BetaMax - BetaMin) - 0.5 * t * BetaMin;
+
+    public override Tensor MeanCoefficient(Tensor t) => exp(LogMeanCoefficient(t));
+    public override Tensor MarginalStd(Tensor t) => sqrt(-expm1(2 * LogMeanCoefficient(t)));
+    public override Tensor Drift(Tensor x, Tensor t) => -0.5 * Beta(t).unsqueeze(1) * x;
+    public override Tensor Diffusion(Tensor t) => sqrt(Beta(t));
+
+    /// <summary>DDPM: beta_i = linspace(b0/N, b1/N, N); f = sqrt(1 - beta_i) x - x; G = sqrt(beta_i).</summary>
+    public override (Tensor F, Tensor G) Discretize(Tensor x, Tensor t, int steps)
+    {
+        var beta = DiscreteBeta(t, steps);
+        return (sqrt(1 - beta).unsqueeze(1) * x - x, sqrt(beta));
+    }
+
+    public override Tensor LangevinAlpha(Tensor t, int steps) => 1 - DiscreteBeta(t, steps);
+
+    Tensor DiscreteBeta(Tensor t, int steps)
+    {
+        var betas = linspace(BetaMin / steps, BetaMax / steps, steps, dtype: t.dtype, device: t.device);
+        return betas.index_select(0, TimestepIndex(t, steps));
+    }
+}

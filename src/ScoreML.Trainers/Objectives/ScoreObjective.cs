@@ -1,0 +1,35 @@
+using ScoreML.Networks;
+using ScoreML.Sde;
+using static TorchSharp.torch;
+
+namespace ScoreML.Trainers.Objectives;
+
+/// <summary>
+/// A noise-conditional score-matching loss. Every objective perturbs clean data x0 to x' = m(t) x0 + std(t) z,
+/// evaluates the network at (x', std(t)), and returns the batch mean of lambda(t) = std(t)^2 times its
+/// per-point loss, so the objectives are on the same scale and comparable.
+/// </summary>
+public abstract class ScoreObjective
+{
+    /// <summary>The scalar loss for clean data <paramref name="x0"/> [B, D] at times <paramref name="t"/> [B].</summary>
+    public abstract Tensor Loss(ScoreMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator);
+
+    /// <summary>Creates the objective the options name.</summary>
+    public static ScoreObjective Create(ScoreModelOptions options) => options.Objective switch
+    {
+        Objective.Dsm => new DenoisingScoreMatching(),
+        Objective.Lcss => new LocalCurvatureSmoothing(options.LcssGamma),
+        Objective.Ssm => new SlicedScoreMatching(options.Projections, options.ProjectionKind),
+        Objective.FdSsm => new FiniteDifferenceSlicedScoreMatching(options.Projections, options.ProjectionKind, options.FiniteDifferenceStep),
+        Objective.Exact => new ExactScoreMatching(),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Objective, "Unknown objective."),
+    };
+
+    /// <summary>Projection vectors of the given shape with E[v v^T] = I.</summary>
+    protected static Tensor Projections(long[] shape, ProjectionKind kind, Generator generator, Device device) => kind switch
+    {
+        ProjectionKind.Gaussian => randn(shape, generator: generator, device: device),
+        ProjectionKind.Rademacher => randint(0, 2, shape, generator: generator, device: device).to(ScalarType.Float32) * 2 - 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown projection kind."),
+    };
+}

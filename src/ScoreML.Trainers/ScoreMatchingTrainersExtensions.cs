@@ -1,0 +1,15 @@
+using ScoreML.Trainers.Objectives;
+
+namespace ScoreML.Trainers;
+
+public static class ScoreMatchingTrainersExtensions
+{
+    /// <summary>An estimator that trains an unconditional score model: <c>mlContext.ScoreMatching().Trainers.ScoreModel(options)</c>.</summary>
+    public static ScoreModelEstimator ScoreModel(this ScoreMatchingTrainers catalog, ScoreModelOptions? options = null) =>
+        new(catalog.Context, options);
+
+    /// <summary>A score model with default options but the given objective and columns.</summary>
+    public static ScoreModelEstimator ScoreModel(this ScoreMatchingTrainers catalog, Objective objective,
+        string featureColumnName = "Features", string outputColumnName = "Generated") =>
+        new(catalog.Context, new ScoreModelOptions { Objective = objective, FeatureColumnName = featureColumnName, OutputColumnName = outputColumnName });
+}

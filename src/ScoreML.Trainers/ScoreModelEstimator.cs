@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using ScoreML.Data;
+using ScoreML.Networks;
+using ScoreML.Sde;
+using ScoreML.Torch;
+using ScoreML.Trainers.Objectives;
+using ScoreML.Trainers.Training;
+using ScoreML.Transforms;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ScoreML.Trainers;
+
+/// <summary>
+/// Trains an unconditional noise-conditional score model on a fixed-size float vector column with the chosen
+/// objective (DSM, LCSS, SSM, FD-SSM or exact score matching) and returns a transformer that generates samples.
+/// </summary>
+public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
+{
+    const int SigmaMaxRows = 2000;
+    readonly MLContext mlContext;
+    readonly ScoreModelOptions options;
+
+    public ScoreModelEstimator(MLContext mlContext, ScoreModelOptions? options = null)
+    {
+        this.mlContext = mlContext ?? throw new ArgumentNullException(nameof(mlContext));
+        this.options = options ?? new ScoreModelOptions();
+        this.options.Validate();
+    }
+
+    public ScoreModelOptions Options => options;
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var column = inputSchema.FirstOrDefault(c => c.Name == options.FeatureColumnName);
+        if (column.Name is null)
+            throw new ArgumentException($"The input has no column '{options.FeatureColumnName}'. Columns present: {string.Join(", ", inputSchema.Select(c => c.Name))}.", nameof(inputSchema));
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+            throw new ArgumentException($"Column '{options.FeatureColumnName}' must be a fixed-size vector of Single; it is {column.Kind} of {column.ItemType}.", nameof(inputSchema));
+        // SchemaShape.Column has no public constructor; CustomMapping's estimator builds the output shape for us.
+        // The vector size given here is a placeholder: a SchemaShape records only that the column is a fixed-size vector.
+        var output = SchemaDefinition.Create(typeof(GeneratedRow));
+        output[0].ColumnName = options.OutputColumnName;
+        output[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 1);
+        return mlContext.Transforms.CustomMapping<NoInput, GeneratedRow>((_, _) => { }, contractName: null, outputSchemaDefinition: output)
+            .GetOutputSchema(inputSchema);
+    }
+
+    public ScoreModelTransformer Fit(IDataView input)
+    {
+        options.Validate();   // the options object may have changed since construction
+        var host = ((IHostEnvironment)mlContext).Register("ScoreML");
+        using var channel = host.Start("Train score model");
+        var (values, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName);
+        options.ValidateFor(dimension);
+        if (options.Threads is int threads) torch.set_num_threads(threads);
+        var device = DeviceSelection.Choose(mlContext, options.Device);
+
+        var sde = options.Sde.Create(options.Sde.Kind == SdeKind.VarianceExploding && options.Sde.SigmaMax is null
+            ? DataSigmaMax(values, rows, dimension) : double.NaN);
+        int batchSize = Math.Min(options.BatchSize, rows);
+        int stepsPerEpoch = (rows + batchSize - 1) / batchSize;
+        int totalSteps = options.Steps ?? (options.Epochs is int epochs ? checked(epochs * stepsPerEpoch) : 5000);
+        channel.Info(MessageSensitivity.None, "Training {0} on {1} rows of {2} values for {3} steps (batch {4}, {5}, device {6}).",
+            options.Objective, rows, dimension, totalSteps, batchSize, DescribeSde(sde), device);
+
+        var network = new ScoreMlp(dimension, options.Network, options.Seed);
+        network.to(device);
+        var objective = ScoreObjective.Create(options);
+        var summary = Train(network, sde, objective, values, rows, dimension, batchSize, totalSteps, device, channel);
+        return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary), options.Sampler, options.OutputColumnName);
+    }
+
+    TrainingSummary Train(ScoreMlp network, StochasticDifferentialEquation sde, ScoreObjective objective, float[] values,
+        int rows, int dimension, int batchSize, int totalSteps, Device device, IChannel channel)
+    {
+        using var data = tensor(values, new long[] { rows, dimension }, device: device);
+        using var generator = new Generator((ulong)options.Seed + 0x5C0BE, device);
+        var optimizer = optim.Adam(network.parameters(), options.LearningRate, options.AdamBeta1, options.AdamBeta2,
+            options.AdamEpsilon, options.WeightDecay);
+        using var ema = options.EmaDecay is double decay ? new ExponentialMovingAverage(network, decay) : null;
+        var losses = new float[totalSteps];
+        var milliseconds = new double[totalSteps];
+        double eps = sde.SamplingEpsilon;
+        Tensor? order = null;
+        var reportClock = Stopwatch.StartNew();
+        int lastReportStep = 0;
+        network.train();
+        try
+        {
+            for (int step = 0; step < totalSteps; step++)
+            {
+                var clock = Stopwatch.StartNew();
+                using (var scope = NewDisposeScope())
+                {
+                    int inEpoch = step % ((rows + batchSize - 1) / batchSize);
+                    if (inEpoch == 0)
+                    {
+                        order?.Dispose();
+                        order = randperm(rows, generator: generator, device: device).DetachFromDisposeScope();
+                    }
+                    int start = inEpoch * batchSize;
+                    var x0 = data.index_select(0, order!.narrow(0, start, Math.Min(batchSize, rows - start)));
+                    var t = rand(new long[] { x0.shape[0] }, generator: generator, device: device) * (sde.T - eps) + eps;
+                    var loss = objective.Loss(network, sde, x0, t, generator);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    if (options.WarmupSteps > 0)
+                        foreach (var group in optimizer.ParamGroups)
+                            group.LearningRate = options.LearningRate * Math.Min(1.0, (step + 1.0) / options.WarmupSteps);
+                    if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(network.parameters(), clip);
+                    optimizer.step();
+                    ema?.Update();
+                    losses[step] = loss.item<float>();
+                }
+                milliseconds[step] = clock.Elapsed.TotalMilliseconds;
+                if (!float.IsFinite(losses[step]))
+                    throw new InvalidOperationException($"The {options.Objective} loss became {losses[step]} at step {step + 1}. " +
+                        "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.");
+                int done = step + 1;
+                if (done % options.ProgressInterval == 0 || done == totalSteps)
+                {
+                    double rate = (done - lastReportStep) / Math.Max(reportClock.Elapsed.TotalSeconds, 1e-9);
+                    options.Progress?.Report(new TrainingProgress(done, totalSteps, losses[step], rate));
+                    reportClock.Restart();
+                    lastReportStep = done;
+                }
+                if (done % Math.Max(1, totalSteps / 10) == 0 || done == totalSteps)
+                    channel.Info(MessageSensitivity.None, "Step {0}/{1}: loss {2:G5}.", done, totalSteps, losses[step]);
+                if (options.CheckpointPath is string path && (done % options.CheckpointInterval == 0 || done == totalSteps))
+                    TrainingCheckpoint.Write(path, done, network, ema, optimizer);
+            }
+        }
+        finally
+        {
+            order?.Dispose();
+            optimizer.Dispose();
+        }
+        ema?.CopyToModule();
+        network.eval();
+        return new TrainingSummary(losses, milliseconds);
+    }
+
+    // Song and Ermon (2020), technique 1: sigma_max as large as the largest pairwise distance in the data.
+    double DataSigmaMax(float[] values, int rows, int dimension)
+    {
+        using var scope = NewDisposeScope();
+        var data = tensor(values, new long[] { rows, dimension });
+        if (rows > SigmaMaxRows)
+        {
+            using var generator = new Generator((ulong)options.Seed);
+            data = data.index_select(0, randperm(rows, generator: generator).narrow(0, 0, SigmaMaxRows));
+        }
+        double distance = cdist(data, data).max().item<float>();
+        if (!(distance > options.Sde.SigmaMin))
+            throw new ArgumentException($"The rows of column '{options.FeatureColumnName}' lie within {distance} of each other, no more than Sde.SigmaMin " +
+                $"({options.Sde.SigmaMin}); set Sde.SigmaMax explicitly.", nameof(options));
+        return distance;
+    }
+
+    static string DescribeSde(StochasticDifferentialEquation sde) => sde switch
+    {
+        VeSde ve => $"VE sigma {ve.SigmaMin:G3}..{ve.SigmaMax:G4}",
+        SubVpSde sub => $"sub-VP beta {sub.BetaMin:G3}..{sub.BetaMax:G3}",
+        VpSde vp => $"VP beta {vp.BetaMin:G3}..{vp.BetaMax:G3}",
+        _ => sde.GetType().Name,
+    };
+
+    sealed class NoInput { }
+
+    sealed class GeneratedRow
+    {
+        public float[] Generated { get; set; } = Array.Empty<float>();
+    }
+}

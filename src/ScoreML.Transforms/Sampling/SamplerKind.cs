@@ -1,0 +1,32 @@
+namespace ScoreML.Transforms.Sampling;
+
+/// <summary>How samples are drawn from a score model.</summary>
+public enum SamplerKind
+{
+    /// <summary>Song et al. 2021's predictor-corrector sampler over the reverse-time SDE.</summary>
+    PredictorCorrector,
+    /// <summary>Song and Ermon 2019's annealed Langevin dynamics over discrete noise levels (VE models only).</summary>
+    AnnealedLangevin,
+    /// <summary>The probability-flow ODE, integrated with Heun's method (deterministic given the prior draw).</summary>
+    ProbabilityFlowOde,
+}
+
+/// <summary>The predictor of the PC sampler.</summary>
+public enum PredictorKind
+{
+    /// <summary>x_mean = x - (f - G^2 s); x = x_mean + G z on the SDE's own discretisation.</summary>
+    ReverseDiffusion,
+    /// <summary>Euler-Maruyama on the reverse SDE with dt = -1/N.</summary>
+    EulerMaruyama,
+    /// <summary>No predictor (corrector-only sampling).</summary>
+    None,
+}
+
+/// <summary>The corrector of the PC sampler.</summary>
+public enum CorrectorKind
+{
+    /// <summary>Langevin MCMC with a step size set by the signal-to-noise ratio.</summary>
+    Langevin,
+    /// <summary>No corrector (predictor-only sampling).</summary>
+    None,
+}
