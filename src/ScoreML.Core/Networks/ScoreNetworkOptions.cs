@@ -15,8 +15,9 @@ public sealed class ScoreNetworkOptions
     /// <summary>Standard deviation of the fixed Fourier frequencies.</summary>
     public double FourierScale { get; set; } = 16;
 
-    /// <summary>Divide the network output by sigma (score_sde's scale_by_sigma), so the net predicts -z.</summary>
-    public bool ScaleOutputBySigma { get; set; }
+    /// <summary>Divide the network output by sigma (score_sde's scale_by_sigma), so the network predicts -z; on by default because
+    /// the score's size spans 1/SigmaMin to 1/SigmaMax, which an MLP learns poorly on its own.</summary>
+    public bool ScaleOutputBySigma { get; set; } = true;
 
     public void Validate()
     {
