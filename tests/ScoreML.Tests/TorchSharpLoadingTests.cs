@@ -25,12 +25,12 @@ public sealed class TorchSharpLoadingTests
     {
         string[] copies = NativeCopies();
         if (!OperatingSystem.IsLinux()) return;
-        Assert.AreNotEqual(0, copies.Length, "the build output has no libLibTorchSharp.so");
+        Assert.IsNotEmpty(copies, "the build output has no libLibTorchSharp.so");
         foreach (string copy in copies)
         {
             byte[] elf = File.ReadAllBytes(copy);
             int at = GlibcxxVersionNeed.FlagsOffset(elf, GlibcxxVersionNeed.MissingVersion);
-            Assert.IsTrue(at > 0, $"{copy} has no {GlibcxxVersionNeed.MissingVersion} requirement");
+            Assert.IsGreaterThan(0, at, $"{copy} has no {GlibcxxVersionNeed.MissingVersion} requirement");
             bool weak = (BitConverter.ToUInt16(elf, at) & VerFlagWeak) != 0;
             Assert.AreEqual(!GlibcxxVersionNeed.HostProvidesVersion(), weak, copy);
         }
@@ -46,13 +46,13 @@ public sealed class TorchSharpLoadingTests
         {
             byte[] unpatched = File.ReadAllBytes(source);
             int at = GlibcxxVersionNeed.FlagsOffset(unpatched, GlibcxxVersionNeed.MissingVersion);
-            Assert.IsTrue(at > 0);
+            Assert.IsGreaterThan(0, at);
             unpatched[at] &= unchecked((byte)~VerFlagWeak);   // start from the package's state whatever the build did
             File.WriteAllBytes(copy, unpatched);
 
             Assert.IsTrue(GlibcxxVersionNeed.MarkWeak(copy));
             byte[] patched = File.ReadAllBytes(copy);
-            Assert.AreEqual(unpatched.Length, patched.Length);
+            Assert.HasCount(unpatched.Length, patched);
             int[] changed = Enumerable.Range(0, patched.Length).Where(i => patched[i] != unpatched[i]).ToArray();
             CollectionAssert.AreEqual(new[] { at }, changed);
             Assert.AreEqual(VerFlagWeak, (ushort)(patched[at] ^ unpatched[at]));

@@ -59,6 +59,9 @@ public abstract class StochasticDifferentialEquation
         return (mean + std * z, std, mean);
     }
 
-    /// <summary>Index of t in a grid of N discrete levels, truncated as score_sde's <c>(t * (N - 1) / T).long()</c>.</summary>
-    protected static Tensor TimestepIndex(Tensor t, int steps) => (t * (steps - 1)).to(ScalarType.Int64).clamp(0, steps - 1);
+    /// <summary>
+    /// Index of t in a grid of N discrete levels. score_sde truncates <c>(t * (N - 1) / T).long()</c>, which maps a grid
+    /// time that rounding left a hair below its level to the level beneath, skipping one; we round to the nearest.
+    /// </summary>
+    protected static Tensor TimestepIndex(Tensor t, int steps) => (t * (steps - 1)).round().to(ScalarType.Int64).clamp(0, steps - 1);
 }
