@@ -28,17 +28,18 @@ public sealed class LabelledPoints
 
     /// <summary>
     /// An IDataView with a <c>Features</c> vector column of the fixed size and a key-typed <c>Label</c>
-    /// column (ML.NET keys are 1-based: class c is stored as c + 1).
+    /// column. ML.NET keys are 1-based in the view (0 means missing): class c reads as key c + 1.
     /// </summary>
     public IDataView ToDataView(MLContext mlContext)
     {
-        var rows = Enumerable.Range(0, Count).Select(i => new DataRow { Features = Row(i), Label = (uint)Labels[i] + 1 });
+        var rows = Enumerable.Range(0, Count).Select(i => new DataRow { Features = Row(i), Label = (uint)Labels[i] });
         var schema = SchemaDefinition.Create(typeof(DataRow));
         schema[nameof(DataRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Dimension);
         schema[nameof(DataRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), ClassCount);
         return mlContext.Data.LoadFromEnumerable(rows.ToList(), schema);
     }
 
+    // LoadFromEnumerable takes key values from a class 0-based and adds one itself.
     sealed class DataRow
     {
         public float[] Features { get; set; } = Array.Empty<float>();
