@@ -67,14 +67,14 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         channel.Info(MessageSensitivity.None, "Training {0} on {1} rows of {2} values for {3} steps (batch {4}, {5}, device {6}).",
             options.Objective, rows, dimension, totalSteps, batchSize, DescribeSde(sde), device);
 
-        var network = new ScoreMlp(dimension, options.Network, options.Seed);
+        var network = new NoiseConditionalMlp(dimension, dimension, options.Network, options.Seed);
         network.to(device);
         var objective = ScoreObjective.Create(options);
         var summary = Train(network, sde, objective, values, rows, dimension, batchSize, totalSteps, device, channel);
         return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary), options.Sampler, options.OutputColumnName);
     }
 
-    TrainingSummary Train(ScoreMlp network, StochasticDifferentialEquation sde, ScoreObjective objective, float[] values,
+    TrainingSummary Train(NoiseConditionalMlp network, StochasticDifferentialEquation sde, ScoreObjective objective, float[] values,
         int rows, int dimension, int batchSize, int totalSteps, Device device, IChannel channel)
     {
         using var data = tensor(values, new long[] { rows, dimension }, device: device);
@@ -105,7 +105,10 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
                     int start = inEpoch * batchSize;
                     var x0 = data.index_select(0, order!.narrow(0, start, Math.Min(batchSize, rows - start)));
                     var t = rand(new long[] { x0.shape[0] }, generator: generator, device: device) * (sde.T - eps) + eps;
-                    var loss = objective.Loss(network, sde, x0, t, generator);
+                    var pointLosses = objective.PointLosses(network, sde, x0, t, generator);
+                    if (options.WeightingExponent != 1)
+                        pointLosses = pointLosses * sde.MarginalStd(t).pow(2 * (options.WeightingExponent - 1));
+                    var loss = pointLosses.mean();
                     optimizer.zero_grad();
                     loss.backward();
                     if (options.WarmupSteps > 0)

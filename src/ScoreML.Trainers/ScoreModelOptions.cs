@@ -24,7 +24,7 @@ public sealed class ScoreModelOptions
     public SdeOptions Sde { get; set; } = new();
 
     /// <summary>The MLP's shape and noise conditioning.</summary>
-    public ScoreNetworkOptions Network { get; set; } = new();
+    public NetworkOptions Network { get; set; } = new();
 
     /// <summary>How the fitted transformer samples.</summary>
     public SamplerOptions Sampler { get; set; } = new();
@@ -78,6 +78,12 @@ public sealed class ScoreModelOptions
     /// <summary>FD-SSM: the difference step h as a multiple of the noise std.</summary>
     public double FiniteDifferenceStep { get; set; } = 0.05;
 
+    /// <summary>
+    /// The loss weight lambda(sigma) = sigma^(2 WeightingExponent). 1 (default) is the usual lambda = sigma^2, under which every
+    /// noise level contributes on the same scale; the DLSM toy code uses 2 ("weighting 2"), which favours large noise.
+    /// </summary>
+    public double WeightingExponent { get; set; } = 1;
+
     /// <summary>LCSS: gamma, the weight of |s|^2/2 against the Stein term (1 = the plain objective).</summary>
     public double LcssGamma { get; set; } = 1.0;
 
@@ -108,6 +114,8 @@ public sealed class ScoreModelOptions
         if (Projections <= 0) throw new ArgumentOutOfRangeException(nameof(Projections), Projections, "Projections must be positive.");
         if (!(FiniteDifferenceStep > 0)) throw new ArgumentOutOfRangeException(nameof(FiniteDifferenceStep), FiniteDifferenceStep, "FiniteDifferenceStep must be positive.");
         if (!(LcssGamma > 0)) throw new ArgumentOutOfRangeException(nameof(LcssGamma), LcssGamma, "LcssGamma must be positive.");
+        if (!double.IsFinite(WeightingExponent) || WeightingExponent < 0 || WeightingExponent > 4)
+            throw new ArgumentOutOfRangeException(nameof(WeightingExponent), WeightingExponent, "WeightingExponent must lie in [0, 4].");
         if (ProgressInterval <= 0) throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, "ProgressInterval must be positive.");
         if (Sde is null) throw new ArgumentNullException(nameof(Sde));
         if (Sde.SigmaMax is double smax && !(Sde.SigmaMin < smax))

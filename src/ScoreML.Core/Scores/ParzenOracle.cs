@@ -8,8 +8,8 @@ namespace ScoreML.Scores;
 /// p_sigma(x) = 1/n sum_i N(x; a x_i, sigma^2 I), grad log p_sigma(x) = (a sum_i w_i x_i - x) / sigma^2 with
 /// w = softmax_i(-|x - a x_i|^2 / (2 sigma^2)). The factor a is the SDE's mean coefficient (1 for VE).
 /// Data are visited in blocks with a running log-sum-exp, in float64, so 100k points and more fit in memory.
-/// With labels it also gives the class-conditional (likelihood) score grad log p_sigma(x | y) and the
-/// posterior score grad log p_sigma(y | x) = grad log p_sigma(x | y) - grad log p_sigma(x).
+/// With labels it also gives, in the DLSM paper's terms, the posterior score grad log p_sigma(x | y) (the Parzen score of
+/// class y's points alone) and the likelihood score grad log p_sigma(y | x) = grad log p_sigma(x | y) - grad log p_sigma(x).
 /// </summary>
 public sealed class ParzenOracle : IDisposable
 {
@@ -57,8 +57,8 @@ public sealed class ParzenOracle : IDisposable
     /// <summary>log p_sigma(x), float64 [m].</summary>
     public Tensor LogDensity(Tensor x, Tensor sigma, Tensor? meanCoefficient = null) => Evaluate(x, sigma, meanCoefficient).LogDensity;
 
-    /// <summary>grad_x log p_sigma(x | y) for the 0-based class of each row.</summary>
-    public Tensor LikelihoodScore(Tensor x, Tensor sigma, Tensor labels, Tensor? meanCoefficient = null)
+    /// <summary>The posterior score grad_x log p_sigma(x | y) for the 0-based class of each row.</summary>
+    public Tensor PosteriorScore(Tensor x, Tensor sigma, Tensor labels, Tensor? meanCoefficient = null)
     {
         var classes = RequireClasses();
         using var scope = NewDisposeScope();
@@ -76,11 +76,11 @@ public sealed class ParzenOracle : IDisposable
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>grad_x log p_sigma(y | x) = likelihood score - marginal score.</summary>
-    public Tensor PosteriorScore(Tensor x, Tensor sigma, Tensor labels, Tensor? meanCoefficient = null)
+    /// <summary>The likelihood score grad_x log p_sigma(y | x) = posterior score - prior (marginal) score.</summary>
+    public Tensor LikelihoodScore(Tensor x, Tensor sigma, Tensor labels, Tensor? meanCoefficient = null)
     {
         using var scope = NewDisposeScope();
-        return (LikelihoodScore(x, sigma, labels, meanCoefficient) - Score(x, sigma, meanCoefficient)).MoveToOuterDisposeScope();
+        return (PosteriorScore(x, sigma, labels, meanCoefficient) - Score(x, sigma, meanCoefficient)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The oracle as a <see cref="ScoreFunction"/> of diffusion time under <paramref name="sde"/> (returns x's dtype).</summary>

@@ -10,7 +10,7 @@ namespace ScoreML.Trainers.Objectives;
 /// </summary>
 public sealed class ExactScoreMatching : ScoreObjective
 {
-    public override Tensor Loss(ScoreMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
+    public override Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);
         var (perturbed, std, _) = sde.Perturb(x0, t, z);
@@ -18,7 +18,7 @@ public sealed class ExactScoreMatching : ScoreObjective
         var score = network.forward(x, std.squeeze(1));
         var trace = JacobianTrace(score, x);
         var lambda = std.squeeze(1).square();
-        return (lambda * (trace + 0.5 * score.square().sum(1))).mean();
+        return lambda * (trace + 0.5 * score.square().sum(1));
     }
 
     /// <summary>sum_j d s_j / d x_j per row, keeping the graph so the loss can be backpropagated.</summary>

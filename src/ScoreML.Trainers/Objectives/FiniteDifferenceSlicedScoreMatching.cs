@@ -24,7 +24,7 @@ public sealed class FiniteDifferenceSlicedScoreMatching : ScoreObjective
         this.relativeStep = relativeStep;
     }
 
-    public override Tensor Loss(ScoreMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
+    public override Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);
         var (perturbed, std, _) = sde.Perturb(x0, t, z);
@@ -40,6 +40,6 @@ public sealed class FiniteDifferenceSlicedScoreMatching : ScoreObjective
         var directional = ((plus - minus) * v).sum(1) / (2 * h.squeeze(1));
         var centre = 0.5 * (plus + minus);
         var perPoint = directional + 0.5 * centre.square().sum(1);
-        return (sigma.square() * perPoint).mean();
+        return (sigma.square() * perPoint).view(projections, batch).mean(new long[] { 0 });   // average the M projections of each point
     }
 }

@@ -16,12 +16,12 @@ public sealed class LocalCurvatureSmoothing : ScoreObjective
 
     public LocalCurvatureSmoothing(double gamma) => this.gamma = gamma;
 
-    public override Tensor Loss(ScoreMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
+    public override Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);
         var (perturbed, std, _) = sde.Perturb(x0, t, z);
         var score = network.forward(perturbed, std.squeeze(1));
-        return SteinLoss(score, z, std, gamma).mean();
+        return SteinLoss(score, z, std, gamma);
     }
 
     /// <summary>Per-point std^2 [ s^T (std z) / std^2 + gamma |s|^2 / 2 ], for scores s at x' = m x0 + std z.</summary>

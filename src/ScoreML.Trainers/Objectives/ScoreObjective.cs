@@ -6,13 +6,13 @@ namespace ScoreML.Trainers.Objectives;
 
 /// <summary>
 /// A noise-conditional score-matching loss. Every objective perturbs clean data x0 to x' = m(t) x0 + std(t) z,
-/// evaluates the network at (x', std(t)), and returns the batch mean of lambda(t) = std(t)^2 times its
-/// per-point loss, so the objectives are on the same scale and comparable.
+/// evaluates the network at (x', std(t)), and returns lambda(t) = std(t)^2 times its loss for each point, so the
+/// objectives are on the same scale and comparable. The trainer averages them, after any extra weighting.
 /// </summary>
 public abstract class ScoreObjective
 {
-    /// <summary>The scalar loss for clean data <paramref name="x0"/> [B, D] at times <paramref name="t"/> [B].</summary>
-    public abstract Tensor Loss(ScoreMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator);
+    /// <summary>The loss of each point [B] for clean data <paramref name="x0"/> [B, D] at times <paramref name="t"/> [B].</summary>
+    public abstract Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator);
 
     /// <summary>Creates the objective the options name.</summary>
     public static ScoreObjective Create(ScoreModelOptions options) => options.Objective switch

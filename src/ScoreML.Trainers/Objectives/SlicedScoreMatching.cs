@@ -19,7 +19,7 @@ public sealed class SlicedScoreMatching : ScoreObjective
         this.kind = kind;
     }
 
-    public override Tensor Loss(ScoreMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
+    public override Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);
         var (perturbed, std, _) = sde.Perturb(x0, t, z);
@@ -31,6 +31,6 @@ public sealed class SlicedScoreMatching : ScoreObjective
         var v = Projections(new[] { projections * batch, dimension }, kind, generator, x0.device);
         var gradient = autograd.grad(new[] { (score * v).sum() }, new[] { x }, create_graph: true, retain_graph: true)[0];
         var perPoint = (gradient * v).sum(1) + 0.5 * score.square().sum(1);
-        return (sigma.square() * perPoint).mean();
+        return (sigma.square() * perPoint).view(projections, batch).mean(new long[] { 0 });   // average the M projections of each point
     }
 }

@@ -58,7 +58,10 @@ public sealed class ParzenOracleTests
         Assert.IsTrue(allclose(oracle.LogDensity(x, sigma, a), expectedLog, 1e-9, 1e-9), "log density");
     }
 
-    /// <summary>Class-conditional scores: posterior = likelihood - marginal, and the marginal score is the posterior-weighted mean of the likelihood scores.</summary>
+    /// <summary>
+    /// Class-conditional scores (DLSM terms): likelihood grad log p(y|x) = posterior grad log p(x|y) - prior grad log p(x), and the
+    /// prior score is the mean of the posterior scores weighted by p(y | x).
+    /// </summary>
     [TestMethod]
     public void ClassConditionalScoresAreConsistentWithTheMarginal()
     {
@@ -74,15 +77,15 @@ public sealed class ParzenOracleTests
         for (int c = 0; c < 2; c++)
         {
             var y = full(new long[] { 3 }, c, dtype: ScalarType.Int64);
-            var likelihood = oracle.LikelihoodScore(x, sigma, y);
-            Assert.IsTrue(allclose(oracle.PosteriorScore(x, sigma, y), likelihood - marginal, 1e-12, 1e-12));
+            var posteriorScore = oracle.PosteriorScore(x, sigma, y);
+            Assert.IsTrue(allclose(oracle.LikelihoodScore(x, sigma, y), posteriorScore - marginal, 1e-12, 1e-12));
             // p(y | x) = p(y) p(x | y) / p(x), with p(y) the class share.
             using var classOracle = new ParzenOracle(
                 Enumerable.Range(0, data.Count).Where(i => data.Labels[i] == c).SelectMany(data.Row).ToArray(), 2);
             double prior = data.Labels.Count(l => l == c) / (double)data.Count;
-            var posterior = (classOracle.LogDensity(x, sigma) - logDensity).exp() * prior;
-            Assert.IsTrue(allclose(classOracle.Score(x, sigma), likelihood, 1e-12, 1e-12));
-            mixed += posterior.unsqueeze(1) * likelihood;
+            var classProbability = (classOracle.LogDensity(x, sigma) - logDensity).exp() * prior;
+            Assert.IsTrue(allclose(classOracle.Score(x, sigma), posteriorScore, 1e-12, 1e-12));
+            mixed += classProbability.unsqueeze(1) * posteriorScore;
         }
         Assert.IsTrue(allclose(mixed, marginal, 1e-9, 1e-9));
     }
@@ -96,6 +99,6 @@ public sealed class ParzenOracleTests
         using var x = zeros(3, 3, dtype: ScalarType.Float64);
         Assert.ThrowsExactly<ArgumentException>(() => oracle.Score(x, tensor(1.0)));
         using var x2 = zeros(3, 2, dtype: ScalarType.Float64);
-        Assert.ThrowsExactly<InvalidOperationException>(() => oracle.LikelihoodScore(x2, tensor(1.0), zeros(3, dtype: ScalarType.Int64)));
+        Assert.ThrowsExactly<InvalidOperationException>(() => oracle.PosteriorScore(x2, tensor(1.0), zeros(3, dtype: ScalarType.Int64)));
     }
 }

@@ -17,7 +17,7 @@ public sealed class BadInputTests
     ScoreModelOptions Options() => new()
     {
         Steps = 5,
-        Network = new ScoreNetworkOptions { HiddenSizes = new[] { 8 } },
+        Network = new NetworkOptions { HiddenSizes = new[] { 8 } },
         Progress = progress,
         ProgressInterval = 1,
     };

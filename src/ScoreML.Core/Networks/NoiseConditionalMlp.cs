@@ -1,0 +1,108 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScoreML.Networks;
+
+/// <summary>
+/// A noise-conditional MLP f(x, sigma) with a chosen number of outputs: the data dimension for a score network,
+/// the number of classes for a classifier. <see cref="NetworkOptions.Layout"/> says where sigma's embedding joins x.
+/// </summary>
+public sealed class NoiseConditionalMlp : nn.Module<Tensor, Tensor, Tensor>
+{
+    readonly Sequential body;               // Joint: the whole network; TwoBranch: the x branch
+    readonly Sequential? noiseBranch;       // TwoBranch only
+    readonly Linear? head;                  // TwoBranch only
+    readonly Parameter? fourierFrequencies; // fixed, not trained; stored so the saved weights carry it
+    readonly NoiseEmbeddingKind embedding;
+    readonly bool scaleBySigma;
+
+    /// <param name="inputs">Data dimension D.</param>
+    /// <param name="outputs">Output width (D for a score, the class count for a classifier).</param>
+    /// <param name="options">Network shape.</param>
+    /// <param name="seed">Seeds the weight initialisation and the Fourier frequencies.</param>
+    public NoiseConditionalMlp(int inputs, int outputs, NetworkOptions options, long seed) : base(nameof(NoiseConditionalMlp))
+    {
+        options.Validate();
+        if (inputs <= 0) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "The input dimension must be positive.");
+        if (outputs <= 0) throw new ArgumentOutOfRangeException(nameof(outputs), outputs, "The output width must be positive.");
+        Dimension = inputs;
+        Outputs = outputs;
+        Options = options.Clone();
+        embedding = options.NoiseEmbedding;
+        scaleBySigma = options.ScaleOutputBySigma;
+        using var generator = new Generator((ulong)seed);
+        int embeddingWidth = 1;
+        if (embedding == NoiseEmbeddingKind.Fourier)
+        {
+            embeddingWidth = options.FourierFeatures;
+            fourierFrequencies = nn.Parameter(randn(new long[] { options.FourierFeatures / 2 }, generator: generator) * options.FourierScale, requires_grad: false);
+        }
+
+        if (options.Layout == NetworkLayout.Joint)
+        {
+            body = Mlp(inputs + embeddingWidth, options.HiddenSizes, outputs, options.Activation, generator);
+        }
+        else
+        {
+            body = Mlp(inputs, options.HiddenSizes[..^1], options.HiddenSizes[^1], options.Activation, generator);
+            noiseBranch = Mlp(embeddingWidth, options.NoiseBranchSizes[..^1], options.NoiseBranchSizes[^1], options.Activation, generator);
+            head = SeededLinear(options.HiddenSizes[^1] + options.NoiseBranchSizes[^1], outputs, generator);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>Input dimension D.</summary>
+    public int Dimension { get; }
+    public int Outputs { get; }
+    public NetworkOptions Options { get; }
+
+    /// <param name="x">[B, D] inputs.</param>
+    /// <param name="sigma">[B] noise standard deviations.</param>
+    public override Tensor forward(Tensor x, Tensor sigma)
+    {
+        using var scope = NewDisposeScope();
+        var embedded = Embed(sigma.unsqueeze(1));
+        var output = head is null
+            ? body.forward(cat(new[] { x, embedded }, 1))
+            : head.forward(cat(new[] { body.forward(x), noiseBranch!.forward(embedded) }, 1));
+        if (scaleBySigma) output = output / sigma.unsqueeze(1);
+        return output.MoveToOuterDisposeScope();
+    }
+
+    Tensor Embed(Tensor sigma) => embedding switch
+    {
+        NoiseEmbeddingKind.Sigma => sigma,
+        NoiseEmbeddingKind.LogSigma => sigma.log(),
+        _ => cat(new[] { sin(2 * Math.PI * sigma.log() * fourierFrequencies!), cos(2 * Math.PI * sigma.log() * fourierFrequencies!) }, 1),
+    };
+
+    // Linear layers of the given widths with the activation between them; the last layer is linear.
+    static Sequential Mlp(int inputs, int[] hidden, int outputs, Activation activation, Generator generator)
+    {
+        var layers = new List<nn.Module<Tensor, Tensor>>();
+        int width = inputs;
+        foreach (int h in hidden)
+        {
+            layers.Add(SeededLinear(width, h, generator));
+            layers.Add(activation == Activation.ReLU ? nn.ReLU() : nn.SiLU());
+            width = h;
+        }
+        layers.Add(SeededLinear(width, outputs, generator));
+        return nn.Sequential(layers);
+    }
+
+    // PyTorch's default Linear initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), drawn from our generator
+    // so that the same seed gives the same network whatever else used the global generator before.
+    static Linear SeededLinear(int inputs, int outputs, Generator generator)
+    {
+        var linear = nn.Linear(inputs, outputs);
+        double bound = 1.0 / Math.Sqrt(inputs);
+        using (no_grad())
+        {
+            linear.weight!.copy_(rand(new long[] { outputs, inputs }, generator: generator) * (2 * bound) - bound);
+            linear.bias!.copy_(rand(new long[] { outputs }, generator: generator) * (2 * bound) - bound);
+        }
+        return linear;
+    }
+}
