@@ -62,7 +62,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         var sde = options.Sde.Create(options.Sde.Kind == SdeKind.VarianceExploding && options.Sde.SigmaMax is null
             ? DataSigmaMax(values, rows, dimension) : double.NaN);
         int batchSize = Math.Min(options.BatchSize, rows);
-        int stepsPerEpoch = (rows + batchSize - 1) / batchSize;
+        int stepsPerEpoch = (rows + batchSize - 1) / batchSize;   // as ShuffledBatches cuts them
         int totalSteps = options.Steps ?? (options.Epochs is int epochs ? checked(epochs * stepsPerEpoch) : 5000);
         channel.Info(MessageSensitivity.None, "Training {0} on {1} rows of {2} values for {3} steps (batch {4}, {5}, device {6}).",
             options.Objective, rows, dimension, totalSteps, batchSize, DescribeSde(sde), device);
@@ -82,10 +82,10 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         var optimizer = optim.Adam(network.parameters(), options.LearningRate, options.AdamBeta1, options.AdamBeta2,
             options.AdamEpsilon, options.WeightDecay);
         using var ema = options.EmaDecay is double decay ? new ExponentialMovingAverage(network, decay) : null;
+        using var batches = new ShuffledBatches(rows, batchSize, generator, device);
         var losses = new float[totalSteps];
         var milliseconds = new double[totalSteps];
         double eps = sde.SamplingEpsilon;
-        Tensor? order = null;
         var reportClock = Stopwatch.StartNew();
         int lastReportStep = 0;
         network.train();
@@ -96,14 +96,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
                 var clock = Stopwatch.StartNew();
                 using (var scope = NewDisposeScope())
                 {
-                    int inEpoch = step % ((rows + batchSize - 1) / batchSize);
-                    if (inEpoch == 0)
-                    {
-                        order?.Dispose();
-                        order = randperm(rows, generator: generator, device: device).DetachFromDisposeScope();
-                    }
-                    int start = inEpoch * batchSize;
-                    var x0 = data.index_select(0, order!.narrow(0, start, Math.Min(batchSize, rows - start)));
+                    var x0 = data.index_select(0, batches.Indices(step));
                     var t = rand(new long[] { x0.shape[0] }, generator: generator, device: device) * (sde.T - eps) + eps;
                     var pointLosses = objective.PointLosses(network, sde, x0, t, generator);
                     if (options.WeightingExponent != 1)
@@ -139,7 +132,6 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         }
         finally
         {
-            order?.Dispose();
             optimizer.Dispose();
         }
         ema?.CopyToModule();

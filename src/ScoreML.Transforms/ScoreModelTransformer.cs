@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using ScoreML.Transforms.Batching;
 using ScoreML.Transforms.Sampling;
 
 namespace ScoreML.Transforms;
@@ -29,15 +30,16 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
 
     public bool IsRowToRowMapper => false;
 
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        builder.AddColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, Model.Dimension));
-        return builder.ToSchema();
-    }
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => BatchMappedDataView.OutputSchema(inputSchema, new SampleMapper(this));
 
-    public IDataView Transform(IDataView input) => new GeneratedDataView(input, this);
+    /// <summary>
+    /// The score-model transformer whose Transform made <paramref name="view"/>, or null. A classifier trainer placed right
+    /// after the score-model trainer in one chain finds its score model this way.
+    /// </summary>
+    public static ScoreModelTransformer? ProducerOf(IDataView view) =>
+        view is BatchMappedDataView { Mapper: SampleMapper mapper } ? mapper.Parent : null;
+
+    public IDataView Transform(IDataView input) => new BatchMappedDataView(input, new SampleMapper(this));
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
         throw new NotSupportedException("ScoreModelTransformer generates in batches across rows, so it has no row-to-row mapper; use Transform.");
@@ -60,18 +62,9 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     internal float[] GenerateBatch(long batchIndex, int rows)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
-        using var generator = new TorchSharp.torch.Generator(BatchSeed(Sampler.Seed, batchIndex), Model.Device);
+        using var generator = new TorchSharp.torch.Generator(SamplerSeeds.ForBatch(Sampler.Seed, batchIndex), Model.Device);
         var samples = Transforms.Sampling.Sampler.Sample(Model.AsScoreFunction(), Model.Sde, rows, Model.Dimension, Sampler, generator, Model.Device);
         return samples.cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray();
-    }
-
-    // SplitMix64 of (seed, batch): well-separated streams for neighbouring batches and seeds.
-    static ulong BatchSeed(int seed, long batch)
-    {
-        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)batch + 0x632BE59BD9B4E019UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
     }
 
     /// <summary>
@@ -83,4 +76,28 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
             "keep the fitted transformer in memory or save its network weights with Model.Network.save(path).");
 
     public void Dispose() => Model.Dispose();
+
+    // One sample per input row; the input's values are not used, only its length.
+    sealed class SampleMapper : BatchMapper
+    {
+        readonly ScoreModelTransformer parent;
+
+        public SampleMapper(ScoreModelTransformer parent) => this.parent = parent;
+
+        public ScoreModelTransformer Parent => parent;
+
+        public override int BatchSize => parent.Sampler.BatchSize;
+
+        public override IReadOnlyList<(string Name, DataViewType Type)> OutputColumns =>
+            new[] { (parent.OutputColumnName, (DataViewType)new VectorDataViewType(NumberDataViewType.Single, parent.Model.Dimension)) };
+
+        public override IEnumerable<DataViewSchema.Column> InputsNeeded(DataViewSchema inputSchema) => Array.Empty<DataViewSchema.Column>();
+
+        public override (int Rows, Array[] Columns) Map(long batchIndex, DataViewRowCursor rows)
+        {
+            int count = 0;
+            while (count < BatchSize && rows.MoveNext()) count++;
+            return (count, new Array[] { parent.GenerateBatch(batchIndex, count) });
+        }
+    }
 }

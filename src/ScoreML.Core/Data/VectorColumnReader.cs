@@ -25,16 +25,46 @@ public static class VectorColumnReader
     /// </summary>
     public static (float[] Values, int Rows, int Dimension) ReadAll(IDataView data, string columnName)
     {
+        var (values, _, rows, dimension) = Read(data, columnName, null);
+        return (values, rows, dimension);
+    }
+
+    /// <summary>
+    /// The column and a UInt32 key label column (see <see cref="LabelKeys.FromSchema"/>), with labels as 0-based classes.
+    /// Also throws for a missing label (key 0), naming the row, and when the rows hold fewer than two classes.
+    /// </summary>
+    public static (float[] Values, int[] Labels, int Rows, int Dimension) ReadAll(IDataView data, string columnName, string labelColumnName)
+    {
+        var keys = LabelKeys.FromSchema(data.Schema, labelColumnName);
+        var result = Read(data, columnName, labelColumnName);
+        int distinct = result.Labels!.Distinct().Count();
+        if (distinct < 2)
+            throw new ArgumentException($"Every row of label column '{labelColumnName}' holds the same class; a classifier needs at least two of its {keys.Count}.", nameof(data));
+        return (result.Values, result.Labels!, result.Rows, result.Dimension);
+    }
+
+    static (float[] Values, int[]? Labels, int Rows, int Dimension) Read(IDataView data, string columnName, string? labelColumnName)
+    {
         int dimension = RequireFixedSizeFloatVector(data.Schema, columnName);
         var column = data.Schema[columnName];
+        var labelColumn = labelColumnName is null ? (DataViewSchema.Column?)null : data.Schema[labelColumnName];
         var values = new List<float>();
+        var labels = new List<int>();
         long row = 0;
-        using (var cursor = data.GetRowCursor(new[] { column }))
+        using (var cursor = data.GetRowCursor(labelColumn is null ? new[] { column } : new[] { column, labelColumn.Value }))
         {
             var getter = cursor.GetGetter<VBuffer<float>>(column);
+            var labelGetter = labelColumn is null ? null : cursor.GetGetter<uint>(labelColumn.Value);
             VBuffer<float> buffer = default;
+            uint key = 0;
             while (cursor.MoveNext())
             {
+                if (labelGetter is not null)
+                {
+                    labelGetter(ref key);
+                    if (key == 0) throw new InvalidDataException($"Row {row} of label column '{labelColumnName}' has no value (a missing key); every row needs a class.");
+                    labels.Add((int)key - 1);
+                }
                 getter(ref buffer);
                 if (buffer.Length != dimension)
                     throw new InvalidDataException($"Row {row} of column '{columnName}' has {buffer.Length} values; the column's size is {dimension}.");
@@ -49,6 +79,6 @@ public static class VectorColumnReader
             }
         }
         if (row == 0) throw new ArgumentException($"The input has no rows; column '{columnName}' needs at least one.", nameof(data));
-        return (values.ToArray(), checked((int)row), dimension);
+        return (values.ToArray(), labelColumn is null ? null : labels.ToArray(), checked((int)row), dimension);
     }
 }

@@ -1,0 +1,143 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ScoreML.Data;
+
+/// <summary>
+/// The classes of a key-typed label column: how many there are and, when the column carries ML.NET's KeyValues
+/// annotation (as MapValueToKey leaves it), the original value of each key, so requests can name a class by its value.
+/// </summary>
+public sealed class LabelKeys
+{
+    public LabelKeys(int count, string[]? names = null, DataViewType? valueType = null)
+    {
+        if (count < 2) throw new ArgumentOutOfRangeException(nameof(count), count, "A label needs at least two classes.");
+        if (names is not null && names.Length != count) throw new ArgumentException($"{names.Length} key names for {count} classes.", nameof(names));
+        Count = count;
+        Names = names;
+        ValueType = valueType;
+    }
+
+    /// <summary>Number of classes (the key type's count).</summary>
+    public int Count { get; }
+
+    /// <summary>The original label value of class c (0-based), as invariant text; null without a KeyValues annotation.</summary>
+    public string[]? Names { get; }
+
+    /// <summary>The type of the original label values; null without a KeyValues annotation.</summary>
+    public DataViewType? ValueType { get; }
+
+    /// <summary>The 0-based class whose original value is <paramref name="value"/>, or -1.</summary>
+    public int ClassOf(string value) => Names is null ? -1 : Array.IndexOf(Names, value);
+
+    /// <summary>
+    /// Checks that a request column can name this label's classes: a UInt32 key with the same class count, or, when the
+    /// original values are known, a column of their type. Throws a clear exception otherwise.
+    /// </summary>
+    public void CheckRequestColumn(DataViewSchema schema, string columnName)
+    {
+        var column = schema.GetColumnOrNull(columnName)
+            ?? throw new ArgumentException($"The requests have no label column '{columnName}'. Columns present: {string.Join(", ", schema.Select(c => c.Name))}.", nameof(columnName));
+        if (column.Type is KeyDataViewType key)
+        {
+            if (key.RawType != typeof(uint) || key.Count != (ulong)Count)
+                throw new ArgumentException($"Request column '{columnName}' is {key} but the model has {Count} classes (a key of UInt32 with count {Count}); " +
+                    "the class counts of the requests and of the model differ.", nameof(columnName));
+            return;
+        }
+        if (ValueType is null)
+            throw new ArgumentException($"Request column '{columnName}' holds {column.Type} values, but the model's label had no key values to map them; " +
+                $"give the class as a key of UInt32 with count {Count}.", nameof(columnName));
+        if (column.Type.RawType != ValueType.RawType)
+            throw new ArgumentException($"Request column '{columnName}' holds {column.Type}; give the original label values ({ValueType}) or keys.", nameof(columnName));
+    }
+
+    /// <summary>
+    /// Reads the 0-based class of the current row of <paramref name="row"/> from a column that passed <see cref="CheckRequestColumn"/>;
+    /// throws, naming the row, for a missing key or a label value the model never saw.
+    /// </summary>
+    public Func<int> ClassReader(DataViewRow row, DataViewSchema.Column column)
+    {
+        if (column.Type is KeyDataViewType)
+        {
+            var getter = row.GetGetter<uint>(column);
+            uint key = 0;
+            return () =>
+            {
+                getter(ref key);
+                if (key == 0) throw new InvalidDataException($"Row {row.Position} of column '{column.Name}' has no class (a missing key).");
+                return (int)key - 1;
+            };
+        }
+        var text = TextReader(row, column);
+        return () =>
+        {
+            string value = text();
+            int c = ClassOf(value);
+            if (c < 0)
+                throw new InvalidDataException($"Row {row.Position} of column '{column.Name}' asks for class '{value}', which the model never saw; " +
+                    $"it knows {string.Join(", ", Names!.Select(n => $"'{n}'"))}.");
+            return c;
+        };
+    }
+
+    static Func<string> TextReader(DataViewRow row, DataViewSchema.Column column) => column.Type.RawType switch
+    {
+        var t when t == typeof(ReadOnlyMemory<char>) => Reader<ReadOnlyMemory<char>>(row, column, v => v.ToString()),
+        var t when t == typeof(float) => Reader<float>(row, column, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(double) => Reader<double>(row, column, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(int) => Reader<int>(row, column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(long) => Reader<long>(row, column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(uint) => Reader<uint>(row, column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(bool) => Reader<bool>(row, column, v => v.ToString()),
+        _ => throw new ArgumentException($"Column '{column.Name}' of type {column.Type} cannot name a class."),
+    };
+
+    static Func<string> Reader<T>(DataViewRow row, DataViewSchema.Column column, Func<T, string> format)
+    {
+        var getter = row.GetGetter<T>(column);
+        T value = default!;
+        return () =>
+        {
+            getter(ref value);
+            return format(value);
+        };
+    }
+
+    /// <summary>The label's classes as the schema describes them; a clear exception when the column is not a usable key.</summary>
+    public static LabelKeys FromSchema(DataViewSchema schema, string labelColumnName)
+    {
+        var column = schema.GetColumnOrNull(labelColumnName)
+            ?? throw new ArgumentException($"The input has no label column '{labelColumnName}'. Columns present: {string.Join(", ", schema.Select(c => c.Name))}.", nameof(labelColumnName));
+        if (column.Type is not KeyDataViewType key)
+            throw new ArgumentException($"Label column '{labelColumnName}' must be a key type; it is {column.Type}. Map it first, e.g. " +
+                $"mlContext.Transforms.Conversion.MapValueToKey(\"{labelColumnName}\").", nameof(labelColumnName));
+        if (key.RawType != typeof(uint))
+            throw new ArgumentException($"Label column '{labelColumnName}' is a key of {key.RawType.Name}; ScoreML reads keys of UInt32 (MapValueToKey's default).", nameof(labelColumnName));
+        if (key.Count < 2 || key.Count > int.MaxValue)
+            throw new ArgumentException($"Label column '{labelColumnName}' has {key.Count} classes; a classifier needs at least two.", nameof(labelColumnName));
+        var annotation = column.Annotations.Schema.GetColumnOrNull("KeyValues");
+        if (annotation?.Type is not VectorDataViewType valuesType) return new LabelKeys((int)key.Count);
+        string[] names = ReadNames(column, valuesType.ItemType);
+        return names.Length == (int)key.Count ? new LabelKeys((int)key.Count, names, valuesType.ItemType) : new LabelKeys((int)key.Count);
+    }
+
+    static string[] ReadNames(DataViewSchema.Column column, DataViewType itemType) => itemType.RawType switch
+    {
+        var t when t == typeof(ReadOnlyMemory<char>) => Read<ReadOnlyMemory<char>>(column, v => v.ToString()),
+        var t when t == typeof(float) => Read<float>(column, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(double) => Read<double>(column, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(int) => Read<int>(column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(long) => Read<long>(column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(uint) => Read<uint>(column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        var t when t == typeof(bool) => Read<bool>(column, v => v.ToString()),
+        _ => Array.Empty<string>(),
+    };
+
+    static string[] Read<T>(DataViewSchema.Column column, Func<T, string> format)
+    {
+        VBuffer<T> values = default;
+        column.GetKeyValues(ref values);
+        return values.DenseValues().Select(format).ToArray();
+    }
+}

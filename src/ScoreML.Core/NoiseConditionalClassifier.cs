@@ -1,0 +1,61 @@
+using ScoreML.Networks;
+using static TorchSharp.torch;
+
+namespace ScoreML;
+
+/// <summary>
+/// A classifier of noisy data, p(y | x, sigma), and its likelihood score grad_x log p(y | x, sigma): the term that
+/// classifier guidance adds to the prior score to sample from p(x | y).
+/// </summary>
+public sealed class NoiseConditionalClassifier : IDisposable
+{
+    /// <param name="network">Logits network with one output per class.</param>
+    /// <param name="softmaxEpsilon">0 takes log p from log_softmax; a positive value uses log(softmax + epsilon) instead (the DLSM toy code: 1e-8).</param>
+    public NoiseConditionalClassifier(NoiseConditionalMlp network, double softmaxEpsilon = 0)
+    {
+        if (network.Outputs < 2) throw new ArgumentException($"A classifier needs at least two classes; the network has {network.Outputs} outputs.", nameof(network));
+        if (network.Options.ScaleOutputBySigma)
+            throw new ArgumentException("A classifier's logits must not be divided by sigma; set Network.ScaleOutputBySigma to false.", nameof(network));
+        if (!(softmaxEpsilon >= 0)) throw new ArgumentOutOfRangeException(nameof(softmaxEpsilon), softmaxEpsilon, "The softmax epsilon cannot be negative.");
+        Network = network;
+        SoftmaxEpsilon = softmaxEpsilon;
+    }
+
+    public NoiseConditionalMlp Network { get; }
+    public double SoftmaxEpsilon { get; }
+    public int ClassCount => Network.Outputs;
+    public int Dimension => Network.Dimension;
+
+    /// <summary>Unnormalised log-probabilities [B, C] at noise level sigma [B].</summary>
+    public Tensor Logits(Tensor x, Tensor sigma) => Network.forward(x, sigma);
+
+    /// <summary>log p(y | x, sigma) for every class, [B, C].</summary>
+    public Tensor LogProbabilities(Tensor x, Tensor sigma)
+    {
+        var logits = Logits(x, sigma);
+        return SoftmaxEpsilon == 0 ? logits.log_softmax(1) : (logits.softmax(1) + SoftmaxEpsilon).log();
+    }
+
+    /// <summary>
+    /// grad_x log p(y | x, sigma) for the 0-based class of each row, [B, D]. With <paramref name="createGraph"/> the result
+    /// stays differentiable (for training through it) and <paramref name="x"/> must already require gradients; without it,
+    /// the gradient is taken on a detached copy, also under no_grad.
+    /// </summary>
+    public Tensor LikelihoodScore(Tensor x, Tensor sigma, Tensor labels, bool createGraph = false)
+    {
+        if (createGraph) return Gradient(x, sigma, labels, createGraph: true);
+        using var scope = NewDisposeScope();
+        using var gradients = enable_grad();
+        var leaf = x.detach().requires_grad_(true);
+        return Gradient(leaf, sigma, labels, createGraph: false).detach().MoveToOuterDisposeScope();
+    }
+
+    Tensor Gradient(Tensor x, Tensor sigma, Tensor labels, bool createGraph)
+    {
+        var selected = LogProbabilities(x, sigma).gather(1, labels.to(ScalarType.Int64).unsqueeze(1)).sum();
+        // create_graph and retain_graph both: TorchSharp does not imply the second from the first.
+        return autograd.grad(new[] { selected }, new[] { x }, create_graph: createGraph, retain_graph: createGraph)[0];
+    }
+
+    public void Dispose() => Network.Dispose();
+}

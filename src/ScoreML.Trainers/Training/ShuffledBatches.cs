@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace ScoreML.Trainers.Training;
+
+/// <summary>
+/// Minibatches drawn without replacement: each epoch is a fresh permutation of the rows from a seeded generator, cut
+/// into batches (the last one shorter). The same seed gives the same batches.
+/// </summary>
+internal sealed class ShuffledBatches : IDisposable
+{
+    readonly int rows;
+    readonly int batchSize;
+    readonly Generator generator;
+    readonly Device device;
+    Tensor? order;
+
+    public ShuffledBatches(int rows, int batchSize, Generator generator, Device device)
+    {
+        this.rows = rows;
+        this.batchSize = Math.Min(batchSize, rows);
+        this.generator = generator;
+        this.device = device;
+    }
+
+    public int StepsPerEpoch => (rows + batchSize - 1) / batchSize;
+
+    /// <summary>The row indices of the batch for <paramref name="step"/> (0-based steps, taken in order).</summary>
+    public Tensor Indices(int step)
+    {
+        int inEpoch = step % StepsPerEpoch;
+        if (inEpoch == 0 || order is null)
+        {
+            order?.Dispose();
+            order = randperm(rows, generator: generator, device: device).DetachFromDisposeScope();
+        }
+        int start = inEpoch * batchSize;
+        return order.narrow(0, start, Math.Min(batchSize, rows - start));
+    }
+
+    public void Dispose() => order?.Dispose();
+}

@@ -1,0 +1,185 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using ScoreML.Data;
+using ScoreML.Scores;
+using ScoreML.Sde;
+using ScoreML.Transforms.Batching;
+using ScoreML.Transforms.Sampling;
+using static TorchSharp.torch;
+
+namespace ScoreML.Transforms;
+
+/// <summary>
+/// Generates class-conditional samples: each request row names a class (a key, or the original label value) and the
+/// output adds a <c>Generated</c> vector column with one sample of that class, drawn with any sampler of
+/// <see cref="SamplerOptions"/> from a conditional score (classifier guidance, per-class score models, an oracle).
+/// Rows are sampled in batches when the column is read; a batch's samples depend on the sampler seed and the batch's place.
+/// </summary>
+public sealed class ConditionalSamplingTransformer : ITransformer
+{
+    readonly ConditionalScoreFunction score;
+    readonly StochasticDifferentialEquation sde;
+    readonly Device device;
+
+    public ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
+        Device device, ConditionalSamplerOptions options)
+    {
+        options.Validate();
+        if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The dimension must be positive.");
+        this.score = score;
+        this.sde = sde;
+        this.device = device;
+        Dimension = dimension;
+        Labels = labels;
+        Options = options.Clone();
+    }
+
+    public int Dimension { get; }
+    public LabelKeys Labels { get; }
+    public ConditionalSamplerOptions Options { get; }
+
+    public bool IsRowToRowMapper => false;
+
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        CheckRequests(inputSchema);
+        return BatchMappedDataView.OutputSchema(inputSchema, new SampleMapper(this));
+    }
+
+    public IDataView Transform(IDataView input)
+    {
+        CheckRequests(input.Schema);
+        return new BatchMappedDataView(input, new SampleMapper(this));
+    }
+
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        throw new NotSupportedException("ConditionalSamplingTransformer samples in batches across rows, so it has no row-to-row mapper; use Transform.");
+
+    public void Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException("Saving a ConditionalSamplingTransformer to an ML.NET model zip is not supported in this version.");
+
+    /// <summary>Samples of the given 0-based classes, row-major [classes.Length, Dimension], in batches of the sampler's size.</summary>
+    public float[] Generate(IReadOnlyList<int> classes)
+    {
+        foreach (int c in classes)
+            if (c < 0 || c >= Labels.Count) throw new ArgumentOutOfRangeException(nameof(classes), c, $"Classes are 0..{Labels.Count - 1}.");
+        int batchSize = Options.Sampler.BatchSize;
+        var result = new float[(long)classes.Count * Dimension];
+        for (int start = 0, batch = 0; start < classes.Count; start += batchSize, batch++)
+        {
+            int[] part = classes.Skip(start).Take(batchSize).ToArray();
+            SampleBatch(SamplerSeeds.ForBatch(Options.Sampler.Seed, batch), part).CopyTo(result, (long)start * Dimension);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// <paramref name="perClass"/> samples of every class: a view with the class as a UInt32 key column (named as
+    /// <see cref="ConditionalSamplerOptions.LabelColumnName"/>) and the samples, class by class. This is what evaluation consumes.
+    /// </summary>
+    public IDataView GenerateForEachClass(MLContext mlContext, int perClass)
+    {
+        if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass), perClass, "The number of samples per class must be positive.");
+        int[] classes = Enumerable.Range(0, Labels.Count).SelectMany(c => Enumerable.Repeat(c, perClass)).ToArray();
+        float[] samples = Generate(classes);
+        var rows = classes.Select((c, i) => new LabelledSample { Label = (uint)c, Generated = samples.AsSpan(i * Dimension, Dimension).ToArray() }).ToList();
+        var schema = SchemaDefinition.Create(typeof(LabelledSample));
+        schema[nameof(LabelledSample.Label)].ColumnName = Options.LabelColumnName;
+        schema[nameof(LabelledSample.Label)].ColumnType = new KeyDataViewType(typeof(uint), Labels.Count);
+        schema[nameof(LabelledSample.Generated)].ColumnName = Options.OutputColumnName;
+        schema[nameof(LabelledSample.Generated)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Dimension);
+        return mlContext.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    float[] SampleBatch(ulong seed, int[] classes)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(seed, device);
+        var labels = tensor(classes.Select(c => (long)c).ToArray(), device: device);
+        ScoreFunction conditional = (x, t) => score(x, t, labels);
+        var samples = Sampler.Sample(conditional, sde, classes.Length, Dimension, Options.Sampler, generator, device);
+        return samples.cpu().to(ScalarType.Float32).data<float>().ToArray();
+    }
+
+    void CheckRequests(DataViewSchema schema)
+    {
+        Labels.CheckRequestColumn(schema, Options.LabelColumnName);
+        if (Options.SeedColumnName is string seedColumn)
+        {
+            var column = schema.GetColumnOrNull(seedColumn)
+                ?? throw new ArgumentException($"The requests have no seed column '{seedColumn}'.", nameof(schema));
+            if (column.Type != NumberDataViewType.Int32 && column.Type != NumberDataViewType.Int64 && column.Type != NumberDataViewType.UInt32)
+                throw new ArgumentException($"Seed column '{seedColumn}' must be Int32, Int64 or UInt32; it is {column.Type}.", nameof(schema));
+        }
+    }
+
+    // ML.NET's LoadFromEnumerable takes key values 0-based from a class and adds one itself.
+    sealed class LabelledSample
+    {
+        public uint Label { get; set; }
+        public float[] Generated { get; set; } = Array.Empty<float>();
+    }
+
+    sealed class SampleMapper : BatchMapper
+    {
+        readonly ConditionalSamplingTransformer parent;
+
+        public SampleMapper(ConditionalSamplingTransformer parent) => this.parent = parent;
+
+        public override int BatchSize => parent.Options.Sampler.BatchSize;
+
+        public override IReadOnlyList<(string Name, DataViewType Type)> OutputColumns =>
+            new[] { (parent.Options.OutputColumnName, (DataViewType)new VectorDataViewType(NumberDataViewType.Single, parent.Dimension)) };
+
+        public override IEnumerable<DataViewSchema.Column> InputsNeeded(DataViewSchema inputSchema)
+        {
+            yield return inputSchema[parent.Options.LabelColumnName];
+            if (parent.Options.SeedColumnName is string seed) yield return inputSchema[seed];
+        }
+
+        public override (int Rows, Array[] Columns) Map(long batchIndex, DataViewRowCursor rows)
+        {
+            var readClass = parent.Labels.ClassReader(rows, rows.Schema[parent.Options.LabelColumnName]);
+            var readSeed = parent.Options.SeedColumnName is string name ? SeedReader(rows, rows.Schema[name]) : null;
+            var classes = new List<int>();
+            var seeds = new List<long>();
+            while (classes.Count < BatchSize && rows.MoveNext())
+            {
+                classes.Add(readClass());
+                if (readSeed is not null) seeds.Add(readSeed());
+            }
+            float[] samples;
+            if (readSeed is null)
+            {
+                samples = parent.SampleBatch(SamplerSeeds.ForBatch(parent.Options.Sampler.Seed, batchIndex), classes.ToArray());
+            }
+            else
+            {
+                // Each row on its own, so that its sample depends on its seed and class only.
+                samples = new float[classes.Count * parent.Dimension];
+                for (int i = 0; i < classes.Count; i++)
+                    parent.SampleBatch(SamplerSeeds.ForBatch(seeds[i], 0), new[] { classes[i] }).CopyTo(samples, i * parent.Dimension);
+            }
+            return (classes.Count, new Array[] { samples });
+        }
+
+        static Func<long> SeedReader(DataViewRow row, DataViewSchema.Column column)
+        {
+            if (column.Type == NumberDataViewType.Int64)
+            {
+                var getter = row.GetGetter<long>(column);
+                long value = 0;
+                return () => { getter(ref value); return value; };
+            }
+            if (column.Type == NumberDataViewType.UInt32)
+            {
+                var getter = row.GetGetter<uint>(column);
+                uint value = 0;
+                return () => { getter(ref value); return value; };
+            }
+            var intGetter = row.GetGetter<int>(column);
+            int intValue = 0;
+            return () => { intGetter(ref intValue); return intValue; };
+        }
+    }
+}
