@@ -30,11 +30,11 @@ public sealed class NoiseConditionalClassifier : IDisposable
     public Tensor Logits(Tensor x, Tensor sigma) => Network.forward(x, sigma);
 
     /// <summary>log p(y | x, sigma) for every class, [B, C].</summary>
-    public Tensor LogProbabilities(Tensor x, Tensor sigma)
-    {
-        var logits = Logits(x, sigma);
-        return SoftmaxEpsilon == 0 ? logits.log_softmax(1) : (logits.softmax(1) + SoftmaxEpsilon).log();
-    }
+    public Tensor LogProbabilities(Tensor x, Tensor sigma) => LogProbabilitiesOf(Logits(x, sigma));
+
+    /// <summary>log p(y | x, sigma) from logits, as <see cref="SoftmaxEpsilon"/> says.</summary>
+    public Tensor LogProbabilitiesOf(Tensor logits) =>
+        SoftmaxEpsilon == 0 ? logits.log_softmax(1) : (logits.softmax(1) + SoftmaxEpsilon).log();
 
     /// <summary>
     /// grad_x log p(y | x, sigma) for the 0-based class of each row, [B, D]. With <paramref name="createGraph"/> the result

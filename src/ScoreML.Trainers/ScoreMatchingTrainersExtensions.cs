@@ -1,3 +1,4 @@
+using ScoreML.Trainers.Classification;
 using ScoreML.Trainers.Objectives;
 
 namespace ScoreML.Trainers;
@@ -12,4 +13,12 @@ public static class ScoreMatchingTrainersExtensions
     public static ScoreModelEstimator ScoreModel(this ScoreMatchingTrainers catalog, Objective objective,
         string featureColumnName = "Features", string outputColumnName = "Generated") =>
         new(catalog.Context, new ScoreModelOptions { Objective = objective, FeatureColumnName = featureColumnName, OutputColumnName = outputColumnName });
+
+    /// <summary>
+    /// A noise-conditional classifier trainer (DLSM stage 2): <c>mlContext.ScoreMatching().Trainers.DlsmClassifier(options)</c>
+    /// right after the score-model trainer in one chain, or with a fitted <paramref name="scoreModel"/>.
+    /// </summary>
+    public static DlsmClassifierTrainer DlsmClassifier(this ScoreMatchingTrainers catalog, DlsmClassifierOptions? options = null,
+        ScoreModel? scoreModel = null) =>
+        new(catalog.Context, options, scoreModel);
 }

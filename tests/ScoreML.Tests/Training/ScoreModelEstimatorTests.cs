@@ -56,6 +56,25 @@ public sealed class ScoreModelEstimatorTests
         CollectionAssert.AreNotEqual(once, otherSeed.Generate(25));
     }
 
+    /// <summary>A cursor that reads the column on a few rows only: batches nobody read are skipped, not sampled, and the values agree.</summary>
+    [TestMethod]
+    public void ReadingSomeRowsOnlyGivesTheSameValues()
+    {
+        var ml = new MLContext(0);
+        using var model = ml.ScoreMatching().Trainers.ScoreModel(Small()).Fit(ml.ScoreMatching().Data.TwoMoons(300, seed: 1));
+        float[] all = model.Generate(25);
+        var view = model.Transform(ml.ScoreMatching().Data.Requests(25));
+        using var cursor = view.GetRowCursor(view.Schema);
+        var getter = cursor.GetGetter<VBuffer<float>>(view.Schema["Generated"]);
+        VBuffer<float> value = default;
+        foreach (int row in new[] { 3, 22 })
+        {
+            while (cursor.Position < row) cursor.MoveNext();
+            getter(ref value);
+            CollectionAssert.AreEqual(all.AsSpan(row * 2, 2).ToArray(), value.DenseValues().ToArray(), $"row {row}");
+        }
+    }
+
     [TestMethod]
     public void WorksAsAStepOfAnMlNetPipeline()
     {

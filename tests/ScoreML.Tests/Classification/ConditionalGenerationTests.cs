@@ -1,0 +1,164 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using ScoreML.Trainers;
+using ScoreML.Trainers.Classification;
+using ScoreML.Transforms;
+using ScoreML.Transforms.Sampling;
+
+namespace ScoreML.Tests.Classification;
+
+[TestClass]
+public sealed class ConditionalGenerationTests
+{
+    static readonly Lazy<NoiseConditionalClassifierTransformer> classifier = new(() =>
+        TwoGaussians.Ml.ScoreMatching().Trainers.DlsmClassifier(TwoGaussians.ClassifierOptions(ClassifierLoss.DlsmPlusCrossEntropy),
+            TwoGaussians.ScoreModel.Model).Fit(TwoGaussians.Data));
+
+    static ConditionalSamplerOptions Sampling(int batch = 100) => new() { Sampler = new SamplerOptions { Steps = 200, BatchSize = batch, Seed = 4 } };
+
+    /// <summary>The whole DLSM pipeline as one chain and one Fit: key mapping, score model, classifier.</summary>
+    [TestMethod]
+    public void OneChainAndSeparateTrainingGiveTheSameKindOfModel()
+    {
+        var ml = TwoGaussians.Ml;
+        var raw = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 400).Select(i => new TwoGaussians.Row
+        {
+            Features = new[] { TwoGaussians.Points[2 * i], TwoGaussians.Points[2 * i + 1] },
+            Class = TwoGaussians.Labels[i] == 0 ? "left" : "right",
+        }).ToList(), VectorSchema());
+        var scoreOptions = TwoGaussians.ScoreOptions();
+        scoreOptions.Steps = 50;
+        var classifierOptions = TwoGaussians.ClassifierOptions(ClassifierLoss.DlsmPlusCrossEntropy, steps: 50);
+        var chain = ml.Transforms.Conversion.MapValueToKey("Label", nameof(TwoGaussians.Row.Class))
+            .Append(ml.ScoreMatching().Trainers.ScoreModel(scoreOptions))
+            .Append(ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions));
+        var chained = chain.Fit(raw).LastTransformer;
+
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label", nameof(TwoGaussians.Row.Class)).Fit(raw).Transform(raw);
+        using var scoreModel = ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Fit(keyed);
+        using var separate = ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions, scoreModel.Model).Fit(keyed);
+
+        foreach (var model in new[] { chained, separate })
+        {
+            Assert.IsInstanceOfType<NoiseConditionalClassifierTransformer>(model);
+            Assert.AreEqual(2, model.Classifier.ClassCount);
+            CollectionAssert.AreEqual(new[] { "left", "right" }, model.Labels.Names);
+        }
+        // Same data, options and seeds: the same weights either way.
+        var a = chained.Classifier.Network.parameters().Select(p => p.data<float>().ToArray()).SelectMany(v => v).ToArray();
+        var b = separate.Classifier.Network.parameters().Select(p => p.data<float>().ToArray()).SelectMany(v => v).ToArray();
+        CollectionAssert.AreEqual(a, b);
+        chained.Dispose();
+        chained.ScoreModel.Dispose();
+    }
+
+    [TestMethod]
+    public void ConditionalSamplesLandInTheirClassRegion()
+    {
+        var sampler = classifier.Value.CreateSampler(Sampling());
+        var generated = sampler.GenerateForEachClass(TwoGaussians.Ml, 150);
+        var labels = generated.GetColumn<uint>("Label").ToArray();
+        var samples = generated.GetColumn<VBuffer<float>>("Generated").Select(v => v.DenseValues().ToArray()).ToArray();
+        Assert.HasCount(300, samples);
+        for (int c = 0; c < 2; c++)
+        {
+            var mine = samples.Where((_, i) => labels[i] == c + 1).ToArray();
+            Assert.HasCount(150, mine);
+            double right = mine.Count(s => (c == 0 ? s[0] < 0 : s[0] > 0)) / (double)mine.Length;
+            Assert.IsGreaterThan(0.95, right, $"class {c}: {right:P1} of its samples on its side");
+            Assert.AreEqual(c == 0 ? -2 : 2, mine.Average(s => s[0]), 0.5, $"class {c}: mean x");
+        }
+    }
+
+    /// <summary>Requests may name classes by the original label values, mapped through the training key values.</summary>
+    [TestMethod]
+    public void RequestsByOriginalLabelValueAndPerRowSeeds()
+    {
+        var ml = TwoGaussians.Ml;
+        var options = Sampling(batch: 3);
+        options.SeedColumnName = "Seed";
+        var sampler = classifier.Value.CreateSampler(options);
+        var requests = ml.Data.LoadFromEnumerable(new[]
+        {
+            new Request { Label = "right", Seed = 10 }, new Request { Label = "left", Seed = 11 }, new Request { Label = "right", Seed = 10 },
+            new Request { Label = "left", Seed = 12 },
+        });
+        var samples = sampler.Transform(requests).GetColumn<VBuffer<float>>("Generated").Select(v => v.DenseValues().ToArray()).ToArray();
+        Assert.IsGreaterThan(0, samples[0][0]);
+        Assert.IsLessThan(0, samples[1][0]);
+        CollectionAssert.AreEqual(samples[0], samples[2], "same class, same seed: the same sample, whatever the batch");
+        CollectionAssert.AreNotEqual(samples[1], samples[3]);
+
+        var unknown = ml.Data.LoadFromEnumerable(new[] { new Request { Label = "up", Seed = 1 } });
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => sampler.Transform(unknown).GetColumn<VBuffer<float>>("Generated").ToArray());
+        StringAssert.Contains(error.Message, "'up'");
+        StringAssert.Contains(error.Message, "never saw");
+    }
+
+    /// <summary>At the smallest noise level the classifier is an ordinary multiclass classifier.</summary>
+    [TestMethod]
+    public void ClassifiesLikeAnMlNetMulticlassModel()
+    {
+        var scored = classifier.Value.Transform(TwoGaussians.Data);
+        var metrics = TwoGaussians.Ml.MulticlassClassification.Evaluate(scored);
+        Assert.IsGreaterThan(0.97, metrics.MicroAccuracy);
+        Assert.IsLessThan(0.2, metrics.LogLoss);
+    }
+
+    [TestMethod]
+    public void BadInputGetsClearErrors()
+    {
+        var ml = TwoGaussians.Ml;
+        var scoreModel = TwoGaussians.ScoreModel.Model;
+        var options = TwoGaussians.ClassifierOptions(ClassifierLoss.Dlsm, steps: 5);
+        DlsmClassifierTrainer Trainer() => ml.ScoreMatching().Trainers.DlsmClassifier(options, scoreModel);
+
+        var noLabel = ml.Transforms.DropColumns("Label").Fit(TwoGaussians.Data).Transform(TwoGaussians.Data);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Trainer().Fit(noLabel)).Message, "no label column 'Label'");
+
+        var notKey = ml.Transforms.CopyColumns("Label", nameof(TwoGaussians.Row.Class)).Fit(noLabel).Transform(noLabel);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Trainer().Fit(notKey)).Message, "must be a key type");
+
+        var oneClass = ml.Data.FilterByCustomPredicate<TwoGaussians.Row>(TwoGaussians.Data, r => r.Class == "left");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Trainer().Fit(oneClass)).Message, "same class");
+
+        var threeD = ml.Transforms.Concatenate("Features", "Features", "Features").Fit(TwoGaussians.Data).Transform(TwoGaussians.Data);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Trainer().Fit(threeD)).Message, "score model was trained on 2");
+
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidOperationException>(() =>
+            ml.ScoreMatching().Trainers.DlsmClassifier(options).Fit(TwoGaussians.Data)).Message, "needs the frozen score model");
+
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => classifier.Value.CreateSampler(new ConditionalSamplerOptions { GuidanceScale = 0 }));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => classifier.Value.CreateSampler(new ConditionalSamplerOptions { GuidanceScale = -1 }));
+
+        // Requests whose key has another class count than the model.
+        var threeClasses = ml.Data.LoadFromEnumerable(new[] { new KeyRequest { Label = 1 } }, KeySchema(3));
+        var mismatch = Assert.ThrowsExactly<ArgumentException>(() => classifier.Value.CreateSampler(Sampling()).Transform(threeClasses));
+        StringAssert.Contains(mismatch.Message, "class counts");
+    }
+
+    static SchemaDefinition VectorSchema()
+    {
+        var schema = SchemaDefinition.Create(typeof(TwoGaussians.Row));
+        schema[nameof(TwoGaussians.Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2);
+        return schema;
+    }
+
+    static SchemaDefinition KeySchema(int count)
+    {
+        var schema = SchemaDefinition.Create(typeof(KeyRequest));
+        schema[0].ColumnType = new KeyDataViewType(typeof(uint), count);
+        return schema;
+    }
+
+    public sealed class Request
+    {
+        public string Label { get; set; } = "";
+        public int Seed { get; set; }
+    }
+
+    public sealed class KeyRequest
+    {
+        public uint Label { get; set; }
+    }
+}
