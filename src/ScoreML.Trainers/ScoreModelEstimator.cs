@@ -86,8 +86,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         var losses = new float[totalSteps];
         var milliseconds = new double[totalSteps];
         double eps = sde.SamplingEpsilon;
-        var reportClock = Stopwatch.StartNew();
-        int lastReportStep = 0;
+        var progress = new ProgressClock(totalSteps, options.ProgressInterval);
         network.train();
         try
         {
@@ -117,14 +116,9 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
                     throw new InvalidOperationException($"The {options.Objective} loss became {losses[step]} at step {step + 1}. " +
                         "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.");
                 int done = step + 1;
-                if (done % options.ProgressInterval == 0 || done == totalSteps)
-                {
-                    double rate = (done - lastReportStep) / Math.Max(reportClock.Elapsed.TotalSeconds, 1e-9);
-                    options.Progress?.Report(new TrainingProgress(done, totalSteps, losses[step], rate));
-                    reportClock.Restart();
-                    lastReportStep = done;
-                }
-                if (done % Math.Max(1, totalSteps / 10) == 0 || done == totalSteps)
+                if (progress.IsReportStep(done))
+                    options.Progress?.Report(new TrainingProgress(done, totalSteps, losses[step], progress.StepsPerSecond(done)));
+                if (progress.IsLogStep(done))
                     channel.Info(MessageSensitivity.None, "Step {0}/{1}: loss {2:G5}.", done, totalSteps, losses[step]);
                 if (options.CheckpointPath is string path && (done % options.CheckpointInterval == 0 || done == totalSteps))
                     TrainingCheckpoint.Write(path, done, network, ema, optimizer);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -94,8 +93,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         var optimizer = optim.Adam(network.parameters(), options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon);
         bool dlsm = options.Loss != ClassifierLoss.CrossEntropy;
         double eps = sde.SamplingEpsilon;
-        var reportClock = Stopwatch.StartNew();
-        int lastReportStep = 0;
+        var progress = new ProgressClock(totalSteps, options.ProgressInterval);
         network.train();
         try
         {
@@ -137,14 +135,9 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
                 if (!float.IsFinite(loss))
                     throw new InvalidOperationException($"The {options.Loss} loss became {loss} at step {step + 1}. Lower LearningRate or keep GradientClipNorm set.");
                 int done = step + 1;
-                if (done % options.ProgressInterval == 0 || done == totalSteps)
-                {
-                    double rate = (done - lastReportStep) / Math.Max(reportClock.Elapsed.TotalSeconds, 1e-9);
-                    options.Progress?.Report(new ClassifierTrainingProgress(done, totalSteps, loss, crossEntropy, dlsmTerm, rate));
-                    reportClock.Restart();
-                    lastReportStep = done;
-                }
-                if (done % Math.Max(1, totalSteps / 10) == 0 || done == totalSteps)
+                if (progress.IsReportStep(done))
+                    options.Progress?.Report(new ClassifierTrainingProgress(done, totalSteps, loss, crossEntropy, dlsmTerm, progress.StepsPerSecond(done)));
+                if (progress.IsLogStep(done))
                     channel.Info(MessageSensitivity.None, "Step {0}/{1}: loss {2:G5} (cross-entropy {3:G5}).", done, totalSteps, loss, crossEntropy);
                 if (options.Monitor is not null && (done % options.MonitorInterval == 0 || done == totalSteps))
                 {
