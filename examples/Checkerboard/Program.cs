@@ -12,6 +12,7 @@ using Microsoft.ML.Data;
 using ScoreML;
 using ScoreML.Data;
 using ScoreML.Evaluation;
+using ScoreML.Examples;
 using ScoreML.Networks;
 using ScoreML.Sde;
 using ScoreML.Trainers;

@@ -34,12 +34,12 @@ public sealed record ConditionalScoreEstimate(NoiseLevelConditionalScore Posteri
     public static ConditionalScoreEstimate FromPerClassModels(IReadOnlyList<ScoreModel> perClass, ScoreModel unconditional)
     {
         if (perClass.Count < 2) throw new ArgumentException("Give one score model per class (at least two).", nameof(perClass));
-        NoiseLevelConditionalScore posterior = (x, sigma, y) => PerClass(perClass, x, sigma, y);
+        NoiseLevelConditionalScore posterior = (x, sigma, y) => PerClassScoreModels.Evaluate(perClass, x, sigma, y);
         NoiseLevelConditionalScore likelihood = (x, sigma, y) =>
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            return (PerClass(perClass, x, sigma, y) - unconditional.Network.forward(x, sigma)).MoveToOuterDisposeScope();
+            return (PerClassScoreModels.Evaluate(perClass, x, sigma, y) - unconditional.Network.forward(x, sigma)).MoveToOuterDisposeScope();
         };
         return new ConditionalScoreEstimate(posterior, likelihood);
     }
@@ -48,19 +48,4 @@ public sealed record ConditionalScoreEstimate(NoiseLevelConditionalScore Posteri
     public static ConditionalScoreEstimate FromOracle(ParzenOracle oracle) => new(
         (x, sigma, y) => oracle.PosteriorScore(x, sigma, y).to(x.dtype),
         (x, sigma, y) => oracle.LikelihoodScore(x, sigma, y).to(x.dtype));
-
-    /// <summary>Row i's score from the model of class y_i.</summary>
-    internal static Tensor PerClass(IReadOnlyList<ScoreModel> models, Tensor x, Tensor sigma, Tensor labels)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var result = zeros_like(x);
-        for (int c = 0; c < models.Count; c++)
-        {
-            var index = nonzero(labels == c).flatten();
-            if (index.shape[0] == 0) continue;
-            result.index_copy_(0, index, models[c].Network.forward(x.index_select(0, index), sigma.index_select(0, index)));
-        }
-        return result.MoveToOuterDisposeScope();
-    }
 }

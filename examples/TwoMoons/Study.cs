@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using ScoreML;
+using ScoreML.Data;
+using ScoreML.Evaluation;
+using ScoreML.Examples;
+using ScoreML.Networks;
+using ScoreML.Scores;
+using ScoreML.Sde;
+using ScoreML.Trainers;
+using ScoreML.Trainers.Classification;
+using ScoreML.Transforms;
+using ScoreML.Transforms.Sampling;
+using static TorchSharp.torch;
+
+namespace TwoMoons;
+
+/// <summary>Trains the study's networks and measures the five methods.</summary>
+internal sealed class Study
+{
+    public static readonly string[] Methods = { "base", "scaling", "dlsm", "posterior_sm", "oracle" };
+
+    readonly MLContext ml;
+    readonly LabelledPoints moons;
+    readonly StudySettings settings;
+    readonly int seed;
+    readonly float[] grid;
+
+    public Study(MLContext ml, LabelledPoints moons, StudySettings settings, int seed)
+    {
+        this.ml = ml;
+        this.moons = moons;
+        this.settings = settings;
+        this.seed = seed;
+        grid = Grid(settings.GridDensity);
+    }
+
+    /// <summary>The 35 x 35 grid over [-40, 40] x [-25, 25] on which D_P and D_L are averaged.</summary>
+    public static float[] Grid(int density)
+    {
+        var values = new float[density * density * 2];
+        for (int i = 0, k = 0; i < density; i++)
+            for (int j = 0; j < density; j++, k++)
+            {
+                values[2 * k] = (float)(-StudySettings.GridHalfWidth + 2 * StudySettings.GridHalfWidth * j / (density - 1));
+                values[2 * k + 1] = (float)(-StudySettings.GridHalfHeight + 2 * StudySettings.GridHalfHeight * i / (density - 1));
+            }
+        return values;
+    }
+
+    /// <summary>The authors' networks: an x branch 2-256-128-64 and a branch on raw sigma 1-64-32-16 (ReLU), then one linear layer.</summary>
+    static NetworkOptions Network() => new()
+    {
+        Layout = NetworkLayout.TwoBranch,
+        HiddenSizes = new[] { 256, 128, 64 },
+        NoiseBranchSizes = new[] { 64, 32, 16 },
+        Activation = Activation.ReLU,
+        NoiseEmbedding = NoiseEmbeddingKind.Sigma,
+        ScaleOutputBySigma = false,
+    };
+
+    ScoreModelOptions ScoreOptions(string label, int steps) => new()
+    {
+        Steps = steps,
+        BatchSize = settings.BatchSize,
+        LearningRate = StudySettings.ScoreLearningRate,
+        EmaDecay = null,
+        GradientClipNorm = null,
+        WeightingExponent = 2,
+        Seed = seed,
+        Network = Network(),
+        Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = StudySettings.SigmaMin, SigmaMax = StudySettings.SigmaMax },
+        Progress = label.Length == 0 ? null : new ConsoleProgressBar(label),
+    };
+
+    DlsmClassifierOptions ClassifierOptions(string label, ClassifierLoss loss, int steps, Action<int, NoiseConditionalClassifier>? monitor) => new()
+    {
+        Loss = loss,
+        Lambda = StudySettings.Lambda,
+        Steps = steps,
+        BatchSize = settings.BatchSize,
+        LearningRate = loss == ClassifierLoss.Dlsm ? StudySettings.DlsmOnlyLearningRate : StudySettings.ClassifierLearningRate,
+        GradientClipNorm = null,
+        WeightingExponent = 2,
+        SoftmaxEpsilon = 1e-8,
+        Seed = seed,
+        Network = Network(),
+        Progress = label.Length == 0 ? null : new ConsoleProgressBar(label),
+        Monitor = monitor,
+        MonitorInterval = settings.MonitorInterval,
+    };
+
+    /// <summary>Times a few steps of each kind of training here and scales them up to the whole run.</summary>
+    public double EstimateSeconds()
+    {
+        const int probe = 10;
+        var data = moons.ToDataView(ml);
+        var clock = Stopwatch.StartNew();
+        using var score = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions("", probe)).Fit(data);
+        double scoreStep = clock.Elapsed.TotalSeconds / probe;
+        clock.Restart();
+        using (ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", ClassifierLoss.CrossEntropy, probe, null), score.Model).Fit(data)) { }
+        double ceStep = clock.Elapsed.TotalSeconds / probe;
+        clock.Restart();
+        using (ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", ClassifierLoss.DlsmPlusCrossEntropy, probe, null), score.Model).Fit(data)) { }
+        double dlsmStep = clock.Elapsed.TotalSeconds / probe;
+        // Three score models (the two per-class ones on half the data, same batch) and three classifiers.
+        double training = 3 * settings.ScoreSteps * scoreStep + settings.ClassifierSteps * (ceStep + 2 * dlsmStep);
+        // Sampling: two score evaluations per sampler step (predictor and corrector) for each class; the three guided methods pay
+        // for the classifier's gradient, the oracle for a pass over the class's points.
+        int n = Math.Min(settings.SamplesPerClass, 1000);
+        using var probeScope = NewDisposeScope();
+        var x = randn(n, 2) * 10;
+        var sigma = full(n, 1f);
+        var y = zeros(n, dtype: ScalarType.Int64);
+        using var dlsmProbe = ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", ClassifierLoss.CrossEntropy, 1, null), score.Model).Fit(data);
+        var guidance = ConditionalScoreEstimate.FromGuidance(score.Model, dlsmProbe.Classifier);
+        using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels, singlePrecision: true);
+        clock.Restart();
+        guidance.Posterior(x, sigma, y);
+        double guidedEval = clock.Elapsed.TotalSeconds * settings.SamplesPerClass / n;
+        clock.Restart();
+        oracle.PosteriorScore(x, sigma, y);
+        double oracleEval = clock.Elapsed.TotalSeconds * settings.SamplesPerClass / n;
+        double sampling = 2 * 2 * settings.SamplerSteps * (4 * guidedEval + oracleEval);
+        return training + sampling;
+    }
+
+    public static string Describe(double seconds) =>
+        seconds < 90 ? $"{seconds:F0} s" : seconds < 5400 ? $"{seconds / 60:F0} min" : $"{seconds / 3600:F1} h";
+
+    public TrainedModels Train()
+    {
+        var data = moons.ToDataView(ml);
+        var scoreModel = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions("score", settings.ScoreSteps)).Fit(data);
+        var perClass = new ScoreModelTransformer[2];
+        for (int c = 0; c < 2; c++)
+        {
+            int cls = c;
+            int[] rows = Enumerable.Range(0, moons.Count).Where(i => moons.Labels[i] == cls).ToArray();
+            var subset = new LabelledPoints(rows.SelectMany(moons.Row).ToArray(), 2, new int[rows.Length], 2);
+            perClass[c] = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions($"score c{c}", settings.ScoreSteps)).Fit(subset.ToDataView(ml));
+        }
+
+        using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels);
+        var curves = new Dictionary<string, TrainingCurve>();
+        NoiseConditionalClassifierTransformer TrainClassifier(string key, ClassifierLoss loss)
+        {
+            var curve = curves[key] = new TrainingCurve();
+            var evaluation = new CrossEntropyProbe(moons, scoreModel.Model.Sde, seed);
+            void Monitor(int step, NoiseConditionalClassifier classifier)
+            {
+                var (dp, dl) = ScoreErrors.Measure(ConditionalScoreEstimate.FromGuidance(scoreModel.Model, classifier), oracle, grid, StudySettings.EvaluationSigma);
+                curve.Add(step, dp, dl, evaluation.Measure(classifier));
+            }
+            return ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions(key, loss, settings.ClassifierSteps, Monitor), scoreModel.Model).Fit(data);
+        }
+        var ce = TrainClassifier("ce", ClassifierLoss.CrossEntropy);
+        var dlsmOnly = TrainClassifier("dlsm", ClassifierLoss.Dlsm);
+        var dlsm = TrainClassifier("dlsm_ce", ClassifierLoss.DlsmPlusCrossEntropy);
+        return new TrainedModels(scoreModel, perClass, ce, dlsmOnly, dlsm, curves);
+    }
+
+    public Dictionary<string, MethodResult> Evaluate(TrainedModels trained)
+    {
+        using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels);
+        // Sampling from the oracle evaluates it 4 * SamplerSteps times on every sample: single precision halves that time.
+        using var samplingOracle = new ParzenOracle(moons.Features, 2, moons.Labels, singlePrecision: true);
+        var scoreModel = trained.ScoreModel.Model;
+        var perClassModels = trained.PerClass.Select(p => p.Model).ToArray();
+        var sampler = new ConditionalSamplerOptions
+        {
+            Sampler = new SamplerOptions { Kind = SamplerKind.PredictorCorrector, Steps = settings.SamplerSteps, Snr = 0.16, BatchSize = settings.SamplesPerClass, Seed = seed },
+        };
+        ConditionalSamplerOptions Guided(double alpha)
+        {
+            var options = new ConditionalSamplerOptions { GuidanceScale = alpha, Sampler = sampler.Sampler };
+            return options;
+        }
+        var labels = new LabelKeys(2);
+        var methods = new Dictionary<string, (ConditionalScoreEstimate Estimate, ConditionalSamplingTransformer Sampler)>
+        {
+            ["base"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier), trained.CrossEntropy.CreateSampler(Guided(1))),
+            ["scaling"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier, StudySettings.ScalingAlpha),
+                trained.CrossEntropy.CreateSampler(Guided(StudySettings.ScalingAlpha))),
+            ["dlsm"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.Dlsm.Classifier), trained.Dlsm.CreateSampler(Guided(1))),
+            ["posterior_sm"] = (ConditionalScoreEstimate.FromPerClassModels(perClassModels, scoreModel),
+                new ConditionalSamplingTransformer(PerClassScoreModels.AsConditionalScore(perClassModels), scoreModel.Sde, 2, labels, scoreModel.Device, sampler)),
+            ["oracle"] = (ConditionalScoreEstimate.FromOracle(oracle),
+                new ConditionalSamplingTransformer(samplingOracle.AsConditionalScoreFunction(scoreModel.Sde), scoreModel.Sde, 2, labels, scoreModel.Device, sampler)),
+        };
+
+        var realClean = new float[2][];
+        var realNoisy = new float[2][];
+        var random = new Random(seed + 7);
+        for (int c = 0; c < 2; c++)
+        {
+            int cls = c;
+            realClean[c] = Enumerable.Range(0, moons.Count).Where(i => moons.Labels[i] == cls).SelectMany(moons.Row).ToArray();
+            // The toy code's reference set: the class's points plus N(0, 7.5^2) noise.
+            realNoisy[c] = realClean[c].Select(v => (float)(v + StudySettings.EvaluationSigma * Gaussian(random))).ToArray();
+        }
+
+        var results = new Dictionary<string, MethodResult>();
+        int[] classes = Enumerable.Range(0, 2).SelectMany(c => Enumerable.Repeat(c, settings.SamplesPerClass)).ToArray();
+        foreach (var (name, (estimate, conditionalSampler)) in methods)
+        {
+            var clock = Stopwatch.StartNew();
+            var (dp, dl) = ScoreErrors.Measure(estimate, oracle, grid, StudySettings.EvaluationSigma);
+            float[] samples = conditionalSampler.Generate(classes);
+            var result = new MethodResult(name, dp, dl, new double[2], new double[2], new double[2], new double[2], new float[2][], Field(estimate));
+            for (int c = 0; c < 2; c++)
+            {
+                result.Samples[c] = samples.AsSpan(c * settings.SamplesPerClass * 2, settings.SamplesPerClass * 2).ToArray();
+                (result.Precision[c], result.Recall[c]) = ManifoldPrecisionRecall.Compute(realNoisy[c], result.Samples[c], 2, StudySettings.NearestK);
+                (result.PrecisionClean[c], result.RecallClean[c]) = ManifoldPrecisionRecall.Compute(realClean[c], result.Samples[c], 2, StudySettings.NearestK);
+            }
+            results[name] = result;
+            Console.WriteLine($"  {name,-13} D_P {dp[0]:F3}|{dp[1]:F3}  D_L {dl[0]:F3}|{dl[1]:F3}  P {result.Precision[0]:F2}|{result.Precision[1]:F2}  " +
+                              $"R {result.Recall[0]:F2}|{result.Recall[1]:F2}  ({clock.Elapsed.TotalSeconds:F0} s)");
+        }
+        return results;
+    }
+
+    /// <summary>The coarse grid on which the figure draws the score fields.</summary>
+    public static float[] FieldGrid { get; } = Grid(15);
+
+    // The posterior score of each class at sigma = 7.5 on the figure's grid.
+    static float[][] Field(ConditionalScoreEstimate estimate)
+    {
+        using var scope = NewDisposeScope();
+        int n = FieldGrid.Length / 2;
+        var x = tensor(FieldGrid, new long[] { n, 2 });
+        var sigma = full(n, (float)StudySettings.EvaluationSigma);
+        return Enumerable.Range(0, 2)
+            .Select(c => estimate.Posterior(x, sigma, full(n, c, dtype: ScalarType.Int64)).to(ScalarType.Float32).cpu().data<float>().ToArray())
+            .ToArray();
+    }
+
+    static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
+
+/// <summary>Everything <see cref="Study.Train"/> fits.</summary>
+internal sealed record TrainedModels(ScoreModelTransformer ScoreModel, ScoreModelTransformer[] PerClass, NoiseConditionalClassifierTransformer CrossEntropy,
+    NoiseConditionalClassifierTransformer DlsmOnly, NoiseConditionalClassifierTransformer Dlsm, Dictionary<string, TrainingCurve> Curves) : IDisposable
+{
+    public void Dispose()
+    {
+        CrossEntropy.Dispose();
+        DlsmOnly.Dispose();
+        Dlsm.Dispose();
+        foreach (var model in PerClass) model.Dispose();
+        ScoreModel.Dispose();
+    }
+}
+
+/// <summary>One method's measurements, class 0 and class 1.</summary>
+internal sealed record MethodResult(string Name, double[] PosteriorError, double[] LikelihoodError, double[] Precision, double[] Recall,
+    double[] PrecisionClean, double[] RecallClean, float[][] Samples, float[][] Field);
