@@ -37,6 +37,35 @@ public sealed class DlsmClassifierTests
         }
     }
 
+    /// <summary>Progress carries both loss terms; the monitor sees the classifier at its interval and at the end.</summary>
+    [TestMethod]
+    public void ReportsBothTermsAndCallsTheMonitor()
+    {
+        foreach (var loss in new[] { ClassifierLoss.CrossEntropy, ClassifierLoss.DlsmPlusCrossEntropy })
+        {
+            var options = TwoGaussians.ClassifierOptions(loss, steps: 25);
+            var reports = new List<ClassifierTrainingProgress>();
+            var monitored = new List<int>();
+            options.Progress = new SynchronousProgress(reports.Add);
+            options.ProgressInterval = 5;
+            options.Monitor = (step, classifier) => { Assert.IsFalse(classifier.Network.training); monitored.Add(step); };
+            options.MonitorInterval = 10;
+            using var model = TwoGaussians.Ml.ScoreMatching().Trainers.DlsmClassifier(options, TwoGaussians.ScoreModel.Model).Fit(TwoGaussians.Data);
+            CollectionAssert.AreEqual(new[] { 10, 20, 25 }, monitored);
+            Assert.HasCount(5, reports);
+            Assert.IsTrue(reports.All(r => float.IsFinite(r.CrossEntropy) && float.IsFinite(r.Loss)));
+            if (loss == ClassifierLoss.CrossEntropy)
+                Assert.IsTrue(reports.All(r => float.IsNaN(r.Dlsm) && r.Loss == r.CrossEntropy));
+            else
+                Assert.IsTrue(reports.All(r => float.IsFinite(r.Dlsm) && Math.Abs(r.Loss - (r.Dlsm + r.CrossEntropy)) < 1e-4 * Math.Abs(r.Loss) + 1e-6));
+        }
+    }
+
+    sealed class SynchronousProgress(Action<ClassifierTrainingProgress> report) : IProgress<ClassifierTrainingProgress>
+    {
+        public void Report(ClassifierTrainingProgress value) => report(value);
+    }
+
     /// <summary>The oracle estimate has zero error, and the errors are per class.</summary>
     [TestMethod]
     public void TheOracleHasNoScoreError()
