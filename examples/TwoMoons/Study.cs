@@ -90,20 +90,25 @@ internal sealed class Study
         MonitorInterval = settings.MonitorInterval,
     };
 
-    /// <summary>Times a few steps of each kind of training here and scales them up to the whole run.</summary>
+    /// <summary>Times a few steps of each kind of training and sampling here and scales them up to the whole run.</summary>
     public double EstimateSeconds()
     {
-        const int probe = 10;
         var data = moons.ToDataView(ml);
+        using var score = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions("", 30)).Fit(data);
+        double scoreStep = score.Model.Training!.MedianStepMilliseconds() / 1000;
+        // A classifier's step time: the difference between a long and a short run, so set-up costs cancel.
+        double ClassifierStep(ClassifierLoss loss)
+        {
+            var clock = Stopwatch.StartNew();
+            using (ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", loss, 5, null), score.Model).Fit(data)) { }
+            double shortRun = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            using (ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", loss, 25, null), score.Model).Fit(data)) { }
+            return Math.Max(0, clock.Elapsed.TotalSeconds - shortRun) / 20;
+        }
+        double ceStep = ClassifierStep(ClassifierLoss.CrossEntropy);
+        double dlsmStep = ClassifierStep(ClassifierLoss.DlsmPlusCrossEntropy);
         var clock = Stopwatch.StartNew();
-        using var score = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions("", probe)).Fit(data);
-        double scoreStep = clock.Elapsed.TotalSeconds / probe;
-        clock.Restart();
-        using (ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", ClassifierLoss.CrossEntropy, probe, null), score.Model).Fit(data)) { }
-        double ceStep = clock.Elapsed.TotalSeconds / probe;
-        clock.Restart();
-        using (ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", ClassifierLoss.DlsmPlusCrossEntropy, probe, null), score.Model).Fit(data)) { }
-        double dlsmStep = clock.Elapsed.TotalSeconds / probe;
         // Three score models (the two per-class ones on half the data, same batch) and three classifiers.
         double training = 3 * settings.ScoreSteps * scoreStep + settings.ClassifierSteps * (ceStep + 2 * dlsmStep);
         // Sampling: two score evaluations per sampler step (predictor and corrector) for each class; the three guided methods pay
@@ -116,6 +121,8 @@ internal sealed class Study
         using var dlsmProbe = ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", ClassifierLoss.CrossEntropy, 1, null), score.Model).Fit(data);
         var guidance = ConditionalScoreEstimate.FromGuidance(score.Model, dlsmProbe.Classifier);
         using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels, singlePrecision: true);
+        guidance.Posterior(x, sigma, y);   // warm-up
+        oracle.PosteriorScore(x, sigma, y);
         clock.Restart();
         guidance.Posterior(x, sigma, y);
         double guidedEval = clock.Elapsed.TotalSeconds * settings.SamplesPerClass / n;
