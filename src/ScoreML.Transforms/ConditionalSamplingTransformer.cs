@@ -86,6 +86,11 @@ public sealed class ConditionalSamplingTransformer : ITransformer
         var schema = SchemaDefinition.Create(typeof(LabelledSample));
         schema[nameof(LabelledSample.Label)].ColumnName = Options.LabelColumnName;
         schema[nameof(LabelledSample.Label)].ColumnType = new KeyDataViewType(typeof(uint), Labels.Count);
+        if (Labels.Names is not null && Labels.ValueType is TextDataViewType)
+        {
+            var names = new VBuffer<ReadOnlyMemory<char>>(Labels.Count, Labels.Names.Select(n => n.AsMemory()).ToArray());
+            schema[nameof(LabelledSample.Label)].AddAnnotation("KeyValues", names, new VectorDataViewType(TextDataViewType.Instance, Labels.Count));
+        }
         schema[nameof(LabelledSample.Generated)].ColumnName = Options.OutputColumnName;
         schema[nameof(LabelledSample.Generated)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Dimension);
         return mlContext.Data.LoadFromEnumerable(rows, schema);

@@ -90,6 +90,8 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
             ("PredictedLabel", new KeyDataViewType(typeof(uint), parent.Classifier.ClassCount)),
         };
 
+        public override DataViewSchema.Annotations? AnnotationsOf(int column) => column == 1 ? parent.Labels.KeyValuesAnnotation() : null;
+
         public override IEnumerable<DataViewSchema.Column> InputsNeeded(DataViewSchema inputSchema) => new[] { inputSchema[parent.FeatureColumnName] };
 
         public override (int Rows, Array[] Columns) Map(long batchIndex, DataViewRowCursor rows)

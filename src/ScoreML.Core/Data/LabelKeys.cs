@@ -27,6 +27,21 @@ public sealed class LabelKeys
     /// <summary>The type of the original label values; null without a KeyValues annotation.</summary>
     public DataViewType? ValueType { get; }
 
+    /// <summary>
+    /// ML.NET's KeyValues annotation for a key column of these classes, so MapKeyToValue turns keys back into the original
+    /// text labels; null unless the original labels were text.
+    /// </summary>
+    public DataViewSchema.Annotations? KeyValuesAnnotation()
+    {
+        if (Names is null || ValueType is not TextDataViewType) return null;
+        var builder = new DataViewSchema.Annotations.Builder();
+        var names = Names.Select(n => n.AsMemory()).ToArray();
+        ValueGetter<VBuffer<ReadOnlyMemory<char>>> getter = (ref VBuffer<ReadOnlyMemory<char>> values) =>
+            values = new VBuffer<ReadOnlyMemory<char>>(names.Length, (ReadOnlyMemory<char>[])names.Clone());
+        builder.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, Count), getter);
+        return builder.ToAnnotations();
+    }
+
     /// <summary>The 0-based class whose original value is <paramref name="value"/>, or -1.</summary>
     public int ClassOf(string value) => Names is null ? -1 : Array.IndexOf(Names, value);
 

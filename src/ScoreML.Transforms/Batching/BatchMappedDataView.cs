@@ -25,7 +25,8 @@ internal sealed class BatchMappedDataView : IDataView
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        foreach (var (name, type) in mapper.OutputColumns) builder.AddColumn(name, type);
+        for (int j = 0; j < mapper.OutputColumns.Count; j++)
+            builder.AddColumn(mapper.OutputColumns[j].Name, mapper.OutputColumns[j].Type, mapper.AnnotationsOf(j));
         return builder.ToSchema();
     }
 

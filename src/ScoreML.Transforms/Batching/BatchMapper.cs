@@ -15,6 +15,9 @@ internal abstract class BatchMapper
     /// <summary>The columns appended to the input, in order. Types: a known-size vector of Single, or a UInt32 key.</summary>
     public abstract IReadOnlyList<(string Name, DataViewType Type)> OutputColumns { get; }
 
+    /// <summary>Annotations of output column <paramref name="column"/> (for example a key column's KeyValues), or null.</summary>
+    public virtual DataViewSchema.Annotations? AnnotationsOf(int column) => null;
+
     /// <summary>The input columns <see cref="Map"/> reads (their getters are valid on the cursor it receives).</summary>
     public abstract IEnumerable<DataViewSchema.Column> InputsNeeded(DataViewSchema inputSchema);
 

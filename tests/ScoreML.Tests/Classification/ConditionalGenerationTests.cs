@@ -58,6 +58,9 @@ public sealed class ConditionalGenerationTests
         var sampler = classifier.Value.CreateSampler(Sampling());
         var generated = sampler.GenerateForEachClass(TwoGaussians.Ml, 150);
         var labels = generated.GetColumn<uint>("Label").ToArray();
+        var names = TwoGaussians.Ml.Transforms.Conversion.MapKeyToValue("Name", "Label").Fit(generated).Transform(generated).GetColumn<string>("Name").ToArray();
+        Assert.AreEqual("left", names[0]);
+        Assert.AreEqual("right", names[^1]);
         var samples = generated.GetColumn<VBuffer<float>>("Generated").Select(v => v.DenseValues().ToArray()).ToArray();
         Assert.HasCount(300, samples);
         for (int c = 0; c < 2; c++)
@@ -103,6 +106,12 @@ public sealed class ConditionalGenerationTests
         var metrics = TwoGaussians.Ml.MulticlassClassification.Evaluate(scored);
         Assert.IsGreaterThan(0.97, metrics.MicroAccuracy);
         Assert.IsLessThan(0.2, metrics.LogLoss);
+
+        // The predicted keys carry the training label's values, so MapKeyToValue gives the original text back.
+        var named = TwoGaussians.Ml.Transforms.Conversion.MapKeyToValue("PredictedName", "PredictedLabel").Fit(scored).Transform(scored);
+        string[] predicted = named.GetColumn<string>("PredictedName").ToArray();
+        string[] truth = named.GetColumn<string>(nameof(TwoGaussians.Row.Class)).ToArray();
+        Assert.IsGreaterThan(0.97, predicted.Zip(truth).Count(p => p.First == p.Second) / (double)truth.Length);
     }
 
     [TestMethod]
