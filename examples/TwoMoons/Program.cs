@@ -3,7 +3,8 @@
 // classifiers (cross-entropy, DLSM, DLSM + cross-entropy) and two per-class score models, then the score errors D_P and
 // D_L at sigma = 7.5 and precision/recall of 10,000 class-conditional samples per class for five methods.
 //
-//   dotnet run -c Release --project examples/TwoMoons -- [--quick] [--out DIR] [--seed N] [--save model.zip]
+//   dotnet run -c Release --project examples/TwoMoons -- [--quick] [--out DIR] [--seed N] [--steps N] [--save model.zip]
+// --steps sets the training steps of every network (score models and classifiers) to N.
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -23,6 +24,11 @@ string outDir = Path.GetFullPath(OptionValue("--out") ?? "out/two-moons");
 int seed = int.Parse(OptionValue("--seed") ?? "1", CultureInfo.InvariantCulture);
 string? savePath = OptionValue("--save");
 var settings = quick ? StudySettings.Quick : StudySettings.Full;
+if (OptionValue("--steps") is string steps)
+{
+    int n = int.Parse(steps, CultureInfo.InvariantCulture);
+    settings = settings with { ScoreSteps = n, ClassifierSteps = n, MonitorInterval = Math.Max(1, n / 20) };
+}
 Directory.CreateDirectory(outDir);
 
 var ml = new MLContext(seed);

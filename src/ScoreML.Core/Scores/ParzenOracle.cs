@@ -106,12 +106,13 @@ public sealed class ParzenOracle : IDisposable
         var q = x.to(precision);
         var s = Broadcast(sigma, rows, device).to(precision);
         var a = Broadcast(meanCoefficient ?? ones(1, dtype: ScalarType.Float64, device: device), rows, device).to(precision);
+        bool unitMean = meanCoefficient is null || (a == 1).all().item<bool>();   // VE: skip scaling the data by a
         var scores = new List<Tensor>();
         var logDensities = new List<Tensor>();
         for (long start = 0; start < rows; start += QueryBlock)
         {
             long length = Math.Min(QueryBlock, rows - start);
-            var (score, logDensity) = EvaluateBlock(q.narrow(0, start, length), s.narrow(0, start, length), a.narrow(0, start, length));
+            var (score, logDensity) = EvaluateBlock(q.narrow(0, start, length), s.narrow(0, start, length), a.narrow(0, start, length), unitMean);
             scores.Add(score);
             logDensities.Add(logDensity);
         }
@@ -121,7 +122,7 @@ public sealed class ParzenOracle : IDisposable
         return result;
     }
 
-    (Tensor Score, Tensor LogDensity) EvaluateBlock(Tensor q, Tensor sigma, Tensor a)
+    (Tensor Score, Tensor LogDensity) EvaluateBlock(Tensor q, Tensor sigma, Tensor a, bool unitMean)
     {
         var variance = sigma.square();                               // [m]
         var runningMax = full(q.shape[0], double.NegativeInfinity, dtype: precision, device: q.device);
@@ -134,10 +135,10 @@ public sealed class ParzenOracle : IDisposable
             using var blockScope = NewDisposeScope();
             long length = Math.Min(DataBlock, Count - start);
             var block = points.narrow(0, start, length);
-            var logits = SquaredDistances(q, a, block, norms.narrow(0, start, length)).mul_(-0.5 / variance.unsqueeze(1));
+            var logits = SquaredDistances(q, a, block, norms.narrow(0, start, length), unitMean).mul_(-0.5 / variance.unsqueeze(1));
             var newMax = maximum(runningMax, logits.amax(1));
             var rescale = exp(runningMax - newMax);
-            var weights = exp(logits - newMax.unsqueeze(1));
+            var weights = logits.sub_(newMax.unsqueeze(1)).exp_();
             runningSum.mul_(rescale).add_(weights.sum(1));
             weightedPoints.mul_(rescale.unsqueeze(1)).add_(weights.matmul(block));
             runningMax.copy_(newMax);
@@ -150,7 +151,7 @@ public sealed class ParzenOracle : IDisposable
 
     // |q_i - a_i y_j|^2. In low dimension coordinate by coordinate, which is exact even in single precision; above that through
     // |q|^2 - 2 a q.y + a^2 |y|^2, one matrix product but with cancellation when the points are far from the origin.
-    Tensor SquaredDistances(Tensor q, Tensor a, Tensor block, Tensor blockNorms)
+    Tensor SquaredDistances(Tensor q, Tensor a, Tensor block, Tensor blockNorms, bool unitMean)
     {
         var scaled = a.unsqueeze(1);
         if (Dimension <= DirectDifferenceDimensions)
@@ -158,7 +159,8 @@ public sealed class ParzenOracle : IDisposable
             Tensor total = zeros(0);
             for (int j = 0; j < Dimension; j++)
             {
-                var difference = q.select(1, j).unsqueeze(1) - scaled * block.select(1, j).unsqueeze(0);
+                var column = block.select(1, j).unsqueeze(0);
+                var difference = q.select(1, j).unsqueeze(1) - (unitMean ? column : scaled * column);
                 total = j == 0 ? difference.mul_(difference) : total.addcmul_(difference, difference, 1);
             }
             return total;
