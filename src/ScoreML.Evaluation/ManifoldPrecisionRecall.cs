@@ -38,9 +38,10 @@ public static class ManifoldPrecisionRecall
         var radii = new List<Tensor>();
         for (long start = 0; start < points.shape[0]; start += Block)
         {
+            using var blockScope = NewDisposeScope();   // frees each block's distances before the next
             var block = points.narrow(0, start, Math.Min(Block, points.shape[0] - start));
             var d = cdist(block, points);
-            radii.Add(d.topk(k + 1, dim: 1, largest: false).values.select(1, k));
+            radii.Add(d.topk(k + 1, dim: 1, largest: false).values.select(1, k).MoveToOuterDisposeScope());
         }
         return cat(radii, 0);
     }

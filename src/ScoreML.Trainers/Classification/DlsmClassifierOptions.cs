@@ -43,7 +43,7 @@ public sealed class DlsmClassifierOptions
 
     public int? Threads { get; set; }
 
-    /// <summary>Defaults to the score model's device.</summary>
+    /// <summary>Must be the score model's device (the default), which runs inside every training step.</summary>
     public string? Device { get; set; }
 
     /// <summary>Receives one report every <see cref="ProgressInterval"/> steps and at the last step.</summary>

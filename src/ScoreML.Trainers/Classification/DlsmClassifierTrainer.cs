@@ -67,7 +67,10 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         using var channel = host.Start("Train DLSM classifier");
         var (values, labels, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName, options.LabelColumnName);
         if (options.Threads is int threads) torch.set_num_threads(threads);
-        var device = options.Device is null ? model.Device : DeviceSelection.Choose(mlContext, options.Device);
+        // The frozen score model runs inside every step, so the classifier trains where the score model lives.
+        var device = model.Device;
+        if (options.Device is not null && DeviceSelection.Choose(mlContext, options.Device).ToString() != device.ToString())
+            throw new ArgumentException($"Device '{options.Device}' differs from the score model's device ({device}); leave Device unset to use the score model's.", nameof(options));
         int batchSize = Math.Min(options.BatchSize, rows);
         int stepsPerEpoch = (rows + batchSize - 1) / batchSize;
         int totalSteps = options.Steps ?? (options.Epochs is int epochs ? checked(epochs * stepsPerEpoch) : 5000);
