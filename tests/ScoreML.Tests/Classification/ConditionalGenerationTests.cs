@@ -32,6 +32,9 @@ public sealed class ConditionalGenerationTests
         var chain = ml.Transforms.Conversion.MapValueToKey("Label", nameof(TwoGaussians.Row.Class))
             .Append(ml.ScoreMatching().Trainers.ScoreModel(scoreOptions))
             .Append(ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions));
+        var shape = chain.GetOutputSchema(TestData.Shape(raw.Schema));
+        Assert.IsTrue(shape.Single(c => c.Name == "PredictedLabel").IsKey);
+        Assert.AreEqual(SchemaShape.Column.VectorKind.Vector, shape.Single(c => c.Name == "Score").Kind);
         var chained = chain.Fit(raw).LastTransformer;
 
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label", nameof(TwoGaussians.Row.Class)).Fit(raw).Transform(raw);
