@@ -19,12 +19,13 @@ using ScoreML.Trainers;
 using ScoreML.Trainers.Objectives;
 using ScoreML.Transforms.Sampling;
 
-bool quick = args.Contains("--quick");
-string outDir = Path.GetFullPath(OptionValue("--out") ?? "out/checkerboard");
-int seed = int.Parse(OptionValue("--seed") ?? "1", CultureInfo.InvariantCulture);
+var commandLine = new CommandLine(args);
+bool quick = commandLine.Has("--quick");
+string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/checkerboard");
+int seed = int.Parse(commandLine.Value("--seed") ?? "1", CultureInfo.InvariantCulture);
 var settings = quick ? ExampleSettings.Quick : ExampleSettings.Full;
-if (OptionValue("--steps") is string steps) settings = settings with { TrainingSteps = int.Parse(steps, CultureInfo.InvariantCulture) };
-double? emaDecay = OptionValue("--ema") is string ema ? double.Parse(ema, CultureInfo.InvariantCulture) : settings.EmaDecay;
+if (commandLine.Value("--steps") is string steps) settings = settings with { TrainingSteps = int.Parse(steps, CultureInfo.InvariantCulture) };
+double? emaDecay = commandLine.Value("--ema") is string ema ? double.Parse(ema, CultureInfo.InvariantCulture) : settings.EmaDecay;
 if (emaDecay == 0) emaDecay = null;
 Directory.CreateDirectory(outDir);
 
@@ -98,11 +99,3 @@ File.WriteAllText(resultsPath + ".tmp", document.ToJsonString(new JsonSerializer
 File.Move(resultsPath + ".tmp", resultsPath, overwrite: true);
 Console.WriteLine($"Wrote {resultsPath} and {methods.Length} pictures.");
 return 0;
-
-string? OptionValue(string name)
-{
-    int i = Array.IndexOf(args, name);
-    if (i < 0) return null;
-    if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
-    return args[i + 1];
-}

@@ -19,12 +19,13 @@ using ScoreML.Transforms;
 using TwoMoons;
 
 var wall = Stopwatch.StartNew();
-bool quick = args.Contains("--quick");
-string outDir = Path.GetFullPath(OptionValue("--out") ?? "out/two-moons");
-int seed = int.Parse(OptionValue("--seed") ?? "1", CultureInfo.InvariantCulture);
-string? savePath = OptionValue("--save");
+var commandLine = new CommandLine(args);
+bool quick = commandLine.Has("--quick");
+string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/two-moons");
+int seed = int.Parse(commandLine.Value("--seed") ?? "1", CultureInfo.InvariantCulture);
+string? savePath = commandLine.Value("--save");
 var settings = quick ? StudySettings.Quick : StudySettings.Full;
-if (OptionValue("--steps") is string steps)
+if (commandLine.Value("--steps") is string steps)
 {
     int n = int.Parse(steps, CultureInfo.InvariantCulture);
     settings = settings with { ScoreSteps = n, ClassifierSteps = n, MonitorInterval = Math.Max(1, n / 20) };
@@ -44,15 +45,7 @@ StudyReport.Write(outDir, quick, seed, settings, results, trained.Curves, wall.E
 StudyPlots.SaveFieldsAndSamples(Path.Combine(outDir, "two_moons.png"), results, trained);
 StudyPlots.SaveAblation(Path.Combine(outDir, "ablation.png"), trained.Curves);
 StudyReport.PrintTable(results);
-if (savePath is not null) StudyModelFile.Save(ml, trained.Dlsm, Path.GetFullPath(savePath));
+if (savePath is not null) StudyModelFile.Save(trained.Dlsm, Path.GetFullPath(savePath));
 Console.WriteLine($"Wrote {Path.Combine(outDir, "results.json")}, two_moons.png and ablation.png in {Study.Describe(wall.Elapsed.TotalSeconds)}.");
 trained.Dispose();
 return 0;
-
-string? OptionValue(string name)
-{
-    int i = Array.IndexOf(args, name);
-    if (i < 0) return null;
-    if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
-    return args[i + 1];
-}

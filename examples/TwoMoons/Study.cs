@@ -179,11 +179,7 @@ internal sealed class Study
         {
             Sampler = new SamplerOptions { Kind = SamplerKind.PredictorCorrector, Steps = settings.SamplerSteps, Snr = 0.16, BatchSize = settings.SamplesPerClass, Seed = seed },
         };
-        ConditionalSamplerOptions Guided(double alpha)
-        {
-            var options = new ConditionalSamplerOptions { GuidanceScale = alpha, Sampler = sampler.Sampler };
-            return options;
-        }
+        ConditionalSamplerOptions Guided(double alpha) => new() { GuidanceScale = alpha, Sampler = sampler.Sampler };
         var labels = new LabelKeys(2);
         var methods = new Dictionary<string, (ConditionalScoreEstimate Estimate, ConditionalSamplingTransformer Sampler)>
         {

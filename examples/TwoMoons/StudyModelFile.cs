@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using Microsoft.ML;
 using ScoreML.Transforms;
 
 namespace TwoMoons;
@@ -12,7 +11,7 @@ namespace TwoMoons;
 /// </summary>
 internal static class StudyModelFile
 {
-    public static void Save(MLContext ml, NoiseConditionalClassifierTransformer model, string path)
+    public static void Save(NoiseConditionalClassifierTransformer model, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temp = path + ".tmp";

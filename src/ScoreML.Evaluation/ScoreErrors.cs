@@ -29,11 +29,12 @@ public static class ScoreErrors
         using var scope = NewDisposeScope();
         var x = tensor(points, new long[] { n, oracle.Dimension });
         var s = full(n, (float)sigma);
+        var prior = oracle.Score(x, s);   // shared by every class's likelihood = posterior - prior
         for (int c = 0; c < oracle.ClassCount; c++)
         {
             var y = full(n, c, dtype: ScalarType.Int64);
             var truePosterior = oracle.PosteriorScore(x, s, y);
-            var trueLikelihood = oracle.LikelihoodScore(x, s, y);
+            var trueLikelihood = truePosterior - prior;
             posteriorError[c] = MeanDistance(estimate.Posterior(x, s, y), truePosterior);
             likelihoodError[c] = MeanDistance(estimate.Likelihood(x, s, y), trueLikelihood);
         }

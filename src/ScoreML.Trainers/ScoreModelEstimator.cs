@@ -62,8 +62,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         var sde = options.Sde.Create(options.Sde.Kind == SdeKind.VarianceExploding && options.Sde.SigmaMax is null
             ? DataSigmaMax(values, rows, dimension) : double.NaN);
         int batchSize = Math.Min(options.BatchSize, rows);
-        int stepsPerEpoch = (rows + batchSize - 1) / batchSize;   // as ShuffledBatches cuts them
-        int totalSteps = options.Steps ?? (options.Epochs is int epochs ? checked(epochs * stepsPerEpoch) : 5000);
+        int totalSteps = ShuffledBatches.TotalSteps(options.Steps, options.Epochs, rows, batchSize);
         channel.Info(MessageSensitivity.None, "Training {0} on {1} rows of {2} values for {3} steps (batch {4}, {5}, device {6}).",
             options.Objective, rows, dimension, totalSteps, batchSize, DescribeSde(sde), device);
 

@@ -97,26 +97,15 @@ public sealed class ScoreModelOptions
     {
         if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName));
         if (string.IsNullOrWhiteSpace(OutputColumnName)) throw new ArgumentException("OutputColumnName must name a column.", nameof(OutputColumnName));
-        if (Steps is not null && Epochs is not null) throw new ArgumentException("Give Steps or Epochs, not both.", nameof(Epochs));
-        if (Steps is int s && s <= 0) throw new ArgumentOutOfRangeException(nameof(Steps), s, "Steps must be positive.");
-        if (Epochs is int e && e <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), e, "Epochs must be positive.");
-        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be positive.");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive and finite.");
-        if (!(AdamBeta1 >= 0 && AdamBeta1 < 1)) throw new ArgumentOutOfRangeException(nameof(AdamBeta1), AdamBeta1, "AdamBeta1 must lie in [0, 1).");
-        if (!(AdamBeta2 >= 0 && AdamBeta2 < 1)) throw new ArgumentOutOfRangeException(nameof(AdamBeta2), AdamBeta2, "AdamBeta2 must lie in [0, 1).");
-        if (!(AdamEpsilon > 0)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), AdamEpsilon, "AdamEpsilon must be positive.");
+        TrainingOptionChecks.Validate(Steps, Epochs, BatchSize, LearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, GradientClipNorm, Threads,
+            ProgressInterval, WeightingExponent);
         if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay cannot be negative.");
         if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "WarmupSteps cannot be negative.");
-        if (GradientClipNorm is double c && !(c > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), c, "GradientClipNorm must be positive (or null for no clipping).");
         if (EmaDecay is double d && !(d >= 0 && d < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), d, "EmaDecay must lie in [0, 1) (or null for no averaging).");
-        if (Threads is int t && t <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), t, "Threads must be positive.");
         if (CheckpointPath is not null && CheckpointInterval <= 0) throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, "CheckpointInterval must be positive.");
         if (Projections <= 0) throw new ArgumentOutOfRangeException(nameof(Projections), Projections, "Projections must be positive.");
         if (!(FiniteDifferenceStep > 0)) throw new ArgumentOutOfRangeException(nameof(FiniteDifferenceStep), FiniteDifferenceStep, "FiniteDifferenceStep must be positive.");
         if (!(LcssGamma > 0)) throw new ArgumentOutOfRangeException(nameof(LcssGamma), LcssGamma, "LcssGamma must be positive.");
-        if (!double.IsFinite(WeightingExponent) || WeightingExponent < 0 || WeightingExponent > 4)
-            throw new ArgumentOutOfRangeException(nameof(WeightingExponent), WeightingExponent, "WeightingExponent must lie in [0, 4].");
-        if (ProgressInterval <= 0) throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, "ProgressInterval must be positive.");
         if (Sde is null) throw new ArgumentNullException(nameof(Sde));
         if (Sde.SigmaMax is double smax && !(Sde.SigmaMin < smax))
             throw new ArgumentOutOfRangeException(nameof(Sde.SigmaMax), smax, $"Sde.SigmaMin ({Sde.SigmaMin}) must be smaller than Sde.SigmaMax ({smax}).");

@@ -84,7 +84,8 @@ public sealed class LabelKeys
                 return (int)key - 1;
             };
         }
-        var text = TextReader(row, column);
+        var text = (TextOf(column.Type.RawType) ?? throw new ArgumentException($"Column '{column.Name}' of type {column.Type} cannot name a class."))
+            .Reader(row, column);
         return () =>
         {
             string value = text();
@@ -93,29 +94,6 @@ public sealed class LabelKeys
                 throw new InvalidDataException($"Row {row.Position} of column '{column.Name}' asks for class '{value}', which the model never saw; " +
                     $"it knows {string.Join(", ", Names!.Select(n => $"'{n}'"))}.");
             return c;
-        };
-    }
-
-    static Func<string> TextReader(DataViewRow row, DataViewSchema.Column column) => column.Type.RawType switch
-    {
-        var t when t == typeof(ReadOnlyMemory<char>) => Reader<ReadOnlyMemory<char>>(row, column, v => v.ToString()),
-        var t when t == typeof(float) => Reader<float>(row, column, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(double) => Reader<double>(row, column, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(int) => Reader<int>(row, column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(long) => Reader<long>(row, column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(uint) => Reader<uint>(row, column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(bool) => Reader<bool>(row, column, v => v.ToString()),
-        _ => throw new ArgumentException($"Column '{column.Name}' of type {column.Type} cannot name a class."),
-    };
-
-    static Func<string> Reader<T>(DataViewRow row, DataViewSchema.Column column, Func<T, string> format)
-    {
-        var getter = row.GetGetter<T>(column);
-        T value = default!;
-        return () =>
-        {
-            getter(ref value);
-            return format(value);
         };
     }
 
@@ -133,26 +111,55 @@ public sealed class LabelKeys
             throw new ArgumentException($"Label column '{labelColumnName}' has {key.Count} classes; a classifier needs at least two.", nameof(labelColumnName));
         var annotation = column.Annotations.Schema.GetColumnOrNull("KeyValues");
         if (annotation?.Type is not VectorDataViewType valuesType) return new LabelKeys((int)key.Count);
-        string[] names = ReadNames(column, valuesType.ItemType);
+        string[] names = TextOf(valuesType.ItemType.RawType)?.KeyNames(column) ?? Array.Empty<string>();
         return names.Length == (int)key.Count ? new LabelKeys((int)key.Count, names, valuesType.ItemType) : new LabelKeys((int)key.Count);
     }
 
-    static string[] ReadNames(DataViewSchema.Column column, DataViewType itemType) => itemType.RawType switch
+    // Label values as invariant text, for the value types a label column can hold; one generic class per type, chosen once.
+    static LabelValueText? TextOf(Type rawType) => rawType switch
     {
-        var t when t == typeof(ReadOnlyMemory<char>) => Read<ReadOnlyMemory<char>>(column, v => v.ToString()),
-        var t when t == typeof(float) => Read<float>(column, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(double) => Read<double>(column, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(int) => Read<int>(column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(long) => Read<long>(column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(uint) => Read<uint>(column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        var t when t == typeof(bool) => Read<bool>(column, v => v.ToString()),
-        _ => Array.Empty<string>(),
+        var t when t == typeof(ReadOnlyMemory<char>) => new LabelValueText<ReadOnlyMemory<char>>(),
+        var t when t == typeof(float) => new LabelValueText<float>(),
+        var t when t == typeof(double) => new LabelValueText<double>(),
+        var t when t == typeof(int) => new LabelValueText<int>(),
+        var t when t == typeof(long) => new LabelValueText<long>(),
+        var t when t == typeof(uint) => new LabelValueText<uint>(),
+        var t when t == typeof(bool) => new LabelValueText<bool>(),
+        _ => null,
     };
 
-    static string[] Read<T>(DataViewSchema.Column column, Func<T, string> format)
+    abstract class LabelValueText
     {
-        VBuffer<T> values = default;
-        column.GetKeyValues(ref values);
-        return values.DenseValues().Select(format).ToArray();
+        public abstract string[] KeyNames(DataViewSchema.Column keyColumn);
+        public abstract Func<string> Reader(DataViewRow row, DataViewSchema.Column column);
+    }
+
+    sealed class LabelValueText<T> : LabelValueText
+    {
+        static string Format(T value) => value switch
+        {
+            float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => value?.ToString() ?? "",
+        };
+
+        public override string[] KeyNames(DataViewSchema.Column keyColumn)
+        {
+            VBuffer<T> values = default;
+            keyColumn.GetKeyValues(ref values);
+            return values.DenseValues().Select(Format).ToArray();
+        }
+
+        public override Func<string> Reader(DataViewRow row, DataViewSchema.Column column)
+        {
+            var getter = row.GetGetter<T>(column);
+            T value = default!;
+            return () =>
+            {
+                getter(ref value);
+                return Format(value);
+            };
+        }
     }
 }

@@ -1,4 +1,5 @@
 using ScoreML.Networks;
+using ScoreML.Trainers.Training;
 
 namespace ScoreML.Trainers.Classification;
 
@@ -64,20 +65,9 @@ public sealed class DlsmClassifierOptions
         if (string.IsNullOrWhiteSpace(LabelColumnName)) throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));
         if (!Enum.IsDefined(Loss)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "Unknown classifier loss.");
         if (!(Lambda > 0) || double.IsInfinity(Lambda)) throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "Lambda must be positive and finite.");
-        if (!double.IsFinite(WeightingExponent) || WeightingExponent < 0 || WeightingExponent > 4)
-            throw new ArgumentOutOfRangeException(nameof(WeightingExponent), WeightingExponent, "WeightingExponent must lie in [0, 4].");
+        TrainingOptionChecks.Validate(Steps, Epochs, BatchSize, LearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, GradientClipNorm, Threads,
+            ProgressInterval, WeightingExponent);
         if (!(SoftmaxEpsilon >= 0) || SoftmaxEpsilon >= 1) throw new ArgumentOutOfRangeException(nameof(SoftmaxEpsilon), SoftmaxEpsilon, "SoftmaxEpsilon must lie in [0, 1).");
-        if (Steps is not null && Epochs is not null) throw new ArgumentException("Give Steps or Epochs, not both.", nameof(Epochs));
-        if (Steps is int s && s <= 0) throw new ArgumentOutOfRangeException(nameof(Steps), s, "Steps must be positive.");
-        if (Epochs is int e && e <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), e, "Epochs must be positive.");
-        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be positive.");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive and finite.");
-        if (!(AdamBeta1 >= 0 && AdamBeta1 < 1)) throw new ArgumentOutOfRangeException(nameof(AdamBeta1), AdamBeta1, "AdamBeta1 must lie in [0, 1).");
-        if (!(AdamBeta2 >= 0 && AdamBeta2 < 1)) throw new ArgumentOutOfRangeException(nameof(AdamBeta2), AdamBeta2, "AdamBeta2 must lie in [0, 1).");
-        if (!(AdamEpsilon > 0)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), AdamEpsilon, "AdamEpsilon must be positive.");
-        if (GradientClipNorm is double c && !(c > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), c, "GradientClipNorm must be positive (or null for no clipping).");
-        if (Threads is int t && t <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), t, "Threads must be positive.");
-        if (ProgressInterval <= 0) throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, "ProgressInterval must be positive.");
         if (MonitorInterval <= 0) throw new ArgumentOutOfRangeException(nameof(MonitorInterval), MonitorInterval, "MonitorInterval must be positive.");
         (Network ?? throw new ArgumentNullException(nameof(Network))).Validate();
         if (Network.ScaleOutputBySigma)

@@ -72,8 +72,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         if (options.Device is not null && DeviceSelection.Choose(mlContext, options.Device).ToString() != device.ToString())
             throw new ArgumentException($"Device '{options.Device}' differs from the score model's device ({device}); leave Device unset to use the score model's.", nameof(options));
         int batchSize = Math.Min(options.BatchSize, rows);
-        int stepsPerEpoch = (rows + batchSize - 1) / batchSize;
-        int totalSteps = options.Steps ?? (options.Epochs is int epochs ? checked(epochs * stepsPerEpoch) : 5000);
+        int totalSteps = ShuffledBatches.TotalSteps(options.Steps, options.Epochs, rows, batchSize);
         channel.Info(MessageSensitivity.None, "Training a {0}-class noise-conditional classifier with {1} on {2} rows of {3} values for {4} steps (batch {5}, device {6}).",
             keys.Count, options.Loss, rows, dimension, totalSteps, batchSize, device);
 

@@ -24,6 +24,13 @@ internal sealed class ShuffledBatches : IDisposable
 
     public int StepsPerEpoch => (rows + batchSize - 1) / batchSize;
 
+    /// <summary>The run's length: <paramref name="steps"/>, or that many epochs of batches, or 5000 steps when neither is given.</summary>
+    public static int TotalSteps(int? steps, int? epochs, int rows, int batchSize)
+    {
+        int size = Math.Min(batchSize, rows);
+        return steps ?? (epochs is int e ? checked(e * ((rows + size - 1) / size)) : 5000);
+    }
+
     /// <summary>The row indices of the batch for <paramref name="step"/> (0-based steps, taken in order).</summary>
     public Tensor Indices(int step)
     {
