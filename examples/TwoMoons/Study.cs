@@ -3,6 +3,7 @@ using Microsoft.ML;
 using ScoreML;
 using ScoreML.Data;
 using ScoreML.Evaluation;
+using ScoreML.Evaluation.Metrics;
 using ScoreML.Examples;
 using ScoreML.Networks;
 using ScoreML.Scores;
@@ -215,8 +216,11 @@ internal sealed class Study
             for (int c = 0; c < 2; c++)
             {
                 result.Samples[c] = samples.AsSpan(c * settings.SamplesPerClass * 2, settings.SamplesPerClass * 2).ToArray();
-                (result.Precision[c], result.Recall[c]) = ManifoldPrecisionRecall.Compute(realNoisy[c], result.Samples[c], 2, StudySettings.NearestK);
-                (result.PrecisionClean[c], result.RecallClean[c]) = ManifoldPrecisionRecall.Compute(realClean[c], result.Samples[c], 2, StudySettings.NearestK);
+                var generated = new FeatureMatrix(result.Samples[c], 2, "generated");
+                var noisy = PrecisionRecallDensityCoverage.Compute(real: new FeatureMatrix(realNoisy[c], 2, "real"), generated, StudySettings.NearestK);
+                var clean = PrecisionRecallDensityCoverage.Compute(real: new FeatureMatrix(realClean[c], 2, "real"), generated, StudySettings.NearestK);
+                (result.Precision[c], result.Recall[c]) = (noisy.Precision, noisy.Recall);
+                (result.PrecisionClean[c], result.RecallClean[c]) = (clean.Precision, clean.Recall);
             }
             results[name] = result;
             Console.WriteLine($"  {name,-13} D_P {dp[0]:F3}|{dp[1]:F3}  D_L {dl[0]:F3}|{dl[1]:F3}  P {result.Precision[0]:F2}|{result.Precision[1]:F2}  " +

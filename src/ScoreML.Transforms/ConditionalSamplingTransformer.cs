@@ -80,7 +80,21 @@ public sealed class ConditionalSamplingTransformer : ITransformer
     public IDataView GenerateForEachClass(MLContext mlContext, int perClass)
     {
         if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass), perClass, "The number of samples per class must be positive.");
-        int[] classes = Enumerable.Range(0, Labels.Count).SelectMany(c => Enumerable.Repeat(c, perClass)).ToArray();
+        return GenerateForEachClass(mlContext, Enumerable.Repeat(perClass, Labels.Count).ToArray());
+    }
+
+    /// <summary>
+    /// <paramref name="counts"/>[c] samples of class c, as <see cref="GenerateForEachClass(MLContext, int)"/> lays them out. With
+    /// a real training set's per-class counts this is the fixed labelled set that the classification accuracy score (CAS)
+    /// trains its classifier on.
+    /// </summary>
+    public IDataView GenerateForEachClass(MLContext mlContext, IReadOnlyList<int> counts)
+    {
+        if (counts.Count != Labels.Count)
+            throw new ArgumentException($"{counts.Count} per-class counts for a model of {Labels.Count} classes.", nameof(counts));
+        if (counts.Any(n => n < 0) || counts.Sum() == 0)
+            throw new ArgumentOutOfRangeException(nameof(counts), "Per-class counts cannot be negative and must not all be zero.");
+        int[] classes = Enumerable.Range(0, Labels.Count).SelectMany(c => Enumerable.Repeat(c, counts[c])).ToArray();
         float[] samples = Generate(classes);
         var rows = classes.Select((c, i) => new LabelledSample { Label = (uint)c, Generated = samples.AsSpan(i * Dimension, Dimension).ToArray() }).ToList();
         var schema = SchemaDefinition.Create(typeof(LabelledSample));

@@ -70,6 +70,28 @@ public sealed class NoiseConditionalMlp : nn.Module<Tensor, Tensor, Tensor>
         return output.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The activations that feed the output layer, [B, width]: the penultimate layer a "domain feature" extractor uses
+    /// (a classifier's features for FID on MNIST-like data). In the two-branch layout, the x branch's output only, since the
+    /// noise branch is constant at a fixed sigma.
+    /// </summary>
+    public Tensor PenultimateFeatures(Tensor x, Tensor sigma)
+    {
+        using var scope = NewDisposeScope();
+        Tensor hidden;
+        if (head is not null)
+        {
+            hidden = body.forward(x);
+        }
+        else
+        {
+            hidden = cat(new[] { x, Embed(sigma.unsqueeze(1)) }, 1);
+            var layers = body.children().Cast<nn.Module<Tensor, Tensor>>().ToList();
+            foreach (var layer in layers.Take(layers.Count - 1)) hidden = layer.forward(hidden);
+        }
+        return hidden.MoveToOuterDisposeScope();
+    }
+
     Tensor Embed(Tensor sigma) => embedding switch
     {
         NoiseEmbeddingKind.Sigma => sigma,

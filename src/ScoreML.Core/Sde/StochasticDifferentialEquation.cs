@@ -47,6 +47,21 @@ public abstract class StochasticDifferentialEquation
     /// <summary>The alpha_i of the Langevin corrector's step size (1 for VE, 1 - beta_i for VP).</summary>
     public virtual Tensor LangevinAlpha(Tensor t, int steps) => ones_like(t);
 
+    /// <summary>The probability-flow ODE's velocity f(x, t) - g(t)^2 s / 2 for a score s at (x, t).</summary>
+    public Tensor ProbabilityFlowVelocity(Tensor x, Tensor t, Tensor score)
+    {
+        var g = Diffusion(t).unsqueeze(1);
+        return Drift(x, t) - 0.5 * g.square() * score;
+    }
+
+    /// <summary>log N(x; 0, PriorStd^2 I) per row, [B]: the prior's log-density.</summary>
+    public Tensor PriorLogDensity(Tensor x)
+    {
+        long d = x.shape[1];
+        double variance = PriorStd * PriorStd;
+        return -0.5 * d * Math.Log(2 * Math.PI * variance) - x.square().sum(1) / (2 * variance);
+    }
+
     /// <summary>x ~ N(0, PriorStd^2 I) with the given generator.</summary>
     public Tensor SamplePrior(long count, long dimension, Generator generator, Device device) =>
         randn(new[] { count, dimension }, generator: generator, device: device) * PriorStd;

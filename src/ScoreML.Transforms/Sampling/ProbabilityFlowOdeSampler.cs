@@ -35,9 +35,6 @@ public static class ProbabilityFlowOdeSampler
     }
 
     /// <summary>The ODE's right-hand side f - g^2 s / 2.</summary>
-    public static Tensor Velocity(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, Tensor t)
-    {
-        var g = sde.Diffusion(t).unsqueeze(1);
-        return sde.Drift(x, t) - 0.5 * g.square() * score(x, t);
-    }
+    public static Tensor Velocity(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, Tensor t) =>
+        sde.ProbabilityFlowVelocity(x, t, score(x, t));
 }

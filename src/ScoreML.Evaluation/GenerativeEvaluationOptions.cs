@@ -1,0 +1,45 @@
+using ScoreML.Evaluation.Features;
+using ScoreML.Evaluation.Metrics;
+
+namespace ScoreML.Evaluation;
+
+/// <summary>What <c>mlContext.ScoreMatching().Evaluate(real, generated, options)</c> reads and computes.</summary>
+public sealed class GenerativeEvaluationOptions
+{
+    /// <summary>The real view's data column (vectors or image pixels).</summary>
+    public string RealColumnName { get; set; } = "Features";
+    /// <summary>The generated view's data column (what the sampling transformers add).</summary>
+    public string GeneratedColumnName { get; set; } = "Generated";
+    /// <summary>A key-typed label column present in both views, for CAS and the class-wise metrics; null for none.</summary>
+    public string? LabelColumnName { get; set; }
+
+    /// <summary>Turns rows into features (default: the rows themselves).</summary>
+    public IFeatureExtractor FeatureExtractor { get; set; } = new IdentityFeatureExtractor();
+
+    /// <summary>k of the k-NN radii of precision, recall, density and coverage (the DLSM paper: 3).</summary>
+    public int K { get; set; } = 3;
+    /// <summary>Splits of the Inception Score.</summary>
+    public int InceptionSplits { get; set; } = 10;
+
+    public bool ComputeFid { get; set; } = true;
+    public bool ComputePrdc { get; set; } = true;
+    /// <summary>Needs an extractor that provides logits; skipped (and said so in the warnings) otherwise.</summary>
+    public bool ComputeInceptionScore { get; set; } = true;
+    /// <summary>Needs <see cref="LabelColumnName"/>.</summary>
+    public bool ComputeCas { get; set; } = true;
+    /// <summary>Class-wise precision, recall, density and coverage; needs <see cref="LabelColumnName"/>.</summary>
+    public bool ComputeClassWise { get; set; } = true;
+    public CasOptions Cas { get; set; } = new();
+
+    /// <summary>The real set's statistics and radii computed before (see <c>ComputeRealReference</c>); null computes them now.</summary>
+    public RealSetReference? RealReference { get; set; }
+
+    internal void Validate()
+    {
+        if (string.IsNullOrEmpty(RealColumnName)) throw new ArgumentException("GenerativeEvaluationOptions.RealColumnName is empty.");
+        if (string.IsNullOrEmpty(GeneratedColumnName)) throw new ArgumentException("GenerativeEvaluationOptions.GeneratedColumnName is empty.");
+        if (FeatureExtractor is null) throw new ArgumentNullException(nameof(FeatureExtractor), "GenerativeEvaluationOptions.FeatureExtractor is null.");
+        if (K < 1) throw new ArgumentOutOfRangeException(nameof(K), K, "GenerativeEvaluationOptions.K must be at least 1.");
+        if (InceptionSplits < 1) throw new ArgumentOutOfRangeException(nameof(InceptionSplits), InceptionSplits, "GenerativeEvaluationOptions.InceptionSplits must be at least 1.");
+    }
+}

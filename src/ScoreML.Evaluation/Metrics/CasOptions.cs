@@ -1,0 +1,43 @@
+using Microsoft.ML;
+
+namespace ScoreML.Evaluation.Metrics;
+
+/// <summary>Which classifier the classification accuracy score trains on the generated samples.</summary>
+public enum CasClassifier
+{
+    /// <summary>ML.NET: mean-variance normalisation, then L-BFGS maximum entropy (multinomial logistic regression).</summary>
+    LinearMaxEntropy,
+    /// <summary>The project's classifier network (an MLP on vectors), trained with cross-entropy by Adam.</summary>
+    Network,
+}
+
+/// <summary>Settings of the classification accuracy score (CAS, Ravuri and Vinyals 2019).</summary>
+public sealed class CasOptions
+{
+    public CasClassifier Classifier { get; set; } = CasClassifier.LinearMaxEntropy;
+
+    /// <summary>
+    /// Any ML.NET multiclass pipeline to use instead of <see cref="Classifier"/>. It is fitted on a view with a float vector
+    /// column <c>Features</c> and a key column <c>Label</c> and must add <c>PredictedLabel</c> (e.g.
+    /// <c>ml =&gt; ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree())</c>).
+    /// </summary>
+    public Func<MLContext, IEstimator<ITransformer>>? Trainer { get; set; }
+
+    /// <summary>Network classifier: hidden layer widths.</summary>
+    public int[] HiddenSizes { get; set; } = { 256, 256 };
+    /// <summary>Network classifier: passes over the generated set.</summary>
+    public int Epochs { get; set; } = 30;
+    public int BatchSize { get; set; } = 128;
+    public double LearningRate { get; set; } = 1e-3;
+    /// <summary>Seeds the network's initialisation and batch order.</summary>
+    public int Seed { get; set; }
+
+    internal void Validate()
+    {
+        if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "CasOptions.Epochs must be positive.");
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "CasOptions.BatchSize must be positive.");
+        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "CasOptions.LearningRate must be positive.");
+        if (HiddenSizes.Length == 0 || HiddenSizes.Any(h => h <= 0))
+            throw new ArgumentException("CasOptions.HiddenSizes needs at least one positive width.", nameof(HiddenSizes));
+    }
+}

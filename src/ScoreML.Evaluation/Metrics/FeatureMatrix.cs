@@ -1,0 +1,48 @@
+namespace ScoreML.Evaluation.Metrics;
+
+/// <summary>
+/// A set of feature vectors, row-major [Rows, Dimension] floats, checked once on the way in: the metrics that consume it
+/// never see a ragged, empty or non-finite set. <see cref="Name"/> ("real", "generated") goes into every error message.
+/// </summary>
+public sealed class FeatureMatrix
+{
+    public FeatureMatrix(float[] values, int dimension, string name = "features")
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"The {name} set's dimension must be positive.");
+        if (values.Length == 0) throw new ArgumentException($"The {name} set is empty.", nameof(values));
+        if (values.Length % dimension != 0)
+            throw new ArgumentException($"The {name} set holds {values.Length} values, not a whole number of rows of {dimension}.", nameof(values));
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+                throw new ArgumentException($"Row {i / dimension} of the {name} set holds {values[i]} at index {i % dimension}; every feature must be finite.", nameof(values));
+        }
+        Values = values;
+        Dimension = dimension;
+        Rows = values.Length / dimension;
+        Name = name;
+    }
+
+    public float[] Values { get; }
+    public int Rows { get; }
+    public int Dimension { get; }
+    public string Name { get; }
+
+    /// <summary>The rows whose index <paramref name="select"/> accepts, in order (for class-wise metrics).</summary>
+    public FeatureMatrix Where(Func<int, bool> select, string name)
+    {
+        var rows = Enumerable.Range(0, Rows).Where(select).ToArray();
+        var values = new float[rows.Length * Dimension];
+        for (int i = 0; i < rows.Length; i++) Array.Copy(Values, (long)rows[i] * Dimension, values, (long)i * Dimension, Dimension);
+        return new FeatureMatrix(values, Dimension, name);
+    }
+
+    /// <summary>Throws unless <paramref name="other"/> has this set's dimension, naming both sets.</summary>
+    public void RequireSameDimension(FeatureMatrix other)
+    {
+        if (other.Dimension != Dimension)
+            throw new ArgumentException($"The {Name} set has {Dimension} features per row but the {other.Name} set has {other.Dimension}; " +
+                "both must come from the same feature extractor.");
+    }
+}

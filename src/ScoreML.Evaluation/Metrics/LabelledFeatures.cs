@@ -1,0 +1,37 @@
+namespace ScoreML.Evaluation.Metrics;
+
+/// <summary>Features with a 0-based class per row, for the class-aware metrics (CAS, class-wise PRDC).</summary>
+public sealed class LabelledFeatures
+{
+    public LabelledFeatures(FeatureMatrix features, int[] labels, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Length != features.Rows)
+            throw new ArgumentException($"The {features.Name} set has {features.Rows} rows but {labels.Length} labels.", nameof(labels));
+        if (classCount < 2) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "Class-aware metrics need at least two classes.");
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] < 0 || labels[i] >= classCount)
+                throw new ArgumentException($"Row {i} of the {features.Name} set has class {labels[i]}; classes are 0..{classCount - 1}.", nameof(labels));
+        }
+        Features = features;
+        Labels = labels;
+        ClassCount = classCount;
+    }
+
+    public FeatureMatrix Features { get; }
+    public int[] Labels { get; }
+    public int ClassCount { get; }
+
+    /// <summary>The rows of class <paramref name="c"/>.</summary>
+    public FeatureMatrix OfClass(int c) => Features.Where(i => Labels[i] == c, $"{Features.Name} class-{c}");
+
+    /// <summary>How many rows each class has.</summary>
+    public int[] CountsPerClass()
+    {
+        var counts = new int[ClassCount];
+        foreach (int c in Labels) counts[c]++;
+        return counts;
+    }
+}
