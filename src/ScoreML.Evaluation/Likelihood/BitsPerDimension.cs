@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using ScoreML.Data;
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Scores;
 using ScoreML.Sde;
@@ -20,6 +22,15 @@ public static class BitsPerDimension
         using var noGrad = no_grad();
         model.Network.eval();
         return Compute(model.AsScoreFunction(), model.Sde, data, options, model.Device);
+    }
+
+    /// <summary>Bits per dimension of a view's vector column (e.g. held-out test data) under a trained score model.</summary>
+    public static LikelihoodResult Compute(ScoreModel model, IDataView data, string columnName = "Features", LikelihoodOptions? options = null)
+    {
+        var (values, _, dimension) = VectorColumnReader.ReadAll(data, columnName);
+        if (dimension != model.Dimension)
+            throw new ArgumentException($"Column '{columnName}' has {dimension} values per row; the score model was trained on {model.Dimension}.", nameof(data));
+        return Compute(model, new FeatureMatrix(values, dimension, "data"), options);
     }
 
     /// <summary>Bits per dimension under any score function of diffusion time (e.g. an exact score, for checks).</summary>

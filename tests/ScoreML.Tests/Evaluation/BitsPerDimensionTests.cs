@@ -56,3 +56,21 @@ public sealed class BitsPerDimensionTests
         Assert.AreEqual(plain.Mean + 8, shifted.Mean, 1e-9);
     }
 }
+
+[TestClass]
+public sealed class TrainedModelLikelihoodTests
+{
+    [TestMethod]
+    public void TrainedScoreModelGivesNearTheTrueBitsPerDimension()
+    {
+        // The shared two-Gaussian set: classes at (-2, 0) and (2, 0), std 0.6, equally likely and well apart, so its NLL is
+        // about ln 2 + ln(2 pi 0.36) + 1 = 2.51 nats per point, 1.81 bits per dimension.
+        var model = ScoreML.Tests.Classification.TwoGaussians.ScoreModel.Model;
+        var points = ScoreML.Tests.Classification.TwoGaussians.Points.Take(2 * 200).ToArray();
+        var options = new LikelihoodOptions { RelativeTolerance = 1e-4, AbsoluteTolerance = 1e-4 };
+        var result = BitsPerDimension.Compute(model, new FeatureMatrix(points, 2, "train"), options);
+        Assert.AreEqual(1.81, result.Mean, 0.35, $"bits/dim {result.Mean} ± {result.StandardError}");
+        var far = BitsPerDimension.Compute(model, new FeatureMatrix(points.Select(v => v + 6).ToArray(), 2, "shifted"), options);
+        Assert.IsTrue(far.Mean > result.Mean + 2, $"shifted data {far.Mean} vs {result.Mean}");
+    }
+}
