@@ -29,20 +29,22 @@ internal static class NearestNeighbourRadii
         var index = zeros(n, keep, dtype: ScalarType.Int64);
         for (long i = 0; i < n; i += Block)
         {
+            using var rowScope = NewDisposeScope();
             long bi = Math.Min(Block, n - i);
+            var rows = distances.CentredA(i, bi);
             for (long j = i; j < n; j += Block)
             {
                 using var blockScope = NewDisposeScope();
                 long bj = Math.Min(Block, n - j);
-                var fast = distances.Fast(i, bi, j, bj);
+                var fast = distances.Fast(rows, i, j == i ? rows : distances.CentredB(j, bj), j);
                 Merge(values, index, i, bi, fast, j);
                 if (j != i) Merge(values, index, j, bj, fast.t(), i);
             }
         }
 
         // Rank the candidates exactly; the k-th other neighbour is at position k.
-        var rows = arange(n, dtype: ScalarType.Int64).repeat_interleave(keep);
-        var exact = distances.Exact(rows, index.flatten()).view(n, keep);
+        var owners = arange(n, dtype: ScalarType.Int64).repeat_interleave(keep);
+        var exact = distances.Exact(owners, index.flatten()).view(n, keep);
         var radii = exact.sort(1).Values.select(1, k).contiguous();
         if (keep < n)
         {

@@ -18,7 +18,7 @@ namespace ScoreML.Evaluation.Metrics;
 public static class PrecisionRecallDensityCoverage
 {
     const int RealBlock = 1024;
-    const int GeneratedBlock = 4096;
+    const int GeneratedBlock = 2048;
 
     /// <param name="real">The real (reference) features.</param>
     /// <param name="generated">The generated features.</param>
@@ -66,14 +66,16 @@ public static class PrecisionRecallDensityCoverage
         // float32 rounding of the radii themselves joins each value's bound.
         var realSlack = realRadii32 * (float)Math.Pow(2, -23);
         var generatedSlack = generatedRadii32 * (float)Math.Pow(2, -23);
-        for (long i = 0; i < n; i += RealBlock)
+        for (long j = 0; j < m; j += GeneratedBlock)
         {
-            long bi = Math.Min(RealBlock, n - i);
-            for (long j = 0; j < m; j += GeneratedBlock)
+            using var columnScope = NewDisposeScope();
+            long bj = Math.Min(GeneratedBlock, m - j);
+            var columns = distances.CentredB(j, bj);
+            for (long i = 0; i < n; i += RealBlock)
             {
                 using var blockScope = NewDisposeScope();
-                long bj = Math.Min(GeneratedBlock, m - j);
-                var fast = distances.Fast(i, bi, j, bj);
+                long bi = Math.Min(RealBlock, n - i);
+                var fast = distances.Fast(distances.CentredA(i, bi), i, columns, j);
                 var bound = distances.Bound(i, bi, j, bj);
                 var rX = realRadii32.narrow(0, i, bi);
                 var rY = generatedRadii32.narrow(1, j, bj);
