@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using ScoreML.Data;
 using ScoreML.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -77,21 +78,7 @@ public static class ClassificationAccuracyScore
         return (predicted == truth).sum().item<long>() / (double)test.Features.Rows;
     }
 
-    static IDataView ToView(MLContext ml, LabelledFeatures set)
-    {
-        int d = set.Features.Dimension;
-        var rows = Enumerable.Range(0, set.Features.Rows)
-            .Select(i => new Row { Features = set.Features.Values.AsSpan(i * d, d).ToArray(), Label = (uint)set.Labels[i] }).ToList();
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
-        schema[nameof(Row.Label)].ColumnType = new KeyDataViewType(typeof(uint), set.ClassCount);
-        return ml.Data.LoadFromEnumerable(rows, schema);
-    }
-
-    // LoadFromEnumerable adds one to key values it reads from a class: class c is stored as c and reads as key c + 1.
-    sealed class Row
-    {
-        public float[] Features { get; set; } = Array.Empty<float>();
-        public uint Label { get; set; }
-    }
+    // LabelledPoints already makes the Features + key Label view ML.NET's trainers read.
+    static IDataView ToView(MLContext ml, LabelledFeatures set) =>
+        new LabelledPoints(set.Features.Values, set.Features.Dimension, set.Labels, set.ClassCount).ToDataView(ml);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using static TorchSharp.torch;
 
@@ -77,7 +78,7 @@ public sealed class RealSetReference
             {
                 writer.Write(Features!.Dimension);
                 writer.Write(Features.Values.Length);
-                foreach (float v in Features.Values) writer.Write(v);
+                writer.Write(MemoryMarshal.AsBytes(Features.Values.AsSpan()));
                 WriteArray(writer, FeatureMean!);
                 WriteArray(writer, SquaredRadii!);
             }
@@ -108,8 +109,10 @@ public sealed class RealSetReference
             int k = reader.ReadInt32();
             if (k == 0) return new RealSetReference(extractor, statistics, null, null, null, 0);
             int dimension = reader.ReadInt32();
-            var values = new float[reader.ReadInt32()];
-            for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
+            int valueCount = reader.ReadInt32();
+            if (valueCount < 0 || valueCount > reader.BaseStream.Length / sizeof(float)) throw new EndOfStreamException();
+            var values = new float[valueCount];
+            ReadExactly(reader, MemoryMarshal.AsBytes(values.AsSpan()));
             var features = new FeatureMatrix(values, dimension, "real");
             var mean = ReadArray(reader);
             var radii = ReadArray(reader);
@@ -130,7 +133,7 @@ public sealed class RealSetReference
     static void WriteArray(BinaryWriter writer, double[] values)
     {
         writer.Write(values.Length);
-        foreach (double v in values) writer.Write(v);
+        writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
     static double[] ReadArray(BinaryReader reader)
@@ -138,7 +141,10 @@ public sealed class RealSetReference
         int length = reader.ReadInt32();
         if (length < 0 || length > reader.BaseStream.Length / sizeof(double)) throw new EndOfStreamException();
         var values = new double[length];
-        for (int i = 0; i < length; i++) values[i] = reader.ReadDouble();
+        ReadExactly(reader, MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
     }
+
+    /// <summary>Fills the span from the stream, or throws EndOfStreamException (a truncated file).</summary>
+    static void ReadExactly(BinaryReader reader, Span<byte> into) => reader.BaseStream.ReadExactly(into);
 }

@@ -42,7 +42,7 @@ public sealed class BitsPerDimensionTests
             new LikelihoodOptions { Divergence = estimator, BatchSize = 16 });
         // A linear velocity makes Rademacher probes exact too (p^T c I p = c D).
         Assert.AreEqual(Expected(x, sde.SamplingEpsilon), result.Mean, 2e-4);
-        Assert.IsTrue(result.SolverSteps > 3);
+        Assert.IsGreaterThan(3, result.SolverSteps);
     }
 
     [TestMethod]
@@ -71,6 +71,6 @@ public sealed class TrainedModelLikelihoodTests
         var result = BitsPerDimension.Compute(model, new FeatureMatrix(points, 2, "train"), options);
         Assert.AreEqual(1.81, result.Mean, 0.35, $"bits/dim {result.Mean} ± {result.StandardError}");
         var far = BitsPerDimension.Compute(model, new FeatureMatrix(points.Select(v => v + 6).ToArray(), 2, "shifted"), options);
-        Assert.IsTrue(far.Mean > result.Mean + 2, $"shifted data {far.Mean} vs {result.Mean}");
+        Assert.IsGreaterThan(result.Mean + 2, far.Mean, $"shifted data {far.Mean} vs {result.Mean}");
     }
 }

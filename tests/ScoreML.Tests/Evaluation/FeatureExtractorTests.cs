@@ -67,7 +67,7 @@ public sealed class FeatureExtractorTests
         Assert.AreEqual(10, result.Features.Rows);
         Assert.AreEqual(8, result.Features.Dimension);
         Assert.AreEqual(3, result.Classes);
-        Assert.AreEqual(30, result.Logits!.Length);
+        Assert.HasCount(30, result.Logits!);
         StringAssert.Contains(extractor.Identity, "weights=");
         var again = new ClassifierFeatureExtractor(classifier, 0.01);
         Assert.AreEqual(extractor.Identity, again.Identity);

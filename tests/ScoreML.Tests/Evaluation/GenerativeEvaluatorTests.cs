@@ -44,7 +44,7 @@ public sealed class GenerativeEvaluatorTests
         Assert.AreEqual(1.0, metrics.Coverage);
         Assert.AreEqual(600, metrics.RealCount);
         Assert.AreEqual(600, metrics.GeneratedCount);
-        Assert.AreEqual(4, metrics.ClassWise!.PerClass.Count);
+        Assert.HasCount(4, metrics.ClassWise!.PerClass);
         Assert.AreEqual(1.0, metrics.ClassWise.Mean.Precision);
         Assert.IsNull(metrics.InceptionScore, "the identity extractor gives no logits");
         Assert.IsTrue(metrics.Warnings.Any(w => w.Contains("Inception")));
@@ -58,13 +58,13 @@ public sealed class GenerativeEvaluatorTests
         var generated = Classes(200, 3);
         var metrics = ml.ScoreMatching().Evaluate(realTest.ToDataView(ml), Generated(ml, generated),
             new GenerativeEvaluationOptions { LabelColumnName = "Label", ComputePrdc = false, ComputeFid = false, ComputeClassWise = false });
-        Assert.IsTrue(metrics.Cas >= 0.99, $"CAS {metrics.Cas}");
+        Assert.IsGreaterThanOrEqualTo(0.99, metrics.Cas!.Value, $"CAS {metrics.Cas}");
 
         // Generated samples whose labels are shuffled carry no class information: CAS near chance (0.25).
         var shuffled = new LabelledPoints(generated.Features, 3, generated.Labels.Select((_, i) => (i * 7 + i / 5) % 4).ToArray(), 4);
         var chance = ml.ScoreMatching().Evaluate(realTest.ToDataView(ml), Generated(ml, shuffled),
             new GenerativeEvaluationOptions { LabelColumnName = "Label", ComputePrdc = false, ComputeFid = false, ComputeClassWise = false });
-        Assert.IsTrue(chance.Cas < 0.5, $"CAS with shuffled labels {chance.Cas}");
+        Assert.IsLessThan(0.5, chance.Cas!.Value, $"CAS with shuffled labels {chance.Cas}");
     }
 
     [TestMethod]
@@ -73,7 +73,7 @@ public sealed class GenerativeEvaluatorTests
         var ml = new MLContext(1);
         var cas = ClassificationAccuracyScore.Compute(ml, Labelled(Classes(200, 3)), Labelled(Classes(100, 2)),
             new CasOptions { Classifier = CasClassifier.Network, Epochs = 30, HiddenSizes = new[] { 64 } });
-        Assert.IsTrue(cas >= 0.99, $"CAS {cas}");
+        Assert.IsGreaterThanOrEqualTo(0.99, cas, $"CAS {cas}");
     }
 
     static LabelledFeatures Labelled(LabelledPoints p) => new(new FeatureMatrix(p.Features, p.Dimension, "set"), p.Labels, p.ClassCount);

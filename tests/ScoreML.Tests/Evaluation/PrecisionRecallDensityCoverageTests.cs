@@ -32,7 +32,7 @@ public sealed class PrecisionRecallDensityCoverageTests
         Assert.AreEqual(1.0, result.Precision);
         Assert.AreEqual(1.0, result.Recall);
         Assert.AreEqual(1.0, result.Coverage);
-        Assert.IsTrue(result.Density >= 1.0);
+        Assert.IsGreaterThanOrEqualTo(1.0, result.Density);
     }
 
     [TestMethod]
