@@ -12,6 +12,7 @@ public sealed class GaussianStatistics
     // Column blocks for the covariance: only blocks on or above the diagonal are multiplied (about 56 % of a full X^T X
     // at 8 blocks); the lower triangle is mirrored.
     const int CovarianceBlocks = 8;
+    const int ChunkValues = 1 << 21;   // doubles in the centred chunk of rows (16 MiB)
 
     public GaussianStatistics(double[] mean, double[] covariance, int count)
     {
@@ -37,33 +38,43 @@ public sealed class GaussianStatistics
     {
         if (features.Rows < 2)
             throw new ArgumentException($"The {features.Name} set has {features.Rows} row; a covariance needs at least two.", nameof(features));
+        var mean = Float64Rows.ColumnMeans(features);
         using var scope = NewDisposeScope();
-        var x = tensor(features.Values, new long[] { features.Rows, features.Dimension }).to(ScalarType.Float64);
-        var mean = x.mean(new long[] { 0 });
-        var centred = x - mean;
-        var covariance = UpperBlockGram(centred).div_(features.Rows - 1);
-        return new GaussianStatistics(mean.data<double>().ToArray(), covariance.data<double>().ToArray(), features.Rows);
+        var covariance = CentredGram(features, mean).div_(features.Rows - 1);
+        return new GaussianStatistics(mean, covariance.data<double>().ToArray(), features.Rows);
     }
 
-    /// <summary>X^T X from the blocks on and above the diagonal, mirrored into a full symmetric matrix.</summary>
-    static Tensor UpperBlockGram(Tensor x)
+    /// <summary>
+    /// (X - mean)^T (X - mean) in float64, accumulated over chunks of rows centred into one pinned buffer that libtorch reads
+    /// in place (so no float64 copy of the whole set exists): per chunk, only the column blocks on and above the diagonal
+    /// are multiplied; the lower triangle is mirrored at the end.
+    /// </summary>
+    static Tensor CentredGram(FeatureMatrix features, double[] mean)
     {
-        long d = x.shape[1];
+        int d = features.Dimension;
+        int chunkRows = (int)Math.Clamp(ChunkValues / d, 1, features.Rows);
+        var buffer = GC.AllocateUninitializedArray<double>(chunkRows * d, pinned: true);
+        using var chunk = frombuffer(buffer, ScalarType.Float64, buffer.Length, 0, false).view(chunkRows, d);
         var gram = zeros(d, d, dtype: ScalarType.Float64);
-        long width = (d + CovarianceBlocks - 1) / CovarianceBlocks;
-        for (long i = 0; i < d; i += width)
+        int width = (d + CovarianceBlocks - 1) / CovarianceBlocks;
+        for (int start = 0; start < features.Rows; start += chunkRows)
         {
-            long wi = Math.Min(width, d - i);
-            var left = x.narrow(1, i, wi).t();
-            for (long j = i; j < d; j += width)
+            int rows = Math.Min(chunkRows, features.Rows - start);
+            Float64Rows.InParallel(rows, (first, count) =>
             {
-                using var blockScope = NewDisposeScope();
-                long wj = Math.Min(width, d - j);
-                var block = left.mm(x.narrow(1, j, wj));
-                gram.narrow(0, i, wi).narrow(1, j, wj).copy_(block);
-                if (j != i) gram.narrow(0, j, wj).narrow(1, i, wi).copy_(block.t());
+                for (int r = first; r < first + count; r++)
+                    Float64Rows.Centre(features.Values.AsSpan((start + r) * d, d), mean, buffer.AsSpan(r * d, d));
+            });
+            using var chunkScope = NewDisposeScope();
+            var x = chunk.narrow(0, 0, rows);
+            for (int i = 0; i < d; i += width)
+            {
+                int w = Math.Min(width, d - i);
+                // rows i..i+w of the gram, from column i on: a strided view that the matrix product writes in place
+                gram.narrow(0, i, w).narrow(1, i, d - i).addmm_(x.narrow(1, i, w).t(), x.narrow(1, i, d - i));
             }
         }
-        return gram;
+        var upper = gram.triu_();
+        return upper.add_(upper.triu(1).t());
     }
 }

@@ -1,13 +1,11 @@
-using static TorchSharp.torch;
-
 namespace ScoreML.Evaluation.Metrics;
 
 /// <summary>
-/// For every point of a set, the distance to its k-th nearest other point of the same set (the (k+1)-th smallest entry of
-/// its distance row, the point itself being the first at 0), as the k-NN manifold estimates of Kynkaanniemi et al. 2019
-/// and Naeem et al. 2020 define their radii. Never holds an n x n matrix: blocks on and above the diagonal are computed
-/// once (distances are symmetric) and each row keeps only its nearest candidates; the candidates are then ranked by their
-/// exact float64 distances.
+/// For every point of a set, the squared distance to its k-th nearest other point of the same set (the (k+1)-th smallest
+/// entry of its distance row, the point itself being the first at 0), as the k-NN manifold estimates of Kynkaanniemi et
+/// al. 2019 and Naeem et al. 2020 define their radii. Never holds an n x n matrix: blocks on and above the diagonal are
+/// computed once (distances are symmetric), each block's values go to its rows and to its columns, and each point keeps
+/// only its nearest candidates. The candidates are then ranked by their exact float64 distances.
 /// </summary>
 internal static class NearestNeighbourRadii
 {
@@ -16,59 +14,51 @@ internal static class NearestNeighbourRadii
     // round-off ranked lower. A row whose margin is too thin for that is recomputed in float64.
     const int ExtraCandidates = 8;
 
-    /// <summary>Squared radii, float64 [n].</summary>
-    /// <param name="points">[n, D] float32, n &gt; k.</param>
-    /// <param name="origin">[D] float64 centre for the fast distances.</param>
-    public static Tensor Squared(Tensor points, Tensor origin, int k)
+    /// <summary>Squared radii in float64, one per row of <paramref name="points"/> (which has more than k rows).</summary>
+    /// <param name="origin">The centre for the fast distances, e.g. the set's mean.</param>
+    public static double[] Squared(FeatureMatrix points, double[] origin, int k)
     {
-        long n = points.shape[0];
-        int keep = (int)Math.Min(n, k + 1 + ExtraCandidates);
-        using var scope = NewDisposeScope();
-        using var distances = new SquaredDistances(points, points, origin);
-        var values = full(n, keep, float.PositiveInfinity, dtype: ScalarType.Float32);
-        var index = zeros(n, keep, dtype: ScalarType.Int64);
-        for (long i = 0; i < n; i += Block)
+        int n = points.Rows;
+        int keep = Math.Min(n, k + 1 + ExtraCandidates);
+        var candidates = new NearestCandidates(n, keep);
+        using var distances = new SquaredDistances(points, points, origin, Block, Block);
+        for (int i = 0; i < n; i += Block)
         {
-            using var rowScope = NewDisposeScope();
-            long bi = Math.Min(Block, n - i);
-            var rows = distances.CentredA(i, bi);
-            for (long j = i; j < n; j += Block)
+            int rows = Math.Min(Block, n - i);
+            for (int j = i; j < n; j += Block)
             {
-                using var blockScope = NewDisposeScope();
-                long bj = Math.Min(Block, n - j);
-                var fast = distances.Fast(rows, i, j == i ? rows : distances.CentredB(j, bj), j);
-                Merge(values, index, i, bi, fast, j);
-                if (j != i) Merge(values, index, j, bj, fast.t(), i);
+                int columns = Math.Min(Block, n - j);
+                var fast = distances.Fast(i, rows, j, columns);
+                candidates.OfferRows(fast);
+                if (j != i) candidates.OfferColumns(fast);
             }
         }
-
-        // Rank the candidates exactly; the k-th other neighbour is at position k.
-        var owners = arange(n, dtype: ScalarType.Int64).repeat_interleave(keep);
-        var exact = distances.Exact(owners, index.flatten()).view(n, keep);
-        var radii = exact.sort(1).Values.select(1, k).contiguous();
-        if (keep < n)
-        {
-            // Every non-candidate has a fast value >= the last candidate's, so an exact value >= that minus the bound.
-            var floor = values.select(1, keep - 1).to(ScalarType.Float64) - distances.RowBound(0, n).squeeze(1);
-            var unsettled = (radii > floor).nonzero().flatten();
-            foreach (long row in unsettled.data<long>().ToArray())
-                radii[row] = distances.ExactRow(row).kthvalue(k + 1, 0).values;
-        }
-        return radii.MoveToOuterDisposeScope();
+        return Rank(distances, candidates, k);
     }
 
-    /// <summary>Merges a block's columns into the rows' running nearest candidates.</summary>
-    static void Merge(Tensor values, Tensor index, long rowStart, long rowCount, Tensor block, long columnStart)
+    /// <summary>The (k+1)-th smallest exact distance among each row's candidates, checked against what was left out.</summary>
+    static double[] Rank(SquaredDistances distances, NearestCandidates candidates, int k)
     {
-        int keep = (int)values.shape[1];
-        var (blockValues, blockIndex) = block.topk((int)Math.Min(keep, block.shape[1]), dim: 1, largest: false);
-        var rowsValues = values.narrow(0, rowStart, rowCount);
-        var rowsIndex = index.narrow(0, rowStart, rowCount);
-        var allValues = cat(new[] { rowsValues, blockValues }, 1);
-        var allIndex = cat(new[] { rowsIndex, blockIndex + columnStart }, 1);
-        var (merged, position) = allValues.topk(keep, dim: 1, largest: false);
-        var mergedIndex = allIndex.gather(1, position);
-        rowsValues.copy_(merged);
-        rowsIndex.copy_(mergedIndex);
+        int n = candidates.Points, keep = candidates.Keep;
+        var radii = new double[n];
+        Float64Rows.InParallel(n, (start, count) =>
+        {
+            var exact = new double[keep];
+            for (int i = start; i < start + count; i++)
+            {
+                for (int c = 0; c < keep; c++) exact[c] = distances.Exact(i, candidates.Index(i, c));
+                Array.Sort(exact);
+                radii[i] = exact[k];
+                // Every point left out has a fast value >= the last candidate's, so an exact value >= that minus the bound;
+                // when the radius is not below that floor, a left-out point could be nearer: take the whole row exactly.
+                if (keep < n && radii[i] > candidates.Worst(i) - distances.RowBound(i))
+                {
+                    var row = distances.ExactRow(i);
+                    Array.Sort(row);
+                    radii[i] = row[k];
+                }
+            }
+        });
+        return radii;
     }
 }

@@ -1,4 +1,4 @@
-using static TorchSharp.torch;
+using System.Numerics;
 
 namespace ScoreML.Evaluation.Metrics;
 
@@ -36,14 +36,10 @@ public static class PrecisionRecallDensityCoverage
         int k = real.K;
         realFeatures.RequireSameDimension(generated);
         RequireEnough(generated, k);
-        using var scope = NewDisposeScope();
-        var r = tensor(realFeatures.Values, new long[] { realFeatures.Rows, realFeatures.Dimension });
-        var g = tensor(generated.Values, new long[] { generated.Rows, generated.Dimension });
-        var origin = tensor(real.FeatureMean!);
-        var realSquaredRadii = tensor(realRadii);
-        var generatedSquaredRadii = NearestNeighbourRadii.Squared(g, origin, k);
-        var result = Compare(r, g, origin, realSquaredRadii, generatedSquaredRadii, k);
-        return result with { Warning = DuplicateWarning(realRadii, generatedSquaredRadii) };
+        var origin = real.FeatureMean!;
+        var generatedRadii = NearestNeighbourRadii.Squared(generated, origin, k);
+        var result = Compare(realFeatures, generated, origin, realRadii, generatedRadii, k);
+        return result with { Warning = DuplicateWarning(realRadii, generatedRadii) };
     }
 
     internal static void RequireEnough(FeatureMatrix set, int k)
@@ -53,63 +49,107 @@ public static class PrecisionRecallDensityCoverage
             throw new ArgumentException($"The {set.Name} set has {set.Rows} rows; k-NN radii with k = {k} need at least k + 1 = {k + 1}.");
     }
 
-    static PrdcResult Compare(Tensor real, Tensor generated, Tensor origin, Tensor realSquaredRadii, Tensor generatedSquaredRadii, int k)
+    static PrdcResult Compare(FeatureMatrix real, FeatureMatrix generated, double[] origin, double[] realRadii, double[] generatedRadii, int k)
     {
-        long n = real.shape[0], m = generated.shape[0];
-        using var distances = new SquaredDistances(real, generated, origin);
-        var precisionHit = zeros(m, dtype: ScalarType.Bool);
-        var densityCount = zeros(m, dtype: ScalarType.Int64);
-        var coverageHit = zeros(n, dtype: ScalarType.Bool);
-        var recallHit = zeros(n, dtype: ScalarType.Bool);
-        var realRadii32 = realSquaredRadii.to(ScalarType.Float32).unsqueeze(1);
-        var generatedRadii32 = generatedSquaredRadii.to(ScalarType.Float32).unsqueeze(0);
-        // float32 rounding of the radii themselves joins each value's bound.
-        var realSlack = realRadii32 * (float)Math.Pow(2, -23);
-        var generatedSlack = generatedRadii32 * (float)Math.Pow(2, -23);
-        for (long j = 0; j < m; j += GeneratedBlock)
+        int n = real.Rows, m = generated.Rows;
+        using var distances = new SquaredDistances(real, generated, origin, RealBlock, GeneratedBlock);
+        var realBalls = new NeighbourBalls(realRadii);
+        var generatedBalls = new NeighbourBalls(generatedRadii);
+        var densityCount = new long[m];    // real balls holding each generated point; > 0 means it counts for precision
+        var coverageHit = new bool[n];     // the real ball holds a generated point
+        var recallHit = new bool[n];       // the real point is in a generated ball
+        for (int j = 0; j < m; j += GeneratedBlock)
         {
-            using var columnScope = NewDisposeScope();
-            long bj = Math.Min(GeneratedBlock, m - j);
-            var columns = distances.CentredB(j, bj);
-            for (long i = 0; i < n; i += RealBlock)
+            int columns = Math.Min(GeneratedBlock, m - j);
+            for (int i = 0; i < n; i += RealBlock)
             {
-                using var blockScope = NewDisposeScope();
-                long bi = Math.Min(RealBlock, n - i);
-                var fast = distances.Fast(distances.CentredA(i, bi), i, columns, j);
-                var bound = distances.Bound(i, bi, j, bj);
-                var rX = realRadii32.narrow(0, i, bi);
-                var rY = generatedRadii32.narrow(1, j, bj);
-                var inReal = fast < rX;        // d(X_i, Y_j) < r_k(X_i): precision, density, coverage
-                var inGenerated = fast < rY;   // d(X_i, Y_j) < r_k(Y_j): recall
-                var unsure = (fast - rX).abs_() <= bound + realSlack.narrow(0, i, bi);
-                unsure.logical_or_((fast - rY).abs_() <= bound + generatedSlack.narrow(1, j, bj));
-                var pairs = unsure.nonzero();   // row-major, the order masked_scatter_ fills in
-                if (pairs.shape[0] > 0)
+                var block = distances.Fast(i, Math.Min(RealBlock, n - i), j, columns);
+                var counts = new int[columns];
+                Float64Rows.InParallel(block.Rows, (start, count) =>
                 {
-                    var p = pairs.select(1, 0);
-                    var q = pairs.select(1, 1);
-                    var exact = distances.Exact(p + i, q + j);
-                    inReal.masked_scatter_(unsure, exact < realSquaredRadii.index_select(0, p + i));
-                    inGenerated.masked_scatter_(unsure, exact < generatedSquaredRadii.index_select(0, q + j));
-                }
-                var precisionSlice = precisionHit.narrow(0, j, bj);
-                precisionSlice.logical_or_(inReal.any(0));
-                densityCount.narrow(0, j, bj).add_(inReal.sum(0, type: ScalarType.Int64));
-                coverageHit.narrow(0, i, bi).logical_or_(inReal.any(1));
-                recallHit.narrow(0, i, bi).logical_or_(inGenerated.any(1));
+                    var ownCounts = new int[columns];
+                    for (int r = start; r < start + count; r++)
+                        ScanRow(block, r, distances, realBalls, generatedBalls, ownCounts, coverageHit, recallHit);
+                    lock (counts)
+                        for (int c = 0; c < columns; c++) counts[c] += ownCounts[c];
+                });
+                for (int c = 0; c < columns; c++) densityCount[j + c] += counts[c];
             }
         }
-        double precision = precisionHit.sum().item<long>() / (double)m;
-        double recall = recallHit.sum().item<long>() / (double)n;
-        double density = densityCount.sum().item<long>() / ((double)k * m);
-        double coverage = coverageHit.sum().item<long>() / (double)n;
-        return new PrdcResult(precision, recall, density, coverage, k, (int)n, (int)m, null);
+        double precision = densityCount.Count(c => c > 0) / (double)m;
+        double recall = recallHit.Count(h => h) / (double)n;
+        double density = densityCount.Sum() / ((double)k * m);
+        double coverage = coverageHit.Count(h => h) / (double)n;
+        return new PrdcResult(precision, recall, density, coverage, k, n, m, null);
     }
 
-    static string? DuplicateWarning(double[] realSquaredRadii, Tensor generatedSquaredRadii)
+    /// <summary>
+    /// One real point against a block of generated points: which generated points lie in its ball (d &lt; r(X_i)), and
+    /// whether it lies in any of theirs (d &lt; r(Y_j)). A vector of pairs whose fast distance is within round-off of
+    /// either radius is decided pair by pair, exactly where needed.
+    /// </summary>
+    static void ScanRow(DistanceBlock block, int r, SquaredDistances distances, NeighbourBalls realBalls, NeighbourBalls generatedBalls,
+                        int[] counts, bool[] coverageHit, bool[] recallHit)
+    {
+        int x = block.RowStart + r;
+        var row = block.Row(r);
+        float radius = realBalls.Radius32[x];
+        var radiusX = new Vector<float>(radius);
+        var slackX = new Vector<float>(realBalls.Slack32[x]);
+        var normX = new Vector<float>(distances.NormsA[x]);
+        var relative = new Vector<float>(SquaredDistances.RelativeBound);
+        var normsY = distances.NormsB.AsSpan(block.ColumnStart, block.Columns);
+        var radiiY = generatedBalls.Radius32.AsSpan(block.ColumnStart, block.Columns);
+        var slackY = generatedBalls.Slack32.AsSpan(block.ColumnStart, block.Columns);
+        bool covered = false, recalled = false;
+        int width = Vector<float>.Count, c = 0;
+        for (; c <= row.Length - width; c += width)
+        {
+            var d = new Vector<float>(row[c..]);
+            var radiusY = new Vector<float>(radiiY[c..]);
+            var bound = (normX + new Vector<float>(normsY[c..])) * relative;
+            var unsure = Vector.LessThanOrEqual(Vector.Abs(d - radiusX), bound + slackX)
+                       | Vector.LessThanOrEqual(Vector.Abs(d - radiusY), bound + new Vector<float>(slackY[c..]));
+            if (unsure != Vector<int>.Zero)
+            {
+                for (int lane = c; lane < c + width; lane++) ScanPair(block, x, lane, row[lane], distances, realBalls, generatedBalls, counts, ref covered, ref recalled);
+                continue;
+            }
+            var inX = Vector.LessThan(d, radiusX);
+            if (inX != Vector<int>.Zero)
+            {
+                covered = true;
+                (new Vector<int>(counts, c) - inX).CopyTo(counts, c);   // a true lane is -1
+            }
+            recalled |= Vector.LessThanAny(d, radiusY);
+        }
+        for (; c < row.Length; c++) ScanPair(block, x, c, row[c], distances, realBalls, generatedBalls, counts, ref covered, ref recalled);
+        if (covered) coverageHit[x] = true;
+        if (recalled) recallHit[x] = true;
+    }
+
+    static void ScanPair(DistanceBlock block, int x, int c, float d, SquaredDistances distances, NeighbourBalls realBalls, NeighbourBalls generatedBalls,
+                         int[] counts, ref bool covered, ref bool recalled)
+    {
+        int y = block.ColumnStart + c;
+        float bound = distances.Bound(x, y);
+        bool unsureX = Math.Abs(d - realBalls.Radius32[x]) <= bound + realBalls.Slack32[x];
+        bool unsureY = Math.Abs(d - generatedBalls.Radius32[y]) <= bound + generatedBalls.Slack32[y];
+        double exact = unsureX || unsureY ? distances.Exact(x, y) : double.NaN;
+        bool inX = unsureX ? exact < realBalls.Radius[x] : d < realBalls.Radius32[x];
+        bool inY = unsureY ? exact < generatedBalls.Radius[y] : d < generatedBalls.Radius32[y];
+        if (inX)
+        {
+            covered = true;
+            counts[c]++;
+        }
+        recalled |= inY;
+    }
+
+    static string? DuplicateWarning(double[] realSquaredRadii, double[] generatedSquaredRadii)
     {
         int realZero = realSquaredRadii.Count(r => r == 0);
-        long generatedZero = (generatedSquaredRadii == 0).sum().item<long>();
+        int generatedZero = generatedSquaredRadii.Count(r => r == 0);
         if (realZero == 0 && generatedZero == 0) return null;
         return $"{realZero} real and {generatedZero} generated points have k-NN radius 0 (at least k exact duplicates): their balls are empty, " +
                "which lowers precision/density (real) or recall (generated). Remove duplicate rows.";

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using static TorchSharp.torch;
 
 namespace ScoreML.Evaluation.Metrics;
 
@@ -47,11 +46,9 @@ public sealed class RealSetReference
         var statistics = withStatistics ? GaussianStatistics.Compute(real) : null;
         if (k == 0) return new RealSetReference(extractor, statistics, null, null, null, 0);
         PrecisionRecallDensityCoverage.RequireEnough(real, k);
-        using var scope = NewDisposeScope();
-        var points = tensor(real.Values, new long[] { real.Rows, real.Dimension });
-        var mean = points.to(ScalarType.Float64).mean(new long[] { 0 });
-        var radii = NearestNeighbourRadii.Squared(points, mean, k);
-        return new RealSetReference(extractor, statistics, real, mean.data<double>().ToArray(), radii.data<double>().ToArray(), k);
+        var mean = Float64Rows.ColumnMeans(real);
+        var radii = NearestNeighbourRadii.Squared(real, mean, k);
+        return new RealSetReference(extractor, statistics, real, mean, radii, k);
     }
 
     internal static RealSetReference ForPrdc(FeatureMatrix real, int k) => Compute(real, k, withStatistics: false);

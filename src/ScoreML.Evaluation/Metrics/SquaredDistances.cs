@@ -1,114 +1,154 @@
+using System.Numerics;
 using static TorchSharp.torch;
 
 namespace ScoreML.Evaluation.Metrics;
 
 /// <summary>
-/// Squared Euclidean distances between rows of two point sets, computed fast and decided exactly. The fast path is one
-/// float32 matrix product per block, |a|^2 + |b|^2 - 2 a.b, on points centred on a common origin (which keeps the norms,
-/// and so the round-off, near the size of the distances); blocks are centred as they are needed, so no second copy of
-/// either set is held. Every value comes with a bound on its round-off; a decision (is d^2 below a radius? which
-/// neighbours are nearest?) that the bound cannot settle is made again from the float64 distance of the original float32
-/// points, sum (a - b)^2. The answers are those of an exact float64 computation.
+/// Squared Euclidean distances between rows of two point sets, computed fast a block at a time and decided exactly. The
+/// fast value is |a|^2 + |b|^2 - 2 a.b on points centred on a common origin (which keeps the norms, and so the round-off,
+/// near the size of the distances), the products in one float32 matrix multiplication per block. Every fast value comes
+/// with a bound on its round-off (<see cref="Bound"/>); a decision the bound cannot settle is made again from
+/// <see cref="Exact"/>, the float64 sum of (a - b)^2 over the original float32 points. The answers are those of an exact
+/// float64 computation.
 /// </summary>
+/// <remarks>
+/// Memory: the sets stay in the caller's arrays. Only the current blocks exist in centred form, in pinned buffers that
+/// libtorch reads and writes in place (<c>frombuffer</c>), so the consumers scan the block in managed code, once, with no
+/// tensor temporaries.
+/// </remarks>
 internal sealed class SquaredDistances : IDisposable
 {
     // Round-off bound of a fast value, relative to |a|^2 + |b|^2 of the centred points. A float32 dot product of length D
     // errs by about sqrt(D) * 2^-24 |a||b| in practice (blocked sums); 3e-5 covers D up to ~10^5 with a wide margin. Too
     // small a bound would let a wrong decision through (the tests compare with a float64 computation); too large only
     // sends more pairs to the exact path.
-    internal const double RelativeBound = 3e-5;
-    const long ExactChunkValues = 1 << 21;   // doubles per side of a float64 re-computation (16 MiB)
-    const int NormChunk = 2048;    // rows per float64 temporary when computing norms
+    internal const float RelativeBound = 3e-5f;
 
-    readonly Tensor a, b, origin, aNorms, bNorms;
+    readonly FeatureMatrix a, b;
+    readonly int dimension;
+    readonly double maxNormB;
+    readonly float[] aBlock, bBlock, block;
+    readonly Tensor aTensor, bTensor;
+    (int Start, int Count) aHeld = (-1, 0), bHeld = (-1, 0);
 
-    /// <param name="a">[n, D] float32 points.</param>
-    /// <param name="b">[m, D] float32 points (may be the same tensor as <paramref name="a"/>).</param>
-    /// <param name="origin">[D] float64 centre for the fast path, e.g. the mean of one set.</param>
-    public SquaredDistances(Tensor a, Tensor b, Tensor origin)
+    /// <param name="a">The row set.</param>
+    /// <param name="b">The column set (may be <paramref name="a"/>).</param>
+    /// <param name="origin">The common centre, e.g. the mean of one set.</param>
+    /// <param name="maxRowsA">The most rows of a block.</param>
+    /// <param name="maxRowsB">The most columns of a block.</param>
+    public SquaredDistances(FeatureMatrix a, FeatureMatrix b, double[] origin, int maxRowsA, int maxRowsB)
     {
-        this.a = a.alias();
-        this.b = b.alias();
-        this.origin = origin.alias();
-        aNorms = Norms(a);
-        bNorms = ReferenceEquals(a, b) ? aNorms.alias() : Norms(b);
-        MaxBNorm = bNorms.max().item<float>();
+        this.a = a;
+        this.b = b;
+        dimension = a.Dimension;
+        NormsA = Norms(a, origin);
+        NormsB = ReferenceEquals(a, b) ? NormsA : Norms(b, origin);
+        Origin = origin;
+        maxNormB = NormsB.Max();
+        maxRowsA = Math.Min(maxRowsA, a.Rows);
+        maxRowsB = Math.Min(maxRowsB, b.Rows);
+        aBlock = GC.AllocateUninitializedArray<float>(maxRowsA * dimension, pinned: true);
+        bBlock = GC.AllocateUninitializedArray<float>(maxRowsB * dimension, pinned: true);
+        block = GC.AllocateUninitializedArray<float>(maxRowsA * maxRowsB, pinned: true);
+        aTensor = frombuffer(aBlock, ScalarType.Float32, aBlock.Length, 0, false).view(maxRowsA, dimension);
+        bTensor = frombuffer(bBlock, ScalarType.Float32, bBlock.Length, 0, false).view(maxRowsB, dimension);
     }
 
-    /// <summary>Rows per float64 re-computation: a chunk of about 16 MiB per side.</summary>
-    long ExactChunk => Math.Max(1, ExactChunkValues / a.shape[1]);
+    public double[] Origin { get; }
+    /// <summary>|a_i - origin|^2, computed in float64, stored as float32.</summary>
+    public float[] NormsA { get; }
+    public float[] NormsB { get; }
 
-    public long RowsA => a.shape[0];
-    public long RowsB => b.shape[0];
-    /// <summary>The largest |b|^2 (centred), for a per-row bound that holds for every column.</summary>
-    public double MaxBNorm { get; }
-
-    /// <summary>Rows of a, minus the origin in float64 (exact for float32 inputs), rounded to float32: [count, D].</summary>
-    public Tensor CentredA(long start, long count) => Centre(a, start, count);
-    public Tensor CentredB(long start, long count) => Centre(b, start, count);
-
-    Tensor Centre(Tensor points, long start, long count) => (points.narrow(0, start, count).to(ScalarType.Float64) - origin).to(ScalarType.Float32);
-
-    /// <summary>|x - origin|^2 of every row, computed in float64, stored as float32.</summary>
-    Tensor Norms(Tensor points)
+    /// <summary>
+    /// Fast squared distances of rows [aStart, aStart + aCount) of a to rows [bStart, bStart + bCount) of b, valid until the
+    /// next call.
+    /// </summary>
+    public DistanceBlock Fast(int aStart, int aCount, int bStart, int bCount)
     {
-        var norms = empty(points.shape[0], dtype: ScalarType.Float32);
-        for (long start = 0; start < points.shape[0]; start += NormChunk)
+        Hold(a, aBlock, ref aHeld, aStart, aCount);
+        bool same = ReferenceEquals(a, b) && aStart == bStart && aCount == bCount;
+        if (!same) Hold(b, bBlock, ref bHeld, bStart, bCount);
+        using (NewDisposeScope())
         {
-            using var scope = NewDisposeScope();
-            long n = Math.Min(NormChunk, points.shape[0] - start);
-            norms.narrow(0, start, n).copy_((points.narrow(0, start, n).to(ScalarType.Float64) - origin).pow(2).sum(1));
+            var rows = aTensor.narrow(0, 0, aCount);
+            var columns = same ? rows : bTensor.narrow(0, 0, bCount);
+            var products = frombuffer(block, ScalarType.Float32, (long)aCount * bCount, 0, false).view(aCount, bCount);
+            products.addmm_(rows, columns.t(), beta: 0, alpha: -2);   // beta 0: the buffer's old contents are ignored
         }
+        var normsA = NormsA;
+        var normsB = NormsB;
+        var values = block;
+        Float64Rows.InParallel(aCount, (start, count) =>
+        {
+            for (int i = start; i < start + count; i++)
+            {
+                var row = values.AsSpan(i * bCount, bCount);
+                float nA = normsA[aStart + i];
+                var nB = normsB.AsSpan(bStart, bCount);
+                var nAs = new Vector<float>(nA);
+                int j = 0;
+                for (; j <= row.Length - Vector<float>.Count; j += Vector<float>.Count)
+                    Vector.Max(Vector<float>.Zero, new Vector<float>(row[j..]) + nAs + new Vector<float>(nB[j..])).CopyTo(row[j..]);
+                for (; j < row.Length; j++) row[j] = Math.Max(0f, row[j] + nA + nB[j]);
+            }
+        });
+        return new DistanceBlock(block, aStart, aCount, bStart, bCount);
+    }
+
+    /// <summary>The round-off bound of the fast value of the pair (a_i, b_j).</summary>
+    public float Bound(int i, int j) => (NormsA[i] + NormsB[j]) * RelativeBound;
+
+    /// <summary>A bound for row <paramref name="i"/> of a against every row of b.</summary>
+    public double RowBound(int i) => ((double)NormsA[i] + maxNormB) * RelativeBound;
+
+    /// <summary>The exact float64 squared distance of a_i and b_j.</summary>
+    public double Exact(int i, int j) => Float64Rows.SquaredDistance(a.Values.AsSpan(i * dimension, dimension), b.Values.AsSpan(j * dimension, dimension));
+
+    /// <summary>Exact float64 squared distances of a_i to every row of b.</summary>
+    public double[] ExactRow(int i)
+    {
+        var result = new double[b.Rows];
+        for (int j = 0; j < result.Length; j++) result[j] = Exact(i, j);
+        return result;
+    }
+
+    void Hold(FeatureMatrix set, float[] buffer, ref (int Start, int Count) held, int start, int count)
+    {
+        if (held == (start, count)) return;
+        int d = dimension;
+        var values = set.Values;
+        var origin = Origin;
+        Float64Rows.InParallel(count, (first, rows) =>
+        {
+            for (int r = first; r < first + rows; r++)
+                Float64Rows.Centre(values.AsSpan((start + r) * d, d), origin, buffer.AsSpan(r * d, d));
+        });
+        held = (start, count);
+    }
+
+    static float[] Norms(FeatureMatrix set, double[] origin)
+    {
+        var norms = new float[set.Rows];
+        int d = set.Dimension;
+        Float64Rows.InParallel(set.Rows, (start, count) =>
+        {
+            for (int i = start; i < start + count; i++) norms[i] = (float)Float64Rows.SquaredNorm(set.Values.AsSpan(i * d, d), origin);
+        });
         return norms;
-    }
-
-    /// <summary>Fast float32 squared distances between centred blocks that start at rows <paramref name="aStart"/> and <paramref name="bStart"/>.</summary>
-    public Tensor Fast(Tensor aCentred, long aStart, Tensor bCentred, long bStart)
-    {
-        var nA = aNorms.narrow(0, aStart, aCentred.shape[0]).unsqueeze(1);
-        var nB = bNorms.narrow(0, bStart, bCentred.shape[0]).unsqueeze(0);
-        return addmm(nA + nB, aCentred, bCentred.t(), beta: 1, alpha: -2).clamp_min_(0);
-    }
-
-    /// <summary>The round-off bound of each fast value of a block, [aCount, bCount].</summary>
-    public Tensor Bound(long aStart, long aCount, long bStart, long bCount) =>
-        (aNorms.narrow(0, aStart, aCount).unsqueeze(1) + bNorms.narrow(0, bStart, bCount).unsqueeze(0)) * (float)RelativeBound;
-
-    /// <summary>The bound for row <c>i</c> of a against any column: [aCount, 1].</summary>
-    public Tensor RowBound(long aStart, long aCount) =>
-        (aNorms.narrow(0, aStart, aCount).unsqueeze(1).to(ScalarType.Float64) + MaxBNorm) * RelativeBound;
-
-    /// <summary>Exact float64 squared distances of the pairs (a[i], b[j]) for index tensors of equal length.</summary>
-    public Tensor Exact(Tensor aIndex, Tensor bIndex)
-    {
-        long count = aIndex.shape[0];
-        if (count == 0) return empty(0, dtype: ScalarType.Float64);
-        var parts = new List<Tensor>();
-        long chunk = ExactChunk;
-        for (long start = 0; start < count; start += chunk)
-        {
-            using var scope = NewDisposeScope();
-            long n = Math.Min(chunk, count - start);
-            var x = a.index_select(0, aIndex.narrow(0, start, n)).to(ScalarType.Float64);
-            var y = b.index_select(0, bIndex.narrow(0, start, n)).to(ScalarType.Float64);
-            parts.Add((x - y).pow_(2).sum(1).MoveToOuterDisposeScope());
-        }
-        return parts.Count == 1 ? parts[0] : cat(parts, 0);
-    }
-
-    /// <summary>Exact float64 squared distances of a's row <paramref name="row"/> to every row of b, [m].</summary>
-    public Tensor ExactRow(long row)
-    {
-        using var scope = NewDisposeScope();
-        var x = a.narrow(0, row, 1).to(ScalarType.Float64);
-        var parts = new List<Tensor>();
-        for (long start = 0; start < RowsB; start += ExactChunk)
-            parts.Add((b.narrow(0, start, Math.Min(ExactChunk, RowsB - start)).to(ScalarType.Float64) - x).pow_(2).sum(1));
-        return cat(parts, 0).MoveToOuterDisposeScope();
     }
 
     public void Dispose()
     {
-        a.Dispose(); b.Dispose(); origin.Dispose(); aNorms.Dispose(); bNorms.Dispose();
+        aTensor.Dispose();
+        bTensor.Dispose();
     }
+}
+
+/// <summary>
+/// Fast squared distances between rows [RowStart, RowStart + Rows) of one set and [ColumnStart, ColumnStart + Columns) of
+/// another, row-major in a buffer that the next block overwrites.
+/// </summary>
+internal readonly record struct DistanceBlock(float[] Values, int RowStart, int Rows, int ColumnStart, int Columns)
+{
+    public ReadOnlySpan<float> Row(int r) => Values.AsSpan(r * Columns, Columns);
 }
