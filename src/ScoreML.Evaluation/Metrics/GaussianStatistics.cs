@@ -9,9 +9,6 @@ namespace ScoreML.Evaluation.Metrics;
 /// </summary>
 public sealed class GaussianStatistics
 {
-    // Column blocks for the covariance: only blocks on or above the diagonal are multiplied (about 56 % of a full X^T X
-    // at 8 blocks); the lower triangle is mirrored.
-    const int CovarianceBlocks = 8;
     const int ChunkValues = 1 << 21;   // doubles in the centred chunk of rows (16 MiB)
 
     public GaussianStatistics(double[] mean, double[] covariance, int count)
@@ -46,8 +43,7 @@ public sealed class GaussianStatistics
 
     /// <summary>
     /// (X - mean)^T (X - mean) in float64, accumulated over chunks of rows centred into one pinned buffer that libtorch reads
-    /// in place (so no float64 copy of the whole set exists): per chunk, only the column blocks on and above the diagonal
-    /// are multiplied; the lower triangle is mirrored at the end.
+    /// in place, so no float64 copy of the whole set exists.
     /// </summary>
     static Tensor CentredGram(FeatureMatrix features, double[] mean)
     {
@@ -56,7 +52,6 @@ public sealed class GaussianStatistics
         var buffer = GC.AllocateUninitializedArray<double>(chunkRows * d, pinned: true);
         using var chunk = frombuffer(buffer, ScalarType.Float64, buffer.Length, 0, false).view(chunkRows, d);
         var gram = zeros(d, d, dtype: ScalarType.Float64);
-        int width = (d + CovarianceBlocks - 1) / CovarianceBlocks;
         for (int start = 0; start < features.Rows; start += chunkRows)
         {
             int rows = Math.Min(chunkRows, features.Rows - start);
@@ -65,16 +60,8 @@ public sealed class GaussianStatistics
                 for (int r = first; r < first + count; r++)
                     Float64Rows.Centre(features.Values.AsSpan((start + r) * d, d), mean, buffer.AsSpan(r * d, d));
             });
-            using var chunkScope = NewDisposeScope();
-            var x = chunk.narrow(0, 0, rows);
-            for (int i = 0; i < d; i += width)
-            {
-                int w = Math.Min(width, d - i);
-                // rows i..i+w of the gram, from column i on: a strided view that the matrix product writes in place
-                gram.narrow(0, i, w).narrow(1, i, d - i).addmm_(x.narrow(1, i, w).t(), x.narrow(1, i, d - i));
-            }
+            GramMatrix.AddUpper(gram, chunk.narrow(0, 0, rows));
         }
-        var upper = gram.triu_();
-        return upper.add_(upper.triu(1).t());
+        return GramMatrix.MirrorUpper(gram);
     }
 }

@@ -1,4 +1,5 @@
 using ScoreML.Evaluation.Metrics;
+using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Evaluation;
 
@@ -66,6 +67,29 @@ public sealed class FrechetDistanceTests
         Assert.IsTrue(double.IsFinite(fid.Value) && fid.Value > 0);
         Assert.IsNotNull(fid.Warning);
         StringAssert.Contains(fid.Warning, "singular");
+    }
+
+    [TestMethod]
+    public void SingularAgainstFullRankAgreesWithTheEigenvaluesOfTheProduct()
+    {
+        // 5 samples (rank-4 covariance) against 60 in 6 dimensions: one factor from the eigendecomposition, the other from
+        // Cholesky. tr (S1 S2)^(1/2) directly from the eigenvalues of the (non-symmetric) product S1 S2.
+        var random = new Random(9);
+        float[] Sample(int n) => Enumerable.Range(0, n * 6).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var few = GaussianStatistics.Compute(new FeatureMatrix(Sample(5), 6, "real"));
+        var many = GaussianStatistics.Compute(new FeatureMatrix(Sample(60), 6, "generated"));
+        using var scope = NewDisposeScope();
+        var s1 = tensor(few.Covariance, new long[] { 6, 6 });
+        var s2 = tensor(many.Covariance, new long[] { 6, 6 });
+        // Two eigenvalues are 0 in exact arithmetic; round-off leaves them near 1e-16, whose square roots (1e-8) would swamp
+        // the comparison, so values below 1e-12 of the largest count as 0.
+        var eigenvalues = linalg.eigvals(s1.mm(s2)).real;
+        eigenvalues = eigenvalues.where(eigenvalues > 1e-12 * eigenvalues.max().item<double>(), 0.0);
+        double root = eigenvalues.sqrt().sum().item<double>();
+        var diff = tensor(few.Mean) - tensor(many.Mean);
+        double expected = diff.dot(diff).item<double>() + s1.trace().item<double>() + s2.trace().item<double>() - 2 * root;
+        Assert.AreEqual(expected, FrechetDistance.Compute(few, many).Value, 1e-9 * expected);
+        Assert.AreEqual(expected, FrechetDistance.Compute(many, few).Value, 1e-9 * expected);
     }
 
     [TestMethod]

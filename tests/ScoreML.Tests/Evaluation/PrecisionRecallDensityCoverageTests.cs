@@ -110,6 +110,23 @@ public sealed class PrecisionRecallDensityCoverageTests
     }
 
     [TestMethod]
+    public void ManyBlocksInAnOddDimensionEqualDirect()
+    {
+        // 1300 real and 1100 generated rows in 37 dimensions: blocks of both passes cut rows and columns at 1024, and 37 is
+        // not a multiple of the vector width, so the vectorised scans and their scalar tails both decide pairs.
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(11);
+        var basis = randn(new long[] { 4, 37 }, generator: generator);
+        var real = (randn(new long[] { 1300, 4 }, generator: generator).mm(basis) + 0.5 * randn(new long[] { 1300, 37 }, generator: generator) + 20)
+            .data<float>().ToArray();
+        var generated = (randn(new long[] { 1100, 4 }, generator: generator).mm(basis) * 1.2 + 0.6 * randn(new long[] { 1100, 37 }, generator: generator) + 20)
+            .data<float>().ToArray();
+        var fast = PrecisionRecallDensityCoverage.Compute(new FeatureMatrix(real, 37, "real"), new FeatureMatrix(generated, 37, "generated"), k: 3);
+        Assert.AreEqual(Direct(real, generated, 37, 3), fast with { Warning = null });
+        Assert.IsTrue(fast.Precision is > 0 and < 1 && fast.Coverage is > 0 and < 1, "a case where the balls decide something");
+    }
+
+    [TestMethod]
     public void DuplicatesAreWarnedAbout()
     {
         var real = new FeatureMatrix(new float[] { 0, 0, 0, 0, 1, 2, 3, 4 }, 1, "real");
