@@ -42,15 +42,14 @@ public sealed class GaussianStatistics
     }
 
     /// <summary>
-    /// (X - mean)^T (X - mean) in float64, accumulated over chunks of rows centred into one pinned buffer that libtorch reads
-    /// in place, so no float64 copy of the whole set exists.
+    /// (X - mean)^T (X - mean) in float64, accumulated over chunks of rows centred into one native buffer, so no float64 copy
+    /// of the whole set exists.
     /// </summary>
     static Tensor CentredGram(FeatureMatrix features, double[] mean)
     {
         int d = features.Dimension;
         int chunkRows = (int)Math.Clamp(ChunkValues / d, 1, features.Rows);
-        var buffer = GC.AllocateUninitializedArray<double>(chunkRows * d, pinned: true);
-        using var chunk = frombuffer(buffer, ScalarType.Float64, buffer.Length, 0, false).view(chunkRows, d);
+        using var chunk = empty(chunkRows, d, dtype: ScalarType.Float64);
         var gram = zeros(d, d, dtype: ScalarType.Float64);
         for (int start = 0; start < features.Rows; start += chunkRows)
         {
@@ -58,7 +57,7 @@ public sealed class GaussianStatistics
             Float64Rows.InParallel(rows, (first, count) =>
             {
                 for (int r = first; r < first + count; r++)
-                    Float64Rows.Centre(features.Values.AsSpan((start + r) * d, d), mean, buffer.AsSpan(r * d, d));
+                    Float64Rows.Centre(features.Values.AsSpan((start + r) * d, d), mean, TensorMemory.Doubles(chunk).Slice(r * d, d));
             });
             GramMatrix.AddUpper(gram, chunk.narrow(0, 0, rows));
         }

@@ -12,9 +12,9 @@ namespace ScoreML.Evaluation.Metrics;
 /// float64 computation.
 /// </summary>
 /// <remarks>
-/// Memory: the sets stay in the caller's arrays. Only the current blocks exist in centred form, in pinned buffers that
-/// libtorch reads and writes in place (<c>frombuffer</c>), so the consumers scan the block in managed code, once, with no
-/// tensor temporaries.
+/// Memory: the sets stay in the caller's arrays. Only the current blocks exist in centred form, in native buffers that
+/// managed code fills and scans in place (<see cref="TensorMemory"/>): the matrix product writes the block once and the
+/// consumers read it once, with no tensor temporaries.
 /// </remarks>
 internal sealed class SquaredDistances : IDisposable
 {
@@ -27,8 +27,7 @@ internal sealed class SquaredDistances : IDisposable
     readonly FeatureMatrix a, b;
     readonly int dimension;
     readonly double maxNormB;
-    readonly float[] aBlock, bBlock, block;
-    readonly Tensor aTensor, bTensor;
+    readonly Tensor aBlock, bBlock, block;
     (int Start, int Count) aHeld = (-1, 0), bHeld = (-1, 0);
 
     /// <param name="a">The row set.</param>
@@ -47,11 +46,9 @@ internal sealed class SquaredDistances : IDisposable
         maxNormB = NormsB.Max();
         maxRowsA = Math.Min(maxRowsA, a.Rows);
         maxRowsB = Math.Min(maxRowsB, b.Rows);
-        aBlock = GC.AllocateUninitializedArray<float>(maxRowsA * dimension, pinned: true);
-        bBlock = GC.AllocateUninitializedArray<float>(maxRowsB * dimension, pinned: true);
-        block = GC.AllocateUninitializedArray<float>(maxRowsA * maxRowsB, pinned: true);
-        aTensor = frombuffer(aBlock, ScalarType.Float32, aBlock.Length, 0, false).view(maxRowsA, dimension);
-        bTensor = frombuffer(bBlock, ScalarType.Float32, bBlock.Length, 0, false).view(maxRowsB, dimension);
+        aBlock = empty(maxRowsA, dimension);
+        bBlock = empty(maxRowsB, dimension);
+        block = empty((long)maxRowsA * maxRowsB);
     }
 
     public double[] Origin { get; }
@@ -70,9 +67,9 @@ internal sealed class SquaredDistances : IDisposable
         if (!same) Hold(b, bBlock, ref bHeld, bStart, bCount);
         using (NewDisposeScope())
         {
-            var rows = aTensor.narrow(0, 0, aCount);
-            var columns = same ? rows : bTensor.narrow(0, 0, bCount);
-            var products = frombuffer(block, ScalarType.Float32, (long)aCount * bCount, 0, false).view(aCount, bCount);
+            var rows = aBlock.narrow(0, 0, aCount);
+            var columns = same ? rows : bBlock.narrow(0, 0, bCount);
+            var products = block.narrow(0, 0, (long)aCount * bCount).view(aCount, bCount);
             products.addmm_(rows, columns.t(), beta: 0, alpha: -2);   // beta 0: the buffer's old contents are ignored
         }
         var normsA = NormsA;
@@ -82,7 +79,7 @@ internal sealed class SquaredDistances : IDisposable
         {
             for (int i = start; i < start + count; i++)
             {
-                var row = values.AsSpan(i * bCount, bCount);
+                var row = TensorMemory.Floats(values).Slice(i * bCount, bCount);
                 float nA = normsA[aStart + i];
                 var nB = normsB.AsSpan(bStart, bCount);
                 var nAs = new Vector<float>(nA);
@@ -112,7 +109,7 @@ internal sealed class SquaredDistances : IDisposable
         return result;
     }
 
-    void Hold(FeatureMatrix set, float[] buffer, ref (int Start, int Count) held, int start, int count)
+    void Hold(FeatureMatrix set, Tensor buffer, ref (int Start, int Count) held, int start, int count)
     {
         if (held == (start, count)) return;
         int d = dimension;
@@ -121,7 +118,7 @@ internal sealed class SquaredDistances : IDisposable
         Float64Rows.InParallel(count, (first, rows) =>
         {
             for (int r = first; r < first + rows; r++)
-                Float64Rows.Centre(values.AsSpan((start + r) * d, d), origin, buffer.AsSpan(r * d, d));
+                Float64Rows.Centre(values.AsSpan((start + r) * d, d), origin, TensorMemory.Floats(buffer).Slice(r * d, d));
         });
         held = (start, count);
     }
@@ -139,16 +136,17 @@ internal sealed class SquaredDistances : IDisposable
 
     public void Dispose()
     {
-        aTensor.Dispose();
-        bTensor.Dispose();
+        aBlock.Dispose();
+        bBlock.Dispose();
+        block.Dispose();
     }
 }
 
 /// <summary>
 /// Fast squared distances between rows [RowStart, RowStart + Rows) of one set and [ColumnStart, ColumnStart + Columns) of
-/// another, row-major in a buffer that the next block overwrites.
+/// another, row-major in a native buffer that the next block overwrites.
 /// </summary>
-internal readonly record struct DistanceBlock(float[] Values, int RowStart, int Rows, int ColumnStart, int Columns)
+internal readonly record struct DistanceBlock(Tensor Values, int RowStart, int Rows, int ColumnStart, int Columns)
 {
-    public ReadOnlySpan<float> Row(int r) => Values.AsSpan(r * Columns, Columns);
+    public ReadOnlySpan<float> Row(int r) => TensorMemory.Floats(Values).Slice(r * Columns, Columns);
 }
