@@ -25,8 +25,8 @@ internal static class StudyModelFile
                 dimension = model.ScoreModel.Dimension,
                 classes = model.Labels.Count,
                 sde = new { kind = "VE", sigma_min = sde.SigmaMin, sigma_max = sde.SigmaMax },
-                score_network = model.ScoreModel.Network.Options,
-                classifier_network = model.Classifier.Network.Options,
+                score_network = ((ScoreML.Networks.NoiseConditionalMlp)model.ScoreModel.Network).Options,   // the study trains MLPs
+                classifier_network = ((ScoreML.Networks.NoiseConditionalMlp)model.Classifier.Network).Options,
                 softmax_epsilon = model.Classifier.SoftmaxEpsilon,
             };
             using (var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open()))

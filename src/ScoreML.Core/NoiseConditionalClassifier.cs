@@ -11,17 +11,17 @@ public sealed class NoiseConditionalClassifier : IDisposable
 {
     /// <param name="network">Logits network with one output per class.</param>
     /// <param name="softmaxEpsilon">0 takes log p from log_softmax; a positive value uses log(softmax + epsilon) instead (the DLSM toy code: 1e-8).</param>
-    public NoiseConditionalClassifier(NoiseConditionalMlp network, double softmaxEpsilon = 0)
+    public NoiseConditionalClassifier(NoiseConditionalNetwork network, double softmaxEpsilon = 0)
     {
         if (network.Outputs < 2) throw new ArgumentException($"A classifier needs at least two classes; the network has {network.Outputs} outputs.", nameof(network));
-        if (network.Options.ScaleOutputBySigma)
+        if (network.ScalesOutputBySigma)
             throw new ArgumentException("A classifier's logits must not be divided by sigma; set Network.ScaleOutputBySigma to false.", nameof(network));
         if (!(softmaxEpsilon >= 0)) throw new ArgumentOutOfRangeException(nameof(softmaxEpsilon), softmaxEpsilon, "The softmax epsilon cannot be negative.");
         Network = network;
         SoftmaxEpsilon = softmaxEpsilon;
     }
 
-    public NoiseConditionalMlp Network { get; }
+    public NoiseConditionalNetwork Network { get; }
     public double SoftmaxEpsilon { get; }
     public int ClassCount => Network.Outputs;
     public int Dimension => Network.Dimension;

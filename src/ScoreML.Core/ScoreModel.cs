@@ -11,7 +11,7 @@ namespace ScoreML;
 /// </summary>
 public sealed class ScoreModel : IDisposable
 {
-    public ScoreModel(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Device device, TrainingSummary? training = null)
+    public ScoreModel(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Device device, TrainingSummary? training = null)
     {
         Network = network;
         Sde = sde;
@@ -23,7 +23,7 @@ public sealed class ScoreModel : IDisposable
     /// <summary>What the training run recorded, when this model was trained in this process.</summary>
     public TrainingSummary? Training { get; }
 
-    public NoiseConditionalMlp Network { get; }
+    public NoiseConditionalNetwork Network { get; }
     public StochasticDifferentialEquation Sde { get; }
     public Device Device { get; }
     public int Dimension => Network.Dimension;

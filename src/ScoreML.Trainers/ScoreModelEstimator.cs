@@ -73,7 +73,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary), options.Sampler, options.OutputColumnName);
     }
 
-    TrainingSummary Train(NoiseConditionalMlp network, StochasticDifferentialEquation sde, ScoreObjective objective, float[] values,
+    TrainingSummary Train(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, ScoreObjective objective, float[] values,
         int rows, int dimension, int batchSize, int totalSteps, Device device, IChannel channel)
     {
         using var data = tensor(values, new long[] { rows, dimension }, device: device);

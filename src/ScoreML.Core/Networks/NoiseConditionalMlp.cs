@@ -8,7 +8,7 @@ namespace ScoreML.Networks;
 /// A noise-conditional MLP f(x, sigma) with a chosen number of outputs: the data dimension for a score network,
 /// the number of classes for a classifier. <see cref="NetworkOptions.Layout"/> says where sigma's embedding joins x.
 /// </summary>
-public sealed class NoiseConditionalMlp : nn.Module<Tensor, Tensor, Tensor>
+public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
 {
     readonly Sequential body;               // Joint: the whole network; TwoBranch: the x branch
     readonly Sequential? noiseBranch;       // TwoBranch only
@@ -21,13 +21,9 @@ public sealed class NoiseConditionalMlp : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="outputs">Output width (D for a score, the class count for a classifier).</param>
     /// <param name="options">Network shape.</param>
     /// <param name="seed">Seeds the weight initialisation and the Fourier frequencies.</param>
-    public NoiseConditionalMlp(int inputs, int outputs, NetworkOptions options, long seed) : base(nameof(NoiseConditionalMlp))
+    public NoiseConditionalMlp(int inputs, int outputs, NetworkOptions options, long seed) : base(nameof(NoiseConditionalMlp), inputs, outputs)
     {
         options.Validate();
-        if (inputs <= 0) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "The input dimension must be positive.");
-        if (outputs <= 0) throw new ArgumentOutOfRangeException(nameof(outputs), outputs, "The output width must be positive.");
-        Dimension = inputs;
-        Outputs = outputs;
         Options = options.Clone();
         embedding = options.NoiseEmbedding;
         scaleBySigma = options.ScaleOutputBySigma;
@@ -52,10 +48,8 @@ public sealed class NoiseConditionalMlp : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Input dimension D.</summary>
-    public int Dimension { get; }
-    public int Outputs { get; }
     public NetworkOptions Options { get; }
+    public override bool ScalesOutputBySigma => scaleBySigma;
 
     /// <param name="x">[B, D] inputs.</param>
     /// <param name="sigma">[B] noise standard deviations.</param>
@@ -71,11 +65,10 @@ public sealed class NoiseConditionalMlp : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>
-    /// The activations that feed the output layer, [B, width]: the penultimate layer a "domain feature" extractor uses
-    /// (a classifier's features for FID on MNIST-like data). In the two-branch layout, the x branch's output only, since the
-    /// noise branch is constant at a fixed sigma.
+    /// The activations that feed the output layer. In the two-branch layout, the x branch's output only, since the noise
+    /// branch is constant at a fixed sigma.
     /// </summary>
-    public Tensor PenultimateFeatures(Tensor x, Tensor sigma)
+    public override Tensor PenultimateFeatures(Tensor x, Tensor sigma)
     {
         using var scope = NewDisposeScope();
         Tensor hidden;

@@ -7,7 +7,7 @@ namespace ScoreML.Trainers.Objectives;
 /// <summary>DSM with lambda = std^2: E |s(x', std) std + z|^2 / 2 (score_sde's loss with likelihood weighting off).</summary>
 public sealed class DenoisingScoreMatching : ScoreObjective
 {
-    public override Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
+    public override Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);
         var (perturbed, std, _) = sde.Perturb(x0, t, z);

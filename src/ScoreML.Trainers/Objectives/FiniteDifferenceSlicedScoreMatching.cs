@@ -24,7 +24,7 @@ public sealed class FiniteDifferenceSlicedScoreMatching : ScoreObjective
         this.relativeStep = relativeStep;
     }
 
-    public override Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
+    public override Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);
         var (perturbed, std, _) = sde.Perturb(x0, t, z);

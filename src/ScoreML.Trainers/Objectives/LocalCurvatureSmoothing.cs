@@ -16,7 +16,7 @@ public sealed class LocalCurvatureSmoothing : ScoreObjective
 
     public LocalCurvatureSmoothing(double gamma) => this.gamma = gamma;
 
-    public override Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
+    public override Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);
         var (perturbed, std, _) = sde.Perturb(x0, t, z);

@@ -12,7 +12,7 @@ namespace ScoreML.Trainers.Objectives;
 public abstract class ScoreObjective
 {
     /// <summary>The loss of each point [B] for clean data <paramref name="x0"/> [B, D] at times <paramref name="t"/> [B].</summary>
-    public abstract Tensor PointLosses(NoiseConditionalMlp network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator);
+    public abstract Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator);
 
     /// <summary>Creates the objective the options name.</summary>
     public static ScoreObjective Create(ScoreModelOptions options) => options.Objective switch
