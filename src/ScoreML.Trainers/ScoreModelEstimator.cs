@@ -66,7 +66,11 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         channel.Info(MessageSensitivity.None, "Training {0} on {1} rows of {2} values for {3} steps (batch {4}, {5}, device {6}).",
             options.Objective, rows, dimension, totalSteps, batchSize, DescribeSde(sde), device);
 
-        var network = new NoiseConditionalMlp(dimension, dimension, options.Network, options.Seed);
+        var shape = options.ImageShape ?? VectorColumnReader.ImageShapeOf(input.Schema, options.FeatureColumnName);
+        NoiseConditionalNetwork network = shape is null
+            ? new NoiseConditionalMlp(dimension, dimension, options.Network, options.Seed)
+            : new NoiseConditionalUNet(shape, options.UNet, options.Seed);
+        channel.Info(MessageSensitivity.None, "Network: {0}.", shape is null ? "MLP" : $"U-Net on {shape} images");
         network.to(device);
         var objective = ScoreObjective.Create(options);
         var summary = Train(network, sde, objective, values, rows, dimension, batchSize, totalSteps, device, channel);

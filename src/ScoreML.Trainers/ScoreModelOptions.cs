@@ -26,6 +26,16 @@ public sealed class ScoreModelOptions
     /// <summary>The MLP's shape and noise conditioning.</summary>
     public NetworkOptions Network { get; set; } = new();
 
+    /// <summary>
+    /// Views each row as an image of this shape and trains a <see cref="NoiseConditionalUNet"/> (<see cref="UNet"/>) instead of
+    /// the MLP. Left null, a column typed as an image (channels x height x width, as ML.NET's <c>ExtractPixels</c> and the
+    /// project's IDX and CIFAR readers type it) is viewed as one, and any other column is a plain vector.
+    /// </summary>
+    public ImageShape? ImageShape { get; set; }
+
+    /// <summary>The U-Net's shape, for image data.</summary>
+    public UNetOptions UNet { get; set; } = new();
+
     /// <summary>How the fitted transformer samples.</summary>
     public SamplerOptions Sampler { get; set; } = new();
 
@@ -112,12 +122,14 @@ public sealed class ScoreModelOptions
         if (!(Sde.SigmaMin > 0)) throw new ArgumentOutOfRangeException(nameof(Sde.SigmaMin), Sde.SigmaMin, "Sde.SigmaMin must be positive.");
         if (!(Sde.BetaMin > 0 && Sde.BetaMin < Sde.BetaMax)) throw new ArgumentOutOfRangeException(nameof(Sde.BetaMin), Sde.BetaMin, $"Sde.BetaMin must be positive and smaller than Sde.BetaMax ({Sde.BetaMax}).");
         (Network ?? throw new ArgumentNullException(nameof(Network))).Validate();
+        (UNet ?? throw new ArgumentNullException(nameof(UNet))).Validate();
         (Sampler ?? throw new ArgumentNullException(nameof(Sampler))).Validate();
     }
 
     /// <summary>Checks what depends on the data's dimension.</summary>
     public void ValidateFor(int dimension)
     {
+        ImageShape?.Validate(dimension, $"ScoreModelOptions.ImageShape (column '{FeatureColumnName}')");
         if (Objective == Objective.Exact && dimension > ExactMaxDimension)
             throw new ArgumentException($"Objective Exact computes the full Jacobian trace with one backward pass per dimension and accepts at most " +
                 $"{ExactMaxDimension} dimensions; column '{FeatureColumnName}' has {dimension}. Use Ssm, FdSsm, Lcss or Dsm.", nameof(Objective));

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using ScoreML.Networks;
 
 namespace ScoreML.Data;
 
@@ -13,10 +14,24 @@ public static class VectorColumnReader
             ?? throw new ArgumentException($"The input has no column '{columnName}'. Columns present: {string.Join(", ", schema.Select(c => c.Name))}.", nameof(columnName));
         if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
             throw new ArgumentException($"Column '{columnName}' must be a vector of Single (float); it is {column.Type}.", nameof(columnName));
-        if (!vector.IsKnownSize || vector.Dimensions.Length != 1)
-            throw new ArgumentException($"Column '{columnName}' must have a known, fixed size (one dimension); it is of variable length. " +
+        if (!vector.IsKnownSize)
+            throw new ArgumentException($"Column '{columnName}' must have a known, fixed size; it is of variable length. " +
                 "Give it a size, e.g. with [VectorType(n)] or a SchemaDefinition.", nameof(columnName));
+        if (vector.Dimensions.Length is not (1 or 3))
+            throw new ArgumentException($"Column '{columnName}' has {vector.Dimensions.Length} dimensions ({string.Join(" x ", vector.Dimensions)}); " +
+                "it must be a flat vector or an image (channels x height x width).", nameof(columnName));
         return vector.Size;
+    }
+
+    /// <summary>
+    /// The image shape a column declares, channels x height x width, as ML.NET's <c>ExtractPixels</c> and the project's
+    /// image readers type their output; null for a flat vector.
+    /// </summary>
+    public static ImageShape? ImageShapeOf(DataViewSchema schema, string columnName)
+    {
+        RequireFixedSizeFloatVector(schema, columnName);
+        var dimensions = ((VectorDataViewType)schema[columnName].Type).Dimensions;
+        return dimensions.Length == 3 ? new ImageShape(dimensions[0], dimensions[1], dimensions[2]) : null;
     }
 
     /// <summary>

@@ -26,6 +26,16 @@ public sealed class DlsmClassifierOptions
     /// <summary>The classifier network; its output width is the number of classes. Output scaling by sigma must stay off.</summary>
     public NetworkOptions Network { get; set; } = new() { ScaleOutputBySigma = false };
 
+    /// <summary>
+    /// Views each row as an image of this shape and trains a <see cref="NoiseConditionalResNet"/> (<see cref="ResNet"/>)
+    /// instead of the MLP. Left null: the score model's image shape when it is a U-Net, else the column's when it is typed
+    /// as an image, else a plain vector.
+    /// </summary>
+    public ImageShape? ImageShape { get; set; }
+
+    /// <summary>The ResNet's shape, for image data.</summary>
+    public ResNetOptions ResNet { get; set; } = new();
+
     /// <summary>Optimiser steps. Give this or <see cref="Epochs"/>; with neither, 5000 steps.</summary>
     public int? Steps { get; set; }
 
@@ -70,6 +80,7 @@ public sealed class DlsmClassifierOptions
         if (!(SoftmaxEpsilon >= 0) || SoftmaxEpsilon >= 1) throw new ArgumentOutOfRangeException(nameof(SoftmaxEpsilon), SoftmaxEpsilon, "SoftmaxEpsilon must lie in [0, 1).");
         if (MonitorInterval <= 0) throw new ArgumentOutOfRangeException(nameof(MonitorInterval), MonitorInterval, "MonitorInterval must be positive.");
         (Network ?? throw new ArgumentNullException(nameof(Network))).Validate();
+        (ResNet ?? throw new ArgumentNullException(nameof(ResNet))).Validate();
         if (Network.ScaleOutputBySigma)
             throw new ArgumentException("Network.ScaleOutputBySigma must be false for a classifier: its logits are not a score.", nameof(Network));
     }

@@ -76,7 +76,13 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         channel.Info(MessageSensitivity.None, "Training a {0}-class noise-conditional classifier with {1} on {2} rows of {3} values for {4} steps (batch {5}, device {6}).",
             keys.Count, options.Loss, rows, dimension, totalSteps, batchSize, device);
 
-        var network = new NoiseConditionalMlp(dimension, keys.Count, options.Network, options.Seed);
+        var shape = options.ImageShape ?? (model.Network as NoiseConditionalUNet)?.Shape
+            ?? VectorColumnReader.ImageShapeOf(input.Schema, options.FeatureColumnName);
+        shape?.Validate(dimension, $"The classifier's image shape (column '{options.FeatureColumnName}')");
+        NoiseConditionalNetwork network = shape is null
+            ? new NoiseConditionalMlp(dimension, keys.Count, options.Network, options.Seed)
+            : new NoiseConditionalResNet(shape, keys.Count, options.ResNet, options.Seed);
+        channel.Info(MessageSensitivity.None, "Network: {0}.", shape is null ? "MLP" : $"ResNet on {shape} images");
         network.to(device);
         var classifier = new NoiseConditionalClassifier(network, options.SoftmaxEpsilon);
         Train(classifier, model, values, labels, rows, dimension, batchSize, totalSteps, device, channel);
