@@ -28,11 +28,16 @@ public sealed class ScoreMatchingTrainers
     public MLContext Context { get; }
 }
 
-/// <summary>Built-in toy data sets as IDataViews with a 2-D <c>Features</c> column and a key-typed <c>Label</c>.</summary>
+/// <summary>
+/// Built-in toy data sets as IDataViews with a 2-D <c>Features</c> column and a key-typed <c>Label</c>; the image readers
+/// (ScoreML.Images) add theirs as extension methods.
+/// </summary>
 public sealed class ScoreMatchingDataCatalog
 {
     readonly MLContext context;
     internal ScoreMatchingDataCatalog(MLContext context) => this.context = context;
+
+    public MLContext Context => context;
 
     /// <inheritdoc cref="ToyDataSets.TwoMoons"/>
     public IDataView TwoMoons(int count, double noise = 0.1, int seed = 0, bool center = false, double scale = 1.0) =>
