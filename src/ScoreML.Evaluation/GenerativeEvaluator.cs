@@ -69,7 +69,9 @@ public static class GenerativeEvaluator
         ClassWiseMetrics? classWise = null;
         if (realRows.Labels is not null && generatedRows.Labels is not null)
         {
-            if (options.ComputeCas) cas = ClassificationAccuracyScore.Compute(catalog.Context, generatedRows.Labels, realRows.Labels, options.Cas);
+            if (options.ComputeCas)
+                cas = ClassificationAccuracyScore.Compute(catalog.Context, generatedRows.Labels, realRows.Labels, options.Cas,
+                    VectorColumnReader.ImageShapeOf(real.Schema, options.RealColumnName));
             if (options.ComputeClassWise)
                 classWise = ClassWise(new LabelledFeatures(RealFeatures(), realRows.Labels.Labels, realRows.Labels.ClassCount),
                     new LabelledFeatures(generatedFeatures, generatedRows.Labels.Labels, generatedRows.Labels.ClassCount), options.K, realRows.Keys!, warnings);

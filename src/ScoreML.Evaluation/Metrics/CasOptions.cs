@@ -1,20 +1,32 @@
 using Microsoft.ML;
+using ScoreML.Networks;
 
 namespace ScoreML.Evaluation.Metrics;
 
 /// <summary>Which classifier the classification accuracy score trains on the generated samples.</summary>
 public enum CasClassifier
 {
+    /// <summary><see cref="Network"/> (the ResNet) for images, <see cref="LinearMaxEntropy"/> for vectors.</summary>
+    Automatic,
     /// <summary>ML.NET: mean-variance normalisation, then L-BFGS maximum entropy (multinomial logistic regression).</summary>
     LinearMaxEntropy,
-    /// <summary>The project's classifier network (an MLP on vectors), trained with cross-entropy by Adam.</summary>
+    /// <summary>
+    /// The project's classifier network, trained with cross-entropy by Adam: a <see cref="ScoreML.Networks.NoiseConditionalResNet"/> on
+    /// images (<see cref="CasOptions.ImageShape"/>, or an image-typed real column), an MLP on vectors.
+    /// </summary>
     Network,
 }
 
 /// <summary>Settings of the classification accuracy score (CAS, Ravuri and Vinyals 2019).</summary>
 public sealed class CasOptions
 {
-    public CasClassifier Classifier { get; set; } = CasClassifier.LinearMaxEntropy;
+    public CasClassifier Classifier { get; set; } = CasClassifier.Automatic;
+
+    /// <summary>The rows' image shape; null takes it from the real column's type when that is an image, else the rows are vectors.</summary>
+    public ImageShape? ImageShape { get; set; }
+
+    /// <summary>Network classifier on images: the ResNet's shape (by default a small one, 16-32-64 channels, one block per stage).</summary>
+    public ResNetOptions ResNet { get; set; } = new() { BaseChannels = 16, BlocksPerStage = new[] { 1, 1, 1 } };
 
     /// <summary>
     /// Any ML.NET multiclass pipeline to use instead of <see cref="Classifier"/>. It is fitted on a view with a float vector
@@ -23,7 +35,7 @@ public sealed class CasOptions
     /// </summary>
     public Func<MLContext, IEstimator<ITransformer>>? Trainer { get; set; }
 
-    /// <summary>Network classifier: hidden layer widths.</summary>
+    /// <summary>Network classifier on vectors: hidden layer widths.</summary>
     public int[] HiddenSizes { get; set; } = { 256, 256 };
     /// <summary>Network classifier: passes over the generated set.</summary>
     public int Epochs { get; set; } = 30;
@@ -39,5 +51,6 @@ public sealed class CasOptions
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "CasOptions.LearningRate must be positive.");
         if (HiddenSizes.Length == 0 || HiddenSizes.Any(h => h <= 0))
             throw new ArgumentException("CasOptions.HiddenSizes needs at least one positive width.", nameof(HiddenSizes));
+        (ResNet ?? throw new ArgumentNullException(nameof(ResNet))).Validate();
     }
 }

@@ -20,7 +20,8 @@ public static class ClassificationAccuracyScore
 
     /// <param name="generated">The generated samples and the class each was generated for (training set).</param>
     /// <param name="realTest">Real held-out samples and their classes (test set).</param>
-    public static double Compute(MLContext mlContext, LabelledFeatures generated, LabelledFeatures realTest, CasOptions? options = null)
+    /// <param name="columnShape">The image shape of the real column, used when <see cref="CasOptions.ImageShape"/> is null.</param>
+    public static double Compute(MLContext mlContext, LabelledFeatures generated, LabelledFeatures realTest, CasOptions? options = null, ImageShape? columnShape = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         options ??= new CasOptions();
@@ -30,8 +31,13 @@ public static class ClassificationAccuracyScore
             throw new ArgumentException($"The generated labels have {generated.ClassCount} classes and the real ones {realTest.ClassCount}.", nameof(generated));
         if (generated.Labels.Distinct().Count() < 2)
             throw new ArgumentException("The generated samples hold a single class; CAS needs samples of at least two.", nameof(generated));
-        return options.Trainer is null && options.Classifier == CasClassifier.Network
-            ? NetworkAccuracy(generated, realTest, options)
+        var shape = options.ImageShape ?? columnShape;
+        shape?.Validate(generated.Features.Dimension, "CasOptions.ImageShape");
+        var classifier = options.Classifier == CasClassifier.Automatic
+            ? (shape is null ? CasClassifier.LinearMaxEntropy : CasClassifier.Network)
+            : options.Classifier;
+        return options.Trainer is null && classifier == CasClassifier.Network
+            ? NetworkAccuracy(generated, realTest, options, shape)
             : PipelineAccuracy(mlContext, generated, realTest, options);
     }
 
@@ -45,11 +51,12 @@ public static class ClassificationAccuracyScore
         return predicted.Where((key, i) => key == test.Labels[i] + 1).Count() / (double)test.Labels.Length;
     }
 
-    static double NetworkAccuracy(LabelledFeatures train, LabelledFeatures test, CasOptions options)
+    static double NetworkAccuracy(LabelledFeatures train, LabelledFeatures test, CasOptions options, ImageShape? shape)
     {
         int d = train.Features.Dimension, n = train.Features.Rows;
-        var networkOptions = new NetworkOptions { HiddenSizes = options.HiddenSizes, ScaleOutputBySigma = false };
-        using var network = new NoiseConditionalMlp(d, train.ClassCount, networkOptions, options.Seed);
+        using NoiseConditionalNetwork network = shape is null
+            ? new NoiseConditionalMlp(d, train.ClassCount, new NetworkOptions { HiddenSizes = options.HiddenSizes, ScaleOutputBySigma = false }, options.Seed)
+            : new NoiseConditionalResNet(shape, train.ClassCount, options.ResNet, options.Seed);
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
         var random = new Random(options.Seed);
         using var x = tensor(train.Features.Values, new long[] { n, d });
