@@ -46,7 +46,8 @@ public sealed class LabelledImages
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         int size = Shape.Size;
-        var rows = Enumerable.Range(0, Count).Select(i => new Row { Features = Pixels.AsSpan(i * size, size).ToArray(), Label = (uint)Labels[i] + 1 });
+        // LoadFromEnumerable stores a key column's uint as a 0-based index (it adds the 1 of ML.NET's 1-based keys itself).
+        var rows = Enumerable.Range(0, Count).Select(i => new Row { Features = Pixels.AsSpan(i * size, size).ToArray(), Label = (uint)Labels[i] });
         var schema = SchemaDefinition.Create(typeof(Row));
         schema["Features"].ColumnName = featureColumn;
         schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Shape.Channels, Shape.Height, Shape.Width);

@@ -21,6 +21,7 @@ public static class AnnealedLangevinSampler
         double[] sigmas = NoiseSchedule.Levels(options.NoiseSchedule, ve.SigmaMin, ve.SigmaMax, options.NoiseLevels);
         double sigmaLast = sigmas[^1];
         var x = sde.SamplePrior(count, dimension, generator, device);
+        int step = 0;
         foreach (double sigma in sigmas)
         {
             double alpha = options.StepSize * sigma * sigma / (sigmaLast * sigmaLast);
@@ -32,6 +33,7 @@ public static class AnnealedLangevinSampler
                 var next = (x + alpha / 2 * score(x, t) + Math.Sqrt(alpha) * z).MoveToOuterDisposeScope();
                 x.Dispose();
                 x = next;
+                options.StepObserver?.Invoke(step++, x);
             }
             t.Dispose();
         }

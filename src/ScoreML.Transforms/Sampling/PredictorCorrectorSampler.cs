@@ -35,6 +35,7 @@ public static class PredictorCorrectorSampler
             xMean.Dispose();
             x = current.MoveToOuterDisposeScope();
             xMean = currentMean.MoveToOuterDisposeScope();
+            options.StepObserver?.Invoke(i, xMean);
         }
         x.Dispose();
         return xMean;   // the last step without its noise, as score_sde returns with noise removal

@@ -30,6 +30,7 @@ public static class ProbabilityFlowOdeSampler
             var next = (x + h / 2 * (d0 + d1)).MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
+            options.StepObserver?.Invoke(i, x);
         }
         return x;
     }

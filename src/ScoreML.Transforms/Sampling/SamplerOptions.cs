@@ -43,6 +43,13 @@ public sealed class SamplerOptions
     /// <summary>Seed of the sampling noise. The same seed and batch size give the same samples.</summary>
     public int Seed { get; set; }
 
+    /// <summary>
+    /// Called after every step with the step's index (from 0) and the batch's current state [rows, dimension] (the PC sampler's
+    /// noise-free x_mean): to record denoising trajectories, e.g. as a strip image. The tensor is valid only during the call;
+    /// copy what you keep. It does not change the samples.
+    /// </summary>
+    public Action<int, TorchSharp.torch.Tensor>? StepObserver { get; set; }
+
     public void Validate()
     {
         if (Steps <= 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Sampler.Steps must be positive.");

@@ -58,6 +58,7 @@ public sealed class ImageReaderTests
         var keys = LabelKeys.FromSchema(view.Schema, "Label");
         Assert.AreEqual(5, keys.Count);
         Assert.AreEqual(7f / 255, view.GetColumn<float[]>("Features").First()[7], 1e-6f);
+        CollectionAssert.AreEqual(new uint[] { 1, 2, 3, 4, 5 }, view.GetColumn<uint>("Label").ToArray(), "1-based keys, class c as key c + 1");
     }
 
     /// <summary>
