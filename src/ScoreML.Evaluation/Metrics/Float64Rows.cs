@@ -108,21 +108,4 @@ internal static class Float64Rows
         for (int c = 0; c < d; c++) sums[c] /= features.Rows;
         return sums;
     }
-
-    /// <summary>Runs <paramref name="body"/>(start, count) on contiguous ranges of [0, count) in parallel, one per core.</summary>
-    public static void InParallel(int count, Action<int, int> body)
-    {
-        int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, count));
-        if (parts == 1)
-        {
-            body(0, count);
-            return;
-        }
-        Parallel.For(0, parts, part =>
-        {
-            int start = (int)((long)count * part / parts);
-            int end = (int)((long)count * (part + 1) / parts);
-            body(start, end - start);
-        });
-    }
 }

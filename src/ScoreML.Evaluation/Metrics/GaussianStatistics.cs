@@ -54,7 +54,7 @@ public sealed class GaussianStatistics
         for (int start = 0; start < features.Rows; start += chunkRows)
         {
             int rows = Math.Min(chunkRows, features.Rows - start);
-            Float64Rows.InParallel(rows, (first, count) =>
+            ParallelRanges.For(rows, (first, count) =>
             {
                 for (int r = first; r < first + count; r++)
                     Float64Rows.Centre(features.Values.AsSpan((start + r) * d, d), mean, TensorMemory.Doubles(chunk).Slice(r * d, d));

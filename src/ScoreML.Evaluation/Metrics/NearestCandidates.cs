@@ -35,7 +35,7 @@ internal sealed class NearestCandidates
     /// <summary>Row r of the block offers its values to point RowStart + r.</summary>
     public void OfferRows(DistanceBlock block)
     {
-        Float64Rows.InParallel(block.Rows, (start, count) =>
+        ParallelRanges.For(block.Rows, (start, count) =>
         {
             for (int r = start; r < start + count; r++)
             {
@@ -55,7 +55,7 @@ internal sealed class NearestCandidates
     /// <summary>Column c of the block offers its values to point ColumnStart + c (each thread owns a range of columns).</summary>
     public void OfferColumns(DistanceBlock block)
     {
-        Float64Rows.InParallel(block.Columns, (start, count) =>
+        ParallelRanges.For(block.Columns, (start, count) =>
         {
             var columnWorst = worst.AsSpan(block.ColumnStart + start, count);
             for (int r = 0; r < block.Rows; r++)

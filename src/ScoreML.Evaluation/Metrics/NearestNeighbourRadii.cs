@@ -41,7 +41,7 @@ internal static class NearestNeighbourRadii
     {
         int n = candidates.Points, keep = candidates.Keep;
         var radii = new double[n];
-        Float64Rows.InParallel(n, (start, count) =>
+        ParallelRanges.For(n, (start, count) =>
         {
             var exact = new double[keep];
             for (int i = start; i < start + count; i++)

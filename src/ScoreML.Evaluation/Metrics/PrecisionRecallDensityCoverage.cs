@@ -65,7 +65,7 @@ public static class PrecisionRecallDensityCoverage
             {
                 var block = distances.Fast(i, Math.Min(RealBlock, n - i), j, columns);
                 var counts = new int[columns];
-                Float64Rows.InParallel(block.Rows, (start, count) =>
+                ParallelRanges.For(block.Rows, (start, count) =>
                 {
                     var ownCounts = new int[columns];
                     for (int r = start; r < start + count; r++)

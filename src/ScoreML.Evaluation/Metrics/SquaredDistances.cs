@@ -75,7 +75,7 @@ internal sealed class SquaredDistances : IDisposable
         var normsA = NormsA;
         var normsB = NormsB;
         var values = block;
-        Float64Rows.InParallel(aCount, (start, count) =>
+        ParallelRanges.For(aCount, (start, count) =>
         {
             for (int i = start; i < start + count; i++)
             {
@@ -115,7 +115,7 @@ internal sealed class SquaredDistances : IDisposable
         int d = dimension;
         var values = set.Values;
         var origin = Origin;
-        Float64Rows.InParallel(count, (first, rows) =>
+        ParallelRanges.For(count, (first, rows) =>
         {
             for (int r = first; r < first + rows; r++)
                 Float64Rows.Centre(values.AsSpan((start + r) * d, d), origin, TensorMemory.Floats(buffer).Slice(r * d, d));
@@ -127,7 +127,7 @@ internal sealed class SquaredDistances : IDisposable
     {
         var norms = new float[set.Rows];
         int d = set.Dimension;
-        Float64Rows.InParallel(set.Rows, (start, count) =>
+        ParallelRanges.For(set.Rows, (start, count) =>
         {
             for (int i = start; i < start + count; i++) norms[i] = (float)Float64Rows.SquaredNorm(set.Values.AsSpan(i * d, d), origin);
         });
