@@ -4,11 +4,13 @@
 // DLSM — evaluated with FID, IS, precision/recall/density/coverage, CAS and their class-wise versions on features of a
 // separately trained domain classifier.
 //
-//   dotnet run -c Release --project examples/FashionMnist -- [--quick] [--out DIR] [--data DIR] [--objective dsm|lcss]
-//       [--score-steps N] [--classifier-steps N] [--samples-per-class N] [--sampler-steps N] [--seed N]
+//   dotnet run -c Release --project examples/FashionMnist -- [--quick | --full] [--out DIR] [--data DIR] [--objective dsm|lcss]
+//       [--score-steps N] [--classifier-steps N] [--feature-classifier-steps N] [--batch-size N] [--samples-per-class N]
+//       [--sampler-steps N] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
+//       [--unet-attention 14,7] [--classifier-channels N] [--classifier-blocks 1,1,1] [--device cpu|cuda|cuda:N] [--seed N]
+// --full is the papers' network sizes and run lengths, for a GPU (README: "Images").
 // Writes DIR/results.json, DIR/grid-real.png, DIR/grid-{base,scaling,dlsm}.png and DIR/trajectory-dlsm.png, and prints the table.
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using FashionMnist;
 using Microsoft.ML;
@@ -29,18 +31,26 @@ using ScoreML.Transforms.Sampling;
 
 var wall = Stopwatch.StartNew();
 var commandLine = new CommandLine(args);
-var settings = commandLine.Has("--quick") ? RunSettings.Quick : new RunSettings();
-int Int(string name, int fallback) => commandLine.Value(name) is string v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-settings = settings with
+RunSettings settings;
+try
 {
-    ObjectiveName = commandLine.Value("--objective") ?? settings.ObjectiveName,
-    ScoreSteps = Int("--score-steps", settings.ScoreSteps),
-    ClassifierSteps = Int("--classifier-steps", settings.ClassifierSteps),
-    SamplesPerClass = Int("--samples-per-class", settings.SamplesPerClass),
-    SamplerSteps = Int("--sampler-steps", settings.SamplerSteps),
-    Seed = Int("--seed", settings.Seed),
-};
-_ = settings.ScoreObjective;   // refuses an unknown --objective before any work
+    settings = RunSettings.FromCommandLine(commandLine);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+var ml = new MLContext(settings.Seed);
+try
+{
+    _ = ScoreML.Torch.DeviceSelection.Choose(ml, settings.Device);   // an unavailable --device fails now, not after an hour
+}
+catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+{
+    Console.Error.WriteLine($"--device {settings.Device}: {e.Message}");
+    return 2;
+}
 string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/fashion-mnist");
 Directory.CreateDirectory(outDir);
 
@@ -56,11 +66,12 @@ catch (FileNotFoundException e)
     return 2;
 }
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training images {train.Shape}, {test.Count:N0} test images for evaluation -> {outDir}");
-Console.WriteLine($"{settings.ScoreObjective} U-Net ({settings.UNetChannels} channels) {settings.ScoreSteps} steps, classifiers {settings.ClassifierSteps} steps, " +
+Console.WriteLine($"{settings.ScoreObjective} U-Net ({settings.UNetChannels} channels, {string.Join('-', settings.UNetMultipliers)}) {settings.ScoreSteps} steps, classifiers {settings.ClassifierSteps} steps, " +
                   $"{settings.SamplesPerClass} samples per class and method, {settings.SamplerSteps} sampler steps.");
-Console.WriteLine($"Estimated run time on a 2-core CPU: about {settings.Estimate().TotalMinutes:F0} min.");
+Console.WriteLine(settings.Device is null or "cpu"
+    ? $"Estimated run time on a 2-core CPU: about {settings.Estimate().TotalMinutes:F0} min."
+    : $"Running on {settings.Device}.");
 
-var ml = new MLContext(settings.Seed);
 var trainView = train.ToDataView(ml);
 var timings = new Dictionary<string, double>();
 T Timed<T>(string phase, Func<T> work)
@@ -83,8 +94,9 @@ var scoreModel = Timed("score model", () => ml.ScoreMatching().Trainers.ScoreMod
     Steps = settings.ScoreSteps,
     BatchSize = settings.BatchSize,
     LearningRate = 5e-4,
-    EmaDecay = Math.Min(0.999, 1 - 10.0 / settings.ScoreSteps),   // an average over about a tenth of the run
+    EmaDecay = Math.Clamp(1 - 10.0 / settings.ScoreSteps, 0, 0.999),   // an average over about a tenth of the run
     Seed = settings.Seed,
+    Device = settings.Device,
     Progress = new ConsoleProgressBar("score"),
 }).Fit(trainView));
 
@@ -94,10 +106,11 @@ NoiseConditionalClassifierTransformer Classifier(string label, ClassifierLoss lo
     {
         Loss = loss,
         Lambda = settings.Lambda,
-        ResNet = RunSettings.ClassifierNetwork,
+        ResNet = settings.ClassifierNetwork,
         Steps = settings.ClassifierSteps,
         BatchSize = settings.BatchSize,
         Seed = settings.Seed,
+        Device = settings.Device,
         Progress = new ConsoleProgressBar(label),
     }, scoreModel.Model).Fit(trainView));
 using var crossEntropy = Classifier("CE", ClassifierLoss.CrossEntropy);
@@ -140,7 +153,7 @@ Timed("trajectory", () => dlsm.CreateSampler(new ConditionalSamplerOptions { Sam
 PngImages.SaveGrid(trajectory, train.Shape, PixelScaling.ZeroToOne, Path.Combine(outDir, "trajectory-dlsm.png"));
 
 // 4. Evaluation on domain features of a separately trained classifier.
-var featureNetwork = Timed("feature classifier", () => FeatureClassifier.Train(train, settings.FeatureClassifierSteps, settings.BatchSize, settings.Seed + 100,
+var featureNetwork = Timed("feature classifier", () => FeatureClassifier.Train(train, settings.FeatureClassifierSteps, settings.BatchSize, settings.Seed + 100, settings.Device,
     new Progress<(int Step, float Loss)>(p => { if (p.Step % 100 == 0) Console.WriteLine($"  feature classifier: step {p.Step}, loss {p.Loss:F3}"); })));
 var options = new GenerativeEvaluationOptions
 {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using ScoreML.Examples;
 using ScoreML.Networks;
 using ScoreML.Trainers.Objectives;
 
@@ -19,7 +21,13 @@ internal sealed record RunSettings
     public int SamplerSteps { get; init; } = 200;
     public int RealTestImages { get; init; } = 10_000;
     public int UNetChannels { get; init; } = 16;
+    public int[] UNetMultipliers { get; init; } = { 1, 2, 2 };
+    public int UNetBlocks { get; init; } = 1;
+    public int[] UNetAttention { get; init; } = Array.Empty<int>();   // feature-map sizes with self-attention
     public bool UNetMiddleAttention { get; init; } = true;
+    public int ClassifierChannels { get; init; } = 16;
+    public int[] ClassifierBlocks { get; init; } = { 1, 1, 1 };
+    public string? Device { get; init; }                             // null: the CPU (or MLContext's GPU settings)
     public double ScalingAlpha { get; init; } = 10;   // the "scaling" baseline's guidance scale (the DLSM two-moons study's)
     public double Lambda { get; init; } = 1;         // DLSM + lambda CE (the paper's CIFAR setting)
     public int Seed { get; init; } = 1;
@@ -30,6 +38,65 @@ internal sealed record RunSettings
         RealTestImages = 1000, UNetMiddleAttention = false,
     };
 
+    /// <summary>
+    /// Settings near the papers' for a GPU (--full): an NCSN++-sized U-Net (128 channels, 1-2-2, two residual blocks per
+    /// level, attention at 14x14), the DLSM paper's ResNet-18 classifier at full width (64 channels, 2-2-2-2), 1,000 samples
+    /// per class and 1,000 predictor steps, evaluated against all 10,000 test images. Far beyond a CPU session.
+    /// </summary>
+    public static RunSettings Full => new()
+    {
+        ScoreSteps = 100_000, ClassifierSteps = 20_000, FeatureClassifierSteps = 5000, BatchSize = 128, SamplesPerClass = 1000,
+        SamplerSteps = 1000, UNetChannels = 128, UNetBlocks = 2, UNetAttention = new[] { 14 }, ClassifierChannels = 64,
+        ClassifierBlocks = new[] { 2, 2, 2, 2 },
+    };
+
+    /// <summary>The preset (--quick, --full or the default) with every option the command line gives.</summary>
+    public static RunSettings FromCommandLine(CommandLine commandLine)
+    {
+        if (commandLine.Has("--quick") && commandLine.Has("--full")) throw new ArgumentException("Give --quick or --full, not both.");
+        var preset = commandLine.Has("--quick") ? Quick : commandLine.Has("--full") ? Full : new RunSettings();
+        int Int(string name, int fallback)
+        {
+            if (commandLine.Value(name) is not string text) return fallback;
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < 0)
+                throw new ArgumentException($"{name} needs a non-negative whole number, not '{text}'.");
+            return value;
+        }
+        int[] Ints(string name, int[] fallback)
+        {
+            if (commandLine.Value(name) is not string text) return fallback;
+            var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var values = new int[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+                if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]) || values[i] <= 0)
+                    throw new ArgumentException($"{name} needs positive whole numbers separated by commas, not '{text}'.");
+            return values;
+        }
+        var settings = preset with
+        {
+            ObjectiveName = commandLine.Value("--objective") ?? preset.ObjectiveName,
+            ScoreSteps = Int("--score-steps", preset.ScoreSteps),
+            ClassifierSteps = Int("--classifier-steps", preset.ClassifierSteps),
+            FeatureClassifierSteps = Int("--feature-classifier-steps", preset.FeatureClassifierSteps),
+            BatchSize = Int("--batch-size", preset.BatchSize),
+            SamplesPerClass = Int("--samples-per-class", preset.SamplesPerClass),
+            SamplerSteps = Int("--sampler-steps", preset.SamplerSteps),
+            RealTestImages = Int("--test-images", preset.RealTestImages),
+            UNetChannels = Int("--unet-channels", preset.UNetChannels),
+            UNetMultipliers = Ints("--unet-multipliers", preset.UNetMultipliers),
+            UNetBlocks = Int("--unet-blocks", preset.UNetBlocks),
+            UNetAttention = commandLine.Value("--unet-attention") is "none" ? Array.Empty<int>() : Ints("--unet-attention", preset.UNetAttention),
+            ClassifierChannels = Int("--classifier-channels", preset.ClassifierChannels),
+            ClassifierBlocks = Ints("--classifier-blocks", preset.ClassifierBlocks),
+            Device = commandLine.Value("--device") ?? preset.Device,
+            Seed = Int("--seed", preset.Seed),
+        };
+        _ = settings.ScoreObjective;   // refuses an unknown --objective before any work
+        settings.UNet.Validate();      // and a network shape that cannot be built
+        settings.ClassifierNetwork.Validate();
+        return settings;
+    }
+
     public Objective ScoreObjective => ObjectiveName switch
     {
         "dsm" => Objective.Dsm,
@@ -37,10 +104,14 @@ internal sealed record RunSettings
         _ => throw new ArgumentException($"--objective must be dsm or lcss, not '{ObjectiveName}'."),
     };
 
-    public UNetOptions UNet => new() { BaseChannels = UNetChannels, MiddleAttention = UNetMiddleAttention };
+    public UNetOptions UNet => new()
+    {
+        BaseChannels = UNetChannels, ChannelMultipliers = UNetMultipliers, ResidualBlocksPerLevel = UNetBlocks,
+        AttentionResolutions = UNetAttention, MiddleAttention = UNetMiddleAttention,
+    };
 
-    /// <summary>The guidance classifiers' ResNet: 16-32-64 channels, one basic block per stage.</summary>
-    public static ResNetOptions ClassifierNetwork => new() { BaseChannels = 16, BlocksPerStage = new[] { 1, 1, 1 } };
+    /// <summary>The guidance classifiers' ResNet; by default 16-32-64 channels, one basic block per stage.</summary>
+    public ResNetOptions ClassifierNetwork => new() { BaseChannels = ClassifierChannels, BlocksPerStage = ClassifierBlocks };
 
     /// <summary>
     /// A rough time estimate from per-unit costs measured on the development machine (2-core AMD EPYC, a --quick run): a
@@ -49,8 +120,16 @@ internal sealed record RunSettings
     /// </summary>
     public TimeSpan Estimate()
     {
-        double seconds = ScoreSteps * 0.51 + ClassifierSteps * (0.11 + 0.44) + FeatureClassifierSteps * 0.20
-            + 3 * 10 * SamplesPerClass * SamplerSteps * 0.0036 + 3 * 13 + 20;
+        // Network costs grow with the square of the width and with the depth; the measured costs are for the defaults.
+        double unet = UNetCost / new RunSettings().UNetCost, resnet = ClassifierCost / new RunSettings().ClassifierCost;
+        double batch = BatchSize / 64.0;
+        double seconds = ScoreSteps * 0.51 * unet * batch + ClassifierSteps * (0.11 * resnet + 0.44 * unet) * batch
+            + FeatureClassifierSteps * 0.20 * batch + 3 * 10 * SamplesPerClass * SamplerSteps * 0.0036 * unet + 3 * 13 * RealTestImages / 10_000.0 + 20;
         return TimeSpan.FromSeconds(seconds);
     }
+
+    double UNetCost => (double)UNetChannels * UNetChannels * UNetMultipliers.Sum(m => m * m) * (2 * UNetBlocks + 1);
+
+    // Each stage doubles the channels and halves the resolution, so every basic block costs about the same.
+    double ClassifierCost => (double)ClassifierChannels * ClassifierChannels * ClassifierBlocks.Sum();
 }

@@ -16,7 +16,15 @@ public static class DeviceSelection
     {
         if (!string.IsNullOrWhiteSpace(requested))
         {
-            var device = new Device(requested);
+            Device device;
+            try
+            {
+                device = new Device(requested);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Device '{requested}' is not a device name: use cpu, cuda or cuda:N.", nameof(requested), e);
+            }
             if (device.type == DeviceType.CUDA && !cuda.is_available())
                 throw new InvalidOperationException($"Device '{requested}' was requested but CUDA is not available (this build uses the {(cuda.is_available() ? "CUDA" : "CPU")} TorchSharp backend).");
             return device;
