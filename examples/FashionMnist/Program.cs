@@ -8,7 +8,9 @@
 //       [--score-steps N] [--classifier-steps N] [--feature-classifier-steps N] [--batch-size N] [--samples-per-class N]
 //       [--sampler-steps N] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
 //       [--unet-attention 14,7] [--classifier-channels N] [--classifier-blocks 1,1,1] [--device cpu|cuda|cuda:N] [--seed N]
-// --full is the papers' network sizes and run lengths, for a GPU (README: "Images").
+//       [--save dlsm.zip]
+// --full is the papers' network sizes and run lengths, for a GPU (README: "Images"). --save writes the DLSM sampler as an ML.NET
+// model zip (examples/ConsumeModel turns it into PNGs).
 // Writes DIR/results.json, DIR/grid-real.png, DIR/grid-{base,scaling,dlsm}.png and DIR/trajectory-dlsm.png, and prints the table.
 using System.Diagnostics;
 using System.Text.Json;
@@ -27,6 +29,7 @@ using ScoreML.Sde;
 using ScoreML.Trainers;
 using ScoreML.Trainers.Classification;
 using ScoreML.Transforms;
+using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 
 var wall = Stopwatch.StartNew();
@@ -151,6 +154,12 @@ observed.StepObserver = (step, x) =>
 };
 Timed("trajectory", () => dlsm.CreateSampler(new ConditionalSamplerOptions { Sampler = observed }).GenerateForEachClass(ml, 1));
 PngImages.SaveGrid(trajectory, train.Shape, PixelScaling.ZeroToOne, Path.Combine(outDir, "trajectory-dlsm.png"));
+
+if (commandLine.Value("--save") is string savePath)
+{
+    ml.ScoreMatching().Model.Save(methods.Single(m => m.Name == "dlsm").Sampler, trainView.Schema, savePath);
+    Console.WriteLine($"  saved the DLSM sampler to {Path.GetFullPath(savePath)}");
+}
 
 // 4. Evaluation on domain features of a separately trained classifier.
 var featureNetwork = Timed("feature classifier", () => FeatureClassifier.Train(train, settings.FeatureClassifierSteps, settings.BatchSize, settings.Seed + 100, settings.Device,

@@ -4,7 +4,8 @@
 // D_L at sigma = 7.5 and precision/recall of 10,000 class-conditional samples per class for five methods.
 //
 //   dotnet run -c Release --project examples/TwoMoons -- [--quick] [--out DIR] [--seed N] [--steps N] [--save model.zip]
-// --steps sets the training steps of every network (score models and classifiers) to N.
+// --steps sets the training steps of every network (score models and classifiers) to N. --save writes the DLSM sampler as an
+// ML.NET model zip for examples/ConsumeModel.
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -16,6 +17,7 @@ using ScoreML.Scores;
 using ScoreML.Trainers;
 using ScoreML.Trainers.Classification;
 using ScoreML.Transforms;
+using ScoreML.Transforms.Persistence;
 using TwoMoons;
 
 var wall = Stopwatch.StartNew();
@@ -45,7 +47,13 @@ StudyReport.Write(outDir, quick, seed, settings, results, trained.Curves, wall.E
 StudyPlots.SaveFieldsAndSamples(Path.Combine(outDir, "two_moons.png"), results, trained);
 StudyPlots.SaveAblation(Path.Combine(outDir, "ablation.png"), trained.Curves);
 StudyReport.PrintTable(results);
-if (savePath is not null) StudyModelFile.Save(trained.Dlsm, Path.GetFullPath(savePath));
+if (savePath is not null)
+{
+    // The DLSM sampler as an ML.NET model zip (both networks inside): examples/ConsumeModel loads it in another process.
+    using var dlsmSampler = trained.Dlsm.CreateSampler(study.Sampling(1));
+    ml.ScoreMatching().Model.Save(dlsmSampler, moons.ToDataView(ml).Schema, savePath);
+    Console.WriteLine($"Saved the DLSM class-conditional sampler to {Path.GetFullPath(savePath)}.");
+}
 Console.WriteLine($"Wrote {Path.Combine(outDir, "results.json")}, two_moons.png and ablation.png in {Study.Describe(wall.Elapsed.TotalSeconds)}.");
 trained.Dispose();
 return 0;

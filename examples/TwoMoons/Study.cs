@@ -169,6 +169,13 @@ internal sealed class Study
         return new TrainedModels(scoreModel, perClass, ce, dlsmOnly, dlsm, curves);
     }
 
+    /// <summary>The study's class-conditional sampler: PC with a Langevin corrector (snr 0.16), guidance scale alpha.</summary>
+    public ConditionalSamplerOptions Sampling(double alpha) => new()
+    {
+        GuidanceScale = alpha,
+        Sampler = new SamplerOptions { Kind = SamplerKind.PredictorCorrector, Steps = settings.SamplerSteps, Snr = 0.16, BatchSize = settings.SamplesPerClass, Seed = seed },
+    };
+
     public Dictionary<string, MethodResult> Evaluate(TrainedModels trained)
     {
         using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels);
@@ -176,18 +183,14 @@ internal sealed class Study
         using var samplingOracle = new ParzenOracle(moons.Features, 2, moons.Labels, singlePrecision: true);
         var scoreModel = trained.ScoreModel.Model;
         var perClassModels = trained.PerClass.Select(p => p.Model).ToArray();
-        var sampler = new ConditionalSamplerOptions
-        {
-            Sampler = new SamplerOptions { Kind = SamplerKind.PredictorCorrector, Steps = settings.SamplerSteps, Snr = 0.16, BatchSize = settings.SamplesPerClass, Seed = seed },
-        };
-        ConditionalSamplerOptions Guided(double alpha) => new() { GuidanceScale = alpha, Sampler = sampler.Sampler };
+        var sampler = Sampling(1);
         var labels = new LabelKeys(2);
         var methods = new Dictionary<string, (ConditionalScoreEstimate Estimate, ConditionalSamplingTransformer Sampler)>
         {
-            ["base"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier), trained.CrossEntropy.CreateSampler(Guided(1))),
+            ["base"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier), trained.CrossEntropy.CreateSampler(Sampling(1))),
             ["scaling"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier, StudySettings.ScalingAlpha),
-                trained.CrossEntropy.CreateSampler(Guided(StudySettings.ScalingAlpha))),
-            ["dlsm"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.Dlsm.Classifier), trained.Dlsm.CreateSampler(Guided(1))),
+                trained.CrossEntropy.CreateSampler(Sampling(StudySettings.ScalingAlpha))),
+            ["dlsm"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.Dlsm.Classifier), trained.Dlsm.CreateSampler(Sampling(1))),
             ["posterior_sm"] = (ConditionalScoreEstimate.FromPerClassModels(perClassModels, scoreModel),
                 new ConditionalSamplingTransformer(PerClassScoreModels.AsConditionalScore(perClassModels), scoreModel.Sde, 2, labels, scoreModel.Device, sampler)),
             ["oracle"] = (ConditionalScoreEstimate.FromOracle(oracle),

@@ -14,11 +14,20 @@ public sealed class ScoreMatchingCatalog
         Context = context;
         Trainers = new ScoreMatchingTrainers(context);
         Data = new ScoreMatchingDataCatalog(context);
+        Model = new ScoreMatchingModelOperations(context);
     }
 
     public MLContext Context { get; }
     public ScoreMatchingTrainers Trainers { get; }
     public ScoreMatchingDataCatalog Data { get; }
+    public ScoreMatchingModelOperations Model { get; }
+}
+
+/// <summary>Saving and loading model zips that hold ScoreML transformers (extension methods in ScoreML.Transforms).</summary>
+public sealed class ScoreMatchingModelOperations
+{
+    internal ScoreMatchingModelOperations(MLContext context) => Context = context;
+    public MLContext Context { get; }
 }
 
 /// <summary>Where score-model and classifier trainers hang (extension methods in ScoreML.Trainers).</summary>

@@ -4,6 +4,7 @@ using ScoreML.Data;
 using ScoreML.Scores;
 using ScoreML.Sde;
 using ScoreML.Transforms.Batching;
+using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
@@ -15,14 +16,24 @@ namespace ScoreML.Transforms;
 /// <see cref="SamplerOptions"/> from a conditional score (classifier guidance, per-class score models, an oracle).
 /// Rows are sampled in batches when the column is read; a batch's samples depend on the sampler seed and the batch's place.
 /// </summary>
-public sealed class ConditionalSamplingTransformer : ITransformer
+public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
 {
     readonly ConditionalScoreFunction score;
     readonly StochasticDifferentialEquation sde;
     readonly Device device;
+    readonly (ScoreModel Prior, NoiseConditionalClassifier Classifier)? guidance;   // what a saved model stores; null: not saveable
+    readonly IDisposable? owned;
 
     public ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
         Device device, ConditionalSamplerOptions options)
+        : this(score, sde, dimension, labels, device, options, guidance: null, owned: null)
+    {
+    }
+
+    /// <param name="guidance">The networks of classifier guidance, for saving.</param>
+    /// <param name="owned">What this transformer frees when disposed (a loaded model's networks).</param>
+    internal ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
+        Device device, ConditionalSamplerOptions options, (ScoreModel, NoiseConditionalClassifier)? guidance, IDisposable? owned)
     {
         options.Validate();
         if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The dimension must be positive.");
@@ -32,11 +43,28 @@ public sealed class ConditionalSamplingTransformer : ITransformer
         Dimension = dimension;
         Labels = labels;
         Options = options.Clone();
+        this.guidance = guidance;
+        this.owned = owned;
     }
 
     public int Dimension { get; }
     public LabelKeys Labels { get; }
     public ConditionalSamplerOptions Options { get; }
+
+    /// <summary>The score model of a classifier-guidance sampler (from CreateSampler or a loaded zip); null for other scores.</summary>
+    public ScoreModel? Prior => guidance?.Prior;
+
+    /// <summary>The same conditional score with other options (sampler, seed, guidance scale...). Shares the networks.</summary>
+    public ConditionalSamplingTransformer WithOptions(ConditionalSamplerOptions options)
+    {
+        options.Validate();
+        var alpha = options.GuidanceScale;
+        if (guidance is var (prior, classifier) && alpha != Options.GuidanceScale)
+            return new ConditionalSamplingTransformer(ClassifierGuidance.Create(prior, classifier, alpha), sde, Dimension, Labels, device, options, guidance, owned: null);
+        if (alpha != Options.GuidanceScale)
+            throw new ArgumentException("Only a classifier-guidance sampler can change its GuidanceScale; build a new sampler for this score.", nameof(options));
+        return new ConditionalSamplingTransformer(score, sde, Dimension, Labels, device, options, guidance, owned: null);
+    }
 
     public bool IsRowToRowMapper => false;
 
@@ -55,8 +83,22 @@ public sealed class ConditionalSamplingTransformer : ITransformer
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
         throw new NotSupportedException("ConditionalSamplingTransformer samples in batches across rows, so it has no row-to-row mapper; use Transform.");
 
-    public void Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("Saving a ConditionalSamplingTransformer to an ML.NET model zip is not supported in this version.");
+    /// <summary>
+    /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>): the score model, the classifier, the labels and these
+    /// options. Only classifier-guidance samplers (from <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/>) can
+    /// be saved; load with <c>mlContext.ScoreMatching().Model.Load</c>.
+    /// </summary>
+    public void Save(ModelSaveContext ctx)
+    {
+        if (guidance is not var (prior, classifier))
+            throw new NotSupportedException("This ConditionalSamplingTransformer samples from a conditional score function that ScoreML cannot save " +
+                "(an oracle, per-class models or a custom function). Only classifier-guidance samplers made by " +
+                "NoiseConditionalClassifierTransformer.CreateSampler can be saved.");
+        PackageStorage.Save(ctx, SavedTransformers.Pack(this, prior, classifier).ToBytes());
+    }
+
+    /// <summary>Frees the networks of a loaded sampler; a sampler made by CreateSampler shares its classifier's and frees nothing.</summary>
+    public void Dispose() => owned?.Dispose();
 
     /// <summary>Samples of the given 0-based classes, row-major [classes.Length, Dimension], in batches of the sampler's size.</summary>
     public float[] Generate(IReadOnlyList<int> classes)

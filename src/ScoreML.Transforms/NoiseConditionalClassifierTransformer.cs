@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using ScoreML.Data;
 using ScoreML.Scores;
 using ScoreML.Transforms.Batching;
+using ScoreML.Transforms.Persistence;
 using static TorchSharp.torch;
 
 namespace ScoreML.Transforms;
@@ -18,8 +19,17 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
 {
     const int BatchSize = 4096;
 
+    readonly bool ownsScoreModel;
+
     public NoiseConditionalClassifierTransformer(ScoreModel scoreModel, NoiseConditionalClassifier classifier, LabelKeys labels,
         string featureColumnName = "Features")
+        : this(scoreModel, classifier, labels, featureColumnName, ownsScoreModel: false)
+    {
+    }
+
+    /// <param name="ownsScoreModel">Dispose frees the score model too (a loaded model owns both networks).</param>
+    internal NoiseConditionalClassifierTransformer(ScoreModel scoreModel, NoiseConditionalClassifier classifier, LabelKeys labels,
+        string featureColumnName, bool ownsScoreModel)
     {
         if (scoreModel.Dimension != classifier.Dimension)
             throw new ArgumentException($"The score model works on {scoreModel.Dimension} values per row and the classifier on {classifier.Dimension}.", nameof(classifier));
@@ -29,6 +39,7 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
         Classifier = classifier;
         Labels = labels;
         FeatureColumnName = featureColumnName;
+        this.ownsScoreModel = ownsScoreModel;
     }
 
     public ScoreModel ScoreModel { get; }
@@ -48,12 +59,15 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
     }
 
     /// <summary>A transformer that generates samples of the class each request row names, by classifier guidance with scale alpha.</summary>
-    public ConditionalSamplingTransformer CreateSampler(ConditionalSamplerOptions? options = null)
+    public ConditionalSamplingTransformer CreateSampler(ConditionalSamplerOptions? options = null) => CreateSampler(options, owned: null);
+
+    /// <param name="owned">What the sampler frees when disposed (this transformer, for a loaded sampler).</param>
+    internal ConditionalSamplingTransformer CreateSampler(ConditionalSamplerOptions? options, IDisposable? owned)
     {
         options ??= new ConditionalSamplerOptions();
         options.Validate();
         return new ConditionalSamplingTransformer(ClassifierGuidance.Create(ScoreModel, Classifier, options.GuidanceScale),
-            ScoreModel.Sde, ScoreModel.Dimension, Labels, ScoreModel.Device, options);
+            ScoreModel.Sde, ScoreModel.Dimension, Labels, ScoreModel.Device, options, (ScoreModel, Classifier), owned);
     }
 
     public bool IsRowToRowMapper => false;
@@ -71,10 +85,17 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
         throw new NotSupportedException("NoiseConditionalClassifierTransformer classifies in batches, so it has no row-to-row mapper; use Transform.");
 
-    public void Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("Saving a NoiseConditionalClassifierTransformer to an ML.NET model zip is not supported in this version.");
+    /// <summary>
+    /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>): both networks, the SDE, the labels and the feature
+    /// column. Load with <c>mlContext.ScoreMatching().Model.Load</c>.
+    /// </summary>
+    public void Save(ModelSaveContext ctx) => PackageStorage.Save(ctx, SavedTransformers.Pack(this).ToBytes());
 
-    public void Dispose() => Classifier.Dispose();
+    public void Dispose()
+    {
+        Classifier.Dispose();
+        if (ownsScoreModel) ScoreModel.Dispose();
+    }
 
     sealed class ClassifyMapper : BatchMapper
     {

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Transforms.Batching;
+using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 
 namespace ScoreML.Transforms;
@@ -68,12 +69,10 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// Saving to an ML.NET model zip is not available yet: ML.NET's save context is internal to ML.NET, and
-    /// the CustomMapping-based persistence that works around it is planned with the saved-models work.
+    /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>, alone or inside a chain): the network's architecture and
+    /// weights, the SDE, the sampler options and the output column. Load with <c>mlContext.ScoreMatching().Model.Load</c>.
     /// </summary>
-    public void Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("Saving a ScoreModelTransformer to an ML.NET model zip is not supported in this version; " +
-            "keep the fitted transformer in memory or save its network weights with Model.Network.save(path).");
+    public void Save(ModelSaveContext ctx) => PackageStorage.Save(ctx, SavedTransformers.Pack(this).ToBytes());
 
     public void Dispose() => Model.Dispose();
 

@@ -48,6 +48,7 @@ public sealed class SamplerOptions
     /// noise-free x_mean): to record denoising trajectories, e.g. as a strip image. The tensor is valid only during the call;
     /// copy what you keep. It does not change the samples.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]   // code, not settings: a saved model does not keep it
     public Action<int, TorchSharp.torch.Tensor>? StepObserver { get; set; }
 
     public void Validate()

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+using ScoreML.Networks;
+
+namespace ScoreML.Persistence;
+
+/// <summary>
+/// Everything needed to rebuild a <see cref="NoiseConditionalNetwork"/> of the same architecture, as plain data for a
+/// saved model's manifest: the family, the input and output widths, the image shape of image networks and the family's
+/// options. The weights are stored apart (<see cref="NetworkWeights"/>); a rebuilt network starts from seed 0 and is then
+/// overwritten by them.
+/// </summary>
+public sealed class NetworkDescription
+{
+    public string Family { get; set; } = "";
+    public int Dimension { get; set; }
+    public int Outputs { get; set; }
+    public ImageShape? Image { get; set; }
+    public NetworkOptions? Mlp { get; set; }
+    public UNetOptions? UNet { get; set; }
+    public ResNetOptions? ResNet { get; set; }
+
+    [JsonIgnore] public string Summary => Image is null ? $"{Family} {Dimension}->{Outputs}" : $"{Family} on {Image} images -> {Outputs}";
+
+    public static NetworkDescription Of(NoiseConditionalNetwork network) => network switch
+    {
+        NoiseConditionalMlp mlp => new() { Family = "mlp", Dimension = mlp.Dimension, Outputs = mlp.Outputs, Mlp = mlp.Options },
+        NoiseConditionalUNet unet => new() { Family = "unet", Dimension = unet.Dimension, Outputs = unet.Outputs, Image = unet.Shape, UNet = unet.Options },
+        NoiseConditionalResNet resnet => new() { Family = "resnet", Dimension = resnet.Dimension, Outputs = resnet.Outputs, Image = resnet.Shape, ResNet = resnet.Options },
+        _ => throw new NotSupportedException($"A {network.GetType().Name} cannot be saved: ScoreML saves its own networks (MLP, U-Net, ResNet) only."),
+    };
+
+    /// <summary>A new network of this architecture (weights from seed 0); throws naming <paramref name="what"/> when the description is inconsistent.</summary>
+    public NoiseConditionalNetwork Build(string what)
+    {
+        NoiseConditionalNetwork network = Family switch
+        {
+            "mlp" => new NoiseConditionalMlp(Dimension, Outputs, Mlp ?? throw Missing("Mlp"), 0),
+            "unet" => new NoiseConditionalUNet(Image ?? throw Missing("Image"), UNet ?? throw Missing("UNet"), 0),
+            "resnet" => new NoiseConditionalResNet(Image ?? throw Missing("Image"), Outputs, ResNet ?? throw Missing("ResNet"), 0),
+            _ => throw new InvalidDataException($"{what}: unknown network family '{Family}'."),
+        };
+        if (network.Dimension != Dimension || network.Outputs != Outputs)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"{what}: a {Summary} network built with {network.Dimension} inputs and {network.Outputs} outputs.");
+        }
+        return network;
+
+        InvalidDataException Missing(string part) => new($"{what}: the {Family} network description has no {part}.");
+    }
+}

@@ -1,0 +1,44 @@
+using ScoreML.Persistence;
+using ScoreML.Sde;
+using ScoreML.Transforms.Sampling;
+
+namespace ScoreML.Transforms.Persistence;
+
+/// <summary>The JSON half of a <see cref="TransformerPackage"/>: which transformer it is and everything but the weights.</summary>
+internal sealed class PackageManifest
+{
+    /// <summary>The transformer's type name: ScoreModelTransformer, NoiseConditionalClassifierTransformer or ConditionalSamplingTransformer.</summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary>The ScoreML version that saved it (information only; compatibility follows the package version).</summary>
+    public string? SavedBy { get; set; }
+
+    public ScoreModelPart? ScoreModel { get; set; }
+    public ClassifierPart? Classifier { get; set; }
+    public LabelPart? Labels { get; set; }
+    public SamplerOptions? Sampler { get; set; }
+    public ConditionalSamplerOptions? Conditional { get; set; }
+    public string? FeatureColumnName { get; set; }
+    public string? OutputColumnName { get; set; }
+
+    internal sealed class ScoreModelPart
+    {
+        public NetworkDescription Network { get; set; } = new();
+        public SdeOptions Sde { get; set; } = new();
+    }
+
+    internal sealed class ClassifierPart
+    {
+        public NetworkDescription Network { get; set; } = new();
+        public double SoftmaxEpsilon { get; set; }
+    }
+
+    internal sealed class LabelPart
+    {
+        public int Count { get; set; }
+        public string[]? Names { get; set; }
+
+        /// <summary>The original label values' type (Text, Single, Double, Int32, Int64, UInt32, Boolean), with <see cref="Names"/>.</summary>
+        public string? ValueType { get; set; }
+    }
+}

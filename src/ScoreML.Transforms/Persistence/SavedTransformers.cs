@@ -1,0 +1,163 @@
+using Microsoft.ML.Data;
+using ScoreML.Data;
+using ScoreML.Networks;
+using ScoreML.Persistence;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ScoreML.Transforms.Persistence;
+
+/// <summary>Turns each saveable ScoreML transformer into a <see cref="TransformerPackage"/> and back.</summary>
+internal static class SavedTransformers
+{
+    const string ScoreModelSection = "score-model.weights";
+    const string ClassifierSection = "classifier.weights";
+
+    public static TransformerPackage Pack(ScoreModelTransformer transformer)
+    {
+        var package = New(nameof(ScoreModelTransformer));
+        AddScoreModel(package, transformer.Model);
+        package.Manifest.Sampler = transformer.Sampler;
+        package.Manifest.OutputColumnName = transformer.OutputColumnName;
+        return package;
+    }
+
+    public static TransformerPackage Pack(NoiseConditionalClassifierTransformer transformer)
+    {
+        var package = New(nameof(NoiseConditionalClassifierTransformer));
+        AddScoreModel(package, transformer.ScoreModel);
+        AddClassifier(package, transformer.Classifier, transformer.Labels);
+        package.Manifest.FeatureColumnName = transformer.FeatureColumnName;
+        return package;
+    }
+
+    public static TransformerPackage Pack(ConditionalSamplingTransformer transformer, ScoreModel scoreModel, NoiseConditionalClassifier classifier)
+    {
+        var package = New(nameof(ConditionalSamplingTransformer));
+        AddScoreModel(package, scoreModel);
+        AddClassifier(package, classifier, transformer.Labels);
+        package.Manifest.Conditional = transformer.Options;
+        return package;
+    }
+
+    /// <summary>The transformer a package describes, its networks on <paramref name="device"/>; errors name <paramref name="what"/>.</summary>
+    public static IDisposable Unpack(TransformerPackage package, Device device, string what)
+    {
+        var manifest = package.Manifest;
+        var scoreModel = ReadScoreModel(package, device, what);
+        try
+        {
+            switch (manifest.Kind)
+            {
+                case nameof(ScoreModelTransformer):
+                    return new ScoreModelTransformer(scoreModel, Required(manifest.Sampler, "Sampler", what), Required(manifest.OutputColumnName, "OutputColumnName", what));
+                case nameof(NoiseConditionalClassifierTransformer):
+                {
+                    var (classifier, labels) = ReadClassifier(package, device, what);
+                    return new NoiseConditionalClassifierTransformer(scoreModel, classifier, labels, Required(manifest.FeatureColumnName, "FeatureColumnName", what), ownsScoreModel: true);
+                }
+                case nameof(ConditionalSamplingTransformer):
+                {
+                    var (classifier, labels) = ReadClassifier(package, device, what);
+                    var owner = new NoiseConditionalClassifierTransformer(scoreModel, classifier, labels, "Features", ownsScoreModel: true);
+                    return owner.CreateSampler(Required(manifest.Conditional, "Conditional", what), owner);
+                }
+                default:
+                    throw new InvalidDataException($"{what} holds a '{manifest.Kind}', which this ScoreML does not know.");
+            }
+        }
+        catch
+        {
+            scoreModel.Dispose();
+            throw;
+        }
+    }
+
+    static TransformerPackage New(string kind) => new(new PackageManifest
+    {
+        Kind = kind,
+        SavedBy = typeof(SavedTransformers).Assembly.GetName().Version?.ToString(),
+    });
+
+    static void AddScoreModel(TransformerPackage package, ScoreModel model)
+    {
+        package.Manifest.ScoreModel = new PackageManifest.ScoreModelPart { Network = NetworkDescription.Of(model.Network), Sde = SdeDescription.Of(model.Sde) };
+        package.Sections[ScoreModelSection] = WeightsOf(model.Network);
+    }
+
+    static void AddClassifier(TransformerPackage package, NoiseConditionalClassifier classifier, LabelKeys labels)
+    {
+        package.Manifest.Classifier = new PackageManifest.ClassifierPart { Network = NetworkDescription.Of(classifier.Network), SoftmaxEpsilon = classifier.SoftmaxEpsilon };
+        package.Manifest.Labels = new PackageManifest.LabelPart { Count = labels.Count, Names = labels.Names, ValueType = ValueTypeName(labels.ValueType) };
+        package.Sections[ClassifierSection] = WeightsOf(classifier.Network);
+    }
+
+    static byte[] WeightsOf(NoiseConditionalNetwork network)
+    {
+        using var stream = new MemoryStream();
+        NetworkWeights.Write(network, stream);
+        return stream.ToArray();
+    }
+
+    static ScoreModel ReadScoreModel(TransformerPackage package, Device device, string what)
+    {
+        var part = Required(package.Manifest.ScoreModel, "ScoreModel", what);
+        var network = ReadNetwork(part.Network, package.Section(ScoreModelSection, what), device, $"{what}, score model");
+        return new ScoreModel(network, part.Sde.Create(double.NaN), device);
+    }
+
+    static (NoiseConditionalClassifier, LabelKeys) ReadClassifier(TransformerPackage package, Device device, string what)
+    {
+        var part = Required(package.Manifest.Classifier, "Classifier", what);
+        var labels = Required(package.Manifest.Labels, "Labels", what);
+        var network = ReadNetwork(part.Network, package.Section(ClassifierSection, what), device, $"{what}, classifier");
+        try
+        {
+            return (new NoiseConditionalClassifier(network, part.SoftmaxEpsilon), new LabelKeys(labels.Count, labels.Names, ValueTypeOf(labels.ValueType, what)));
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    static NoiseConditionalNetwork ReadNetwork(NetworkDescription description, byte[] weights, Device device, string what)
+    {
+        var network = description.Build(what);
+        try
+        {
+            using (var stream = new MemoryStream(weights)) NetworkWeights.Read(network, stream, $"{what} weights");
+            network.to(device);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    static T Required<T>(T? value, string name, string what) where T : class =>
+        value ?? throw new InvalidDataException($"{what}: the manifest has no {name}.");
+
+    static string? ValueTypeName(DataViewType? type) => type switch
+    {
+        null => null,
+        TextDataViewType => "Text",
+        _ => type.RawType.Name,
+    };
+
+    static DataViewType? ValueTypeOf(string? name, string what) => name switch
+    {
+        null => null,
+        "Text" => TextDataViewType.Instance,
+        "Single" => NumberDataViewType.Single,
+        "Double" => NumberDataViewType.Double,
+        "Int32" => NumberDataViewType.Int32,
+        "Int64" => NumberDataViewType.Int64,
+        "UInt32" => NumberDataViewType.UInt32,
+        "Boolean" => BooleanDataViewType.Instance,
+        _ => throw new InvalidDataException($"{what}: unknown label value type '{name}'."),
+    };
+}
