@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -52,6 +51,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
     public ScoreModelTransformer Fit(IDataView input)
     {
         options.Validate();   // the options object may have changed since construction
+        TrainingCheckpoint.RequireExists(options.ResumeFrom);
         var host = ((IHostEnvironment)mlContext).Register("ScoreML");
         using var channel = host.Start("Train score model");
         var (values, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName);
@@ -86,54 +86,53 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
             options.AdamEpsilon, options.WeightDecay);
         using var ema = options.EmaDecay is double decay ? new ExponentialMovingAverage(network, decay) : null;
         using var batches = new ShuffledBatches(rows, batchSize, generator, device);
-        var losses = new float[totalSteps];
-        var milliseconds = new double[totalSteps];
         double eps = sde.SamplingEpsilon;
-        var progress = new ProgressClock(totalSteps, options.ProgressInterval);
         network.train();
         try
         {
-            for (int step = 0; step < totalSteps; step++)
+            var state = new TrainingState(network, optimizer, ema, generator, batches, totalSteps);
+            var run = new ResumableRun(state, () => CheckpointIdentity.Of("ScoreModel", options.Objective.ToString(), options.Seed, batchSize, rows,
+                    totalSteps, ema is not null, network, values),
+                options.Checkpoints, channel, $"The {options.Objective} loss",
+                "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.");
+            var progress = new ProgressClock(totalSteps, options.ProgressInterval, run.FirstStep);
+            run.Run(step =>
             {
-                var clock = Stopwatch.StartNew();
-                using (var scope = NewDisposeScope())
-                {
-                    var x0 = data.index_select(0, batches.Indices(step));
-                    var t = rand(new long[] { x0.shape[0] }, generator: generator, device: device) * (sde.T - eps) + eps;
-                    var pointLosses = objective.PointLosses(network, sde, x0, t, generator);
-                    if (options.WeightingExponent != 1)
-                        pointLosses = pointLosses * sde.MarginalStd(t).pow(2 * (options.WeightingExponent - 1));
-                    var loss = pointLosses.mean();
-                    optimizer.zero_grad();
-                    loss.backward();
-                    if (options.WarmupSteps > 0)
-                        foreach (var group in optimizer.ParamGroups)
-                            group.LearningRate = options.LearningRate * Math.Min(1.0, (step + 1.0) / options.WarmupSteps);
-                    if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(network.parameters(), clip);
-                    optimizer.step();
-                    ema?.Update();
-                    losses[step] = loss.item<float>();
-                }
-                milliseconds[step] = clock.Elapsed.TotalMilliseconds;
-                if (!float.IsFinite(losses[step]))
-                    throw new InvalidOperationException($"The {options.Objective} loss became {losses[step]} at step {step + 1}. " +
-                        "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.");
-                int done = step + 1;
+                var x0 = data.index_select(0, batches.Indices(step));
+                var t = rand(new long[] { x0.shape[0] }, generator: generator, device: device) * (sde.T - eps) + eps;
+                var pointLosses = objective.PointLosses(network, sde, x0, t, generator);
+                if (options.WeightingExponent != 1)
+                    pointLosses = pointLosses * sde.MarginalStd(t).pow(2 * (options.WeightingExponent - 1));
+                var loss = pointLosses.mean();
+                optimizer.zero_grad();
+                loss.backward();
+                if (options.WarmupSteps > 0)
+                    foreach (var group in optimizer.ParamGroups)
+                        group.LearningRate = options.LearningRate * Math.Min(1.0, (step + 1.0) / options.WarmupSteps);
+                if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(network.parameters(), clip);
+                optimizer.step();
+                ema?.Update();
+                return loss.item<float>();
+            }, (done, loss) =>
+            {
                 if (progress.IsReportStep(done))
-                    options.Progress?.Report(new TrainingProgress(done, totalSteps, losses[step], progress.StepsPerSecond(done)));
+                    options.Progress?.Report(new TrainingProgress(done, totalSteps, loss, progress.StepsPerSecond(done)));
                 if (progress.IsLogStep(done))
-                    channel.Info(MessageSensitivity.None, "Step {0}/{1}: loss {2:G5}.", done, totalSteps, losses[step]);
-                if (options.CheckpointPath is string path && (done % options.CheckpointInterval == 0 || done == totalSteps))
-                    TrainingCheckpoint.Write(path, done, network, ema, optimizer);
-            }
+                    channel.Info(MessageSensitivity.None, "Step {0}/{1}: loss {2:G5}.", done, totalSteps, loss);
+            });
+            ema?.CopyToModule();
+            network.eval();
+            return new TrainingSummary(state.Losses, state.StepMilliseconds);
+        }
+        catch
+        {
+            network.Dispose();   // a stopped run returns no model; what it learned is in its checkpoint, if any
+            throw;
         }
         finally
         {
             optimizer.Dispose();
         }
-        ema?.CopyToModule();
-        network.eval();
-        return new TrainingSummary(losses, milliseconds);
     }
 
     // Song and Ermon (2020), technique 1: sigma_max as large as the largest pairwise distance in the data.

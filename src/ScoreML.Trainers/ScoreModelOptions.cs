@@ -74,10 +74,26 @@ public sealed class ScoreModelOptions
     /// <summary>"cpu", "cuda" or "cuda:N"; null follows MLContext.GpuDeviceId and FallbackToCpu.</summary>
     public string? Device { get; set; }
 
-    /// <summary>Write a checkpoint (weights, EMA, optimiser state, step) to this file every <see cref="CheckpointInterval"/> steps.</summary>
+    /// <summary>
+    /// Write a checkpoint (weights, EMA, Adam state, random state, step) to this file every <see cref="CheckpointInterval"/>
+    /// steps and at the end. Each is written to a temporary file and renamed over the previous one, so a crash leaves the
+    /// previous checkpoint intact.
+    /// </summary>
     public string? CheckpointPath { get; set; }
 
     public int CheckpointInterval { get; set; } = 1000;
+
+    /// <summary>
+    /// Continue the run saved in this checkpoint at its step. It must come from a run with the same objective, network,
+    /// seed, batch size, steps and data; on the CPU the result is then bit-identical to a run that never stopped.
+    /// </summary>
+    public string? ResumeFrom { get; set; }
+
+    /// <summary>
+    /// Cancelling stops training before the next step, writes a checkpoint (to <see cref="CheckpointPath"/>, or to a new
+    /// file in the temporary folder) and throws <see cref="TrainingCanceledException"/>, which names it.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
 
     /// <summary>SSM and FD-SSM: number M of projections per point.</summary>
     public int Projections { get; set; } = 1;
@@ -102,6 +118,8 @@ public sealed class ScoreModelOptions
 
     public int ProgressInterval { get; set; } = 10;
 
+    internal CheckpointSettings Checkpoints => new(CheckpointPath, CheckpointInterval, ResumeFrom, CancellationToken);
+
     /// <summary>Checks every option that does not depend on the data; names the option at fault.</summary>
     public void Validate()
     {
@@ -112,7 +130,7 @@ public sealed class ScoreModelOptions
         if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay cannot be negative.");
         if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "WarmupSteps cannot be negative.");
         if (EmaDecay is double d && !(d >= 0 && d < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), d, "EmaDecay must lie in [0, 1) (or null for no averaging).");
-        if (CheckpointPath is not null && CheckpointInterval <= 0) throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, "CheckpointInterval must be positive.");
+        TrainingOptionChecks.ValidateCheckpoints(CheckpointPath, CheckpointInterval, ResumeFrom);
         if (Projections <= 0) throw new ArgumentOutOfRangeException(nameof(Projections), Projections, "Projections must be positive.");
         if (!(FiniteDifferenceStep > 0)) throw new ArgumentOutOfRangeException(nameof(FiniteDifferenceStep), FiniteDifferenceStep, "FiniteDifferenceStep must be positive.");
         if (!(LcssGamma > 0)) throw new ArgumentOutOfRangeException(nameof(LcssGamma), LcssGamma, "LcssGamma must be positive.");

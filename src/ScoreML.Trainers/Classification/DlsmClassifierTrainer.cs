@@ -56,6 +56,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
     public NoiseConditionalClassifierTransformer Fit(IDataView input)
     {
         options.Validate();
+        TrainingCheckpoint.RequireExists(options.ResumeFrom);
         var model = scoreModel ?? ScoreModelTransformer.ProducerOf(input)?.Model
             ?? throw new InvalidOperationException("DlsmClassifierTrainer needs the frozen score model: pass a fitted one to its constructor " +
                 "(e.g. scoreModelTransformer.Model), or place it right after the score-model trainer in one chain.");
@@ -101,48 +102,48 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         var optimizer = optim.Adam(network.parameters(), options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon);
         bool dlsm = options.Loss != ClassifierLoss.CrossEntropy;
         double eps = sde.SamplingEpsilon;
-        var progress = new ProgressClock(totalSteps, options.ProgressInterval);
         network.train();
         try
         {
-            for (int step = 0; step < totalSteps; step++)
+            var state = new TrainingState(network, optimizer, ema: null, generator, batches, totalSteps);
+            var run = new ResumableRun(state, () => CheckpointIdentity.Of("DlsmClassifier", options.Loss.ToString(), options.Seed, batchSize, rows,
+                    totalSteps, hasEma: false, network, values, labelValues),
+                options.Checkpoints, channel, $"The {options.Loss} loss", "Lower LearningRate or keep GradientClipNorm set.");
+            var progress = new ProgressClock(totalSteps, options.ProgressInterval, run.FirstStep);
+            float crossEntropy = float.NaN, dlsmTerm = float.NaN;
+            run.Run(step =>
             {
-                float loss, crossEntropy, dlsmTerm = float.NaN;
-                using (var scope = NewDisposeScope())
+                var index = batches.Indices(step);
+                var x0 = data.index_select(0, index);
+                var y = labels.index_select(0, index);
+                var t = rand(new long[] { x0.shape[0] }, generator: generator, device: device) * (sde.T - eps) + eps;
+                var z = randn(x0.shape, generator: generator, device: device);
+                var (perturbed, stdColumn, _) = sde.Perturb(x0, t, z);
+                var std = stdColumn.squeeze(1);
+                var x = dlsm ? perturbed.detach().requires_grad_(true) : perturbed;
+                var logits = classifier.Logits(x, std);
+                var ce = nn.functional.cross_entropy(logits, y);
+                Tensor total = ce;
+                if (dlsm)
                 {
-                    var index = batches.Indices(step);
-                    var x0 = data.index_select(0, index);
-                    var y = labels.index_select(0, index);
-                    var t = rand(new long[] { x0.shape[0] }, generator: generator, device: device) * (sde.T - eps) + eps;
-                    var z = randn(x0.shape, generator: generator, device: device);
-                    var (perturbed, stdColumn, _) = sde.Perturb(x0, t, z);
-                    var std = stdColumn.squeeze(1);
-                    var x = dlsm ? perturbed.detach().requires_grad_(true) : perturbed;
-                    var logits = classifier.Logits(x, std);
-                    var ce = nn.functional.cross_entropy(logits, y);
-                    Tensor total = ce;
-                    if (dlsm)
-                    {
-                        Tensor prior;
-                        using (no_grad()) prior = model.Network.forward(perturbed, std);
-                        var logProbability = classifier.LogProbabilitiesOf(logits);
-                        var selected = logProbability.gather(1, y.unsqueeze(1)).sum();
-                        // create_graph and retain_graph both: TorchSharp does not imply the second from the first.
-                        var likelihood = autograd.grad(new[] { selected }, new[] { x }, create_graph: true, retain_graph: true)[0];
-                        var dlsmLoss = DenoisingLikelihoodScoreMatching.PointLosses(likelihood, prior, z, std, options.WeightingExponent).mean();
-                        total = options.Loss == ClassifierLoss.Dlsm ? dlsmLoss : dlsmLoss + options.Lambda * ce;
-                        dlsmTerm = dlsmLoss.item<float>();
-                    }
-                    optimizer.zero_grad();
-                    total.backward();
-                    if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(network.parameters(), clip);
-                    optimizer.step();
-                    loss = total.item<float>();
-                    crossEntropy = ce.item<float>();
+                    Tensor prior;
+                    using (no_grad()) prior = model.Network.forward(perturbed, std);
+                    var logProbability = classifier.LogProbabilitiesOf(logits);
+                    var selected = logProbability.gather(1, y.unsqueeze(1)).sum();
+                    // create_graph and retain_graph both: TorchSharp does not imply the second from the first.
+                    var likelihood = autograd.grad(new[] { selected }, new[] { x }, create_graph: true, retain_graph: true)[0];
+                    var dlsmLoss = DenoisingLikelihoodScoreMatching.PointLosses(likelihood, prior, z, std, options.WeightingExponent).mean();
+                    total = options.Loss == ClassifierLoss.Dlsm ? dlsmLoss : dlsmLoss + options.Lambda * ce;
+                    dlsmTerm = dlsmLoss.item<float>();
                 }
-                if (!float.IsFinite(loss))
-                    throw new InvalidOperationException($"The {options.Loss} loss became {loss} at step {step + 1}. Lower LearningRate or keep GradientClipNorm set.");
-                int done = step + 1;
+                optimizer.zero_grad();
+                total.backward();
+                if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(network.parameters(), clip);
+                optimizer.step();
+                crossEntropy = ce.item<float>();
+                return total.item<float>();
+            }, (done, loss) =>
+            {
                 if (progress.IsReportStep(done))
                     options.Progress?.Report(new ClassifierTrainingProgress(done, totalSteps, loss, crossEntropy, dlsmTerm, progress.StepsPerSecond(done)));
                 if (progress.IsLogStep(done))
@@ -153,7 +154,12 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
                     options.Monitor(done, classifier);
                     network.train();
                 }
-            }
+            });
+        }
+        catch
+        {
+            network.Dispose();   // a stopped run returns no model; what it learned is in its checkpoint, if any
+            throw;
         }
         finally
         {

@@ -11,7 +11,7 @@ internal sealed class ExponentialMovingAverage : IDisposable
 {
     readonly (TorchSharp.Modules.Parameter Parameter, Tensor Shadow)[] pairs;
     readonly double decay;
-    long updates;
+    long updates;   // the warm-up of the decay depends on it, so a checkpoint carries it
 
     public ExponentialMovingAverage(nn.Module module, double decay)
     {
@@ -36,8 +36,21 @@ internal sealed class ExponentialMovingAverage : IDisposable
         foreach (var (parameter, shadow) in pairs) parameter.copy_(shadow);
     }
 
-    /// <summary>The averaged tensors, in parameter order (for checkpoints).</summary>
-    public IReadOnlyList<Tensor> Shadows => pairs.Select(p => p.Shadow).ToArray();
+    /// <summary>Writes the update count and the averages, in parameter order.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(updates);
+        foreach (var (_, shadow) in pairs) shadow.Save(writer);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote into the averages (shapes and types must match).</summary>
+    public void Load(BinaryReader reader)
+    {
+        long count = reader.ReadInt64();
+        if (count < 0) throw new InvalidDataException($"the EMA update count is {count}");
+        foreach (var (_, shadow) in pairs) shadow.Load(reader);
+        updates = count;
+    }
 
     public void Dispose()
     {

@@ -10,10 +10,12 @@ internal sealed class ProgressClock
     readonly Stopwatch clock = Stopwatch.StartNew();
     int lastReport;
 
-    public ProgressClock(int totalSteps, int interval)
+    /// <param name="firstStep">The steps already done (a resumed run), so the first rate counts only this run's steps.</param>
+    public ProgressClock(int totalSteps, int interval, int firstStep = 0)
     {
         this.totalSteps = totalSteps;
         this.interval = interval;
+        lastReport = firstStep;
     }
 
     /// <summary>True when <paramref name="done"/> steps call for an IProgress report.</summary>

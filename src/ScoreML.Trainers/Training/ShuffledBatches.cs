@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScoreML.Trainers.Training;
@@ -42,6 +43,23 @@ internal sealed class ShuffledBatches : IDisposable
         }
         int start = inEpoch * batchSize;
         return order.narrow(0, start, Math.Min(batchSize, rows - start));
+    }
+
+    /// <summary>Writes the current epoch's permutation: a run resumed in mid-epoch must take the rest of the same one.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(order is not null);
+        order?.Save(writer);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote.</summary>
+    public void Load(BinaryReader reader)
+    {
+        if (!reader.ReadBoolean()) return;
+        using var saved = empty(rows, ScalarType.Int64);   // Load checks the saved shape against this one
+        saved.Load(reader);
+        order?.Dispose();
+        order = saved.to(device).DetachFromDisposeScope();
     }
 
     public void Dispose() => order?.Dispose();

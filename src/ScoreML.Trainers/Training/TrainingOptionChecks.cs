@@ -1,6 +1,6 @@
 namespace ScoreML.Trainers.Training;
 
-/// <summary>The checks both trainers' options share (the run's length, Adam, clipping, threads, progress, loss weighting).</summary>
+/// <summary>The checks both trainers' options share (the run's length, Adam, clipping, threads, progress, loss weighting, checkpoints).</summary>
 internal static class TrainingOptionChecks
 {
     public static void Validate(int? steps, int? epochs, int batchSize, double learningRate, double adamBeta1, double adamBeta2,
@@ -19,5 +19,12 @@ internal static class TrainingOptionChecks
         if (progressInterval <= 0) throw new ArgumentOutOfRangeException("ProgressInterval", progressInterval, "ProgressInterval must be positive.");
         if (!double.IsFinite(weightingExponent) || weightingExponent < 0 || weightingExponent > 4)
             throw new ArgumentOutOfRangeException("WeightingExponent", weightingExponent, "WeightingExponent must lie in [0, 4].");
+    }
+
+    public static void ValidateCheckpoints(string? checkpointPath, int checkpointInterval, string? resumeFrom)
+    {
+        if (checkpointPath is not null && string.IsNullOrWhiteSpace(checkpointPath)) throw new ArgumentException("CheckpointPath must name a file (or be null).", "CheckpointPath");
+        if (checkpointPath is not null && checkpointInterval <= 0) throw new ArgumentOutOfRangeException("CheckpointInterval", checkpointInterval, "CheckpointInterval must be positive.");
+        if (resumeFrom is not null && string.IsNullOrWhiteSpace(resumeFrom)) throw new ArgumentException("ResumeFrom must name a checkpoint file (or be null).", "ResumeFrom");
     }
 }
