@@ -2,7 +2,7 @@
 // per method and results.json (training ms per step, final loss, share of samples on the board, MMD to held-out
 // data): the shape of Table 2 of the LCSS paper, on a CPU.
 //
-//   dotnet run -c Release --project examples/Checkerboard -- [--quick] [--out DIR] [--seed N] [--steps N] [--ema DECAY|0]
+//   dotnet run -c Release --project examples/Checkerboard -- [--quick] [--out DIR] [--seed N] [--steps N] [--ema DECAY|0] [--resume]
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -29,6 +29,7 @@ double? emaDecay = commandLine.Value("--ema") is string ema ? double.Parse(ema, 
 if (emaDecay == 0) emaDecay = null;
 Directory.CreateDirectory(outDir);
 
+var checkpoints = new ExampleCheckpoints(outDir, commandLine.Has("--resume"));
 var ml = new MLContext(seed);
 var train = ml.ScoreMatching().Data.Checkerboard(settings.TrainRows, seed);
 var heldOut = ToyDataSets.Checkerboard(settings.HeldOutRows, seed + 1000);
@@ -56,6 +57,7 @@ foreach (var (key, objective) in methods)
         Sampler = new SamplerOptions { Steps = settings.SamplerSteps, Snr = 0.16, BatchSize = settings.Samples, Seed = seed },
         Progress = new ConsoleProgressBar(key),
     };
+    checkpoints.Apply(options, key);
     using var model = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(train);
     var generated = model.Transform(requests);
     float[] samples = generated.GetColumn<VBuffer<float>>("Generated").SelectMany(v => v.DenseValues()).ToArray();

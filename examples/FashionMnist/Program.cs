@@ -8,9 +8,10 @@
 //       [--score-steps N] [--classifier-steps N] [--feature-classifier-steps N] [--batch-size N] [--samples-per-class N]
 //       [--sampler-steps N] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
 //       [--unet-attention 14,7] [--classifier-channels N] [--classifier-blocks 1,1,1] [--device cpu|cuda|cuda:N] [--seed N]
-//       [--save dlsm.zip]
+//       [--save dlsm.zip] [--resume]
 // --full is the papers' network sizes and run lengths, for a GPU (README: "Images"). --save writes the DLSM sampler as an ML.NET
-// model zip (examples/ConsumeModel turns it into PNGs).
+// model zip (examples/ConsumeModel turns it into PNGs). Ctrl-C stops after the current training step with a checkpoint under
+// DIR/checkpoints; --resume continues from there.
 // Writes DIR/results.json, DIR/grid-real.png, DIR/grid-{base,scaling,dlsm}.png and DIR/trajectory-dlsm.png, and prints the table.
 using System.Diagnostics;
 using System.Text.Json;
@@ -89,7 +90,8 @@ T Timed<T>(string phase, Func<T> work)
 PngImages.SaveGrid(Grid(test.Pixels, test.Labels, test.Shape.Size, 10), test.Shape, PixelScaling.ZeroToOne, Path.Combine(outDir, "grid-real.png"));
 
 // 1. The score model (the prior score of every method).
-var scoreModel = Timed("score model", () => ml.ScoreMatching().Trainers.ScoreModel(new ScoreModelOptions
+var checkpoints = new ExampleCheckpoints(outDir, commandLine.Has("--resume"));
+var scoreOptions = new ScoreModelOptions
 {
     Objective = settings.ScoreObjective,
     UNet = settings.UNet,
@@ -101,11 +103,14 @@ var scoreModel = Timed("score model", () => ml.ScoreMatching().Trainers.ScoreMod
     Seed = settings.Seed,
     Device = settings.Device,
     Progress = new ConsoleProgressBar("score"),
-}).Fit(trainView));
+};
+checkpoints.Apply(scoreOptions, "score");
+var scoreModel = Timed("score model", () => ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Fit(trainView));
 
 // 2. The guidance classifiers: cross-entropy (base and scaling) and DLSM + lambda CE (dlsm), on the frozen score model.
-NoiseConditionalClassifierTransformer Classifier(string label, ClassifierLoss loss) =>
-    Timed($"{label} classifier", () => ml.ScoreMatching().Trainers.DlsmClassifier(new DlsmClassifierOptions
+NoiseConditionalClassifierTransformer Classifier(string label, ClassifierLoss loss)
+{
+    var options = new DlsmClassifierOptions
     {
         Loss = loss,
         Lambda = settings.Lambda,
@@ -115,7 +120,10 @@ NoiseConditionalClassifierTransformer Classifier(string label, ClassifierLoss lo
         Seed = settings.Seed,
         Device = settings.Device,
         Progress = new ConsoleProgressBar(label),
-    }, scoreModel.Model).Fit(trainView));
+    };
+    checkpoints.Apply(options, label);
+    return Timed($"{label} classifier", () => ml.ScoreMatching().Trainers.DlsmClassifier(options, scoreModel.Model).Fit(trainView));
+}
 using var crossEntropy = Classifier("CE", ClassifierLoss.CrossEntropy);
 using var dlsm = Classifier("DLSM+CE", ClassifierLoss.DlsmPlusCrossEntropy);
 

@@ -3,9 +3,10 @@
 // classifiers (cross-entropy, DLSM, DLSM + cross-entropy) and two per-class score models, then the score errors D_P and
 // D_L at sigma = 7.5 and precision/recall of 10,000 class-conditional samples per class for five methods.
 //
-//   dotnet run -c Release --project examples/TwoMoons -- [--quick] [--out DIR] [--seed N] [--steps N] [--save model.zip]
+//   dotnet run -c Release --project examples/TwoMoons -- [--quick] [--out DIR] [--seed N] [--steps N] [--save model.zip] [--resume]
 // --steps sets the training steps of every network (score models and classifiers) to N. --save writes the DLSM sampler as an
-// ML.NET model zip for examples/ConsumeModel.
+// ML.NET model zip for examples/ConsumeModel. Ctrl-C stops after the current training step with a checkpoint under
+// DIR/checkpoints; --resume continues from there.
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -36,7 +37,7 @@ Directory.CreateDirectory(outDir);
 
 var ml = new MLContext(seed);
 var moons = ToyDataSets.TwoMoons(settings.Rows, noise: 0, seed: seed, center: true, scale: 20);
-var study = new Study(ml, moons, settings, seed);
+var study = new Study(ml, moons, settings, seed, new ExampleCheckpoints(outDir, commandLine.Has("--resume")));
 Console.WriteLine($"Two moons (DLSM Table 1): {settings.Rows} points, {settings.ScoreSteps} score steps and {settings.ClassifierSteps} classifier " +
                   $"steps at batch {settings.BatchSize}, {settings.SamplesPerClass} samples per class ({(quick ? "quick" : "full")} run) -> {outDir}");
 Console.WriteLine($"Estimated run time on this machine: {Study.Describe(study.EstimateSeconds())}.");

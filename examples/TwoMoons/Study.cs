@@ -26,9 +26,12 @@ internal sealed class Study
     readonly StudySettings settings;
     readonly int seed;
     readonly float[] grid;
+    readonly ExampleCheckpoints? checkpoints;
 
-    public Study(MLContext ml, LabelledPoints moons, StudySettings settings, int seed)
+    /// <param name="checkpoints">Where the study's networks checkpoint (and resume from); the timing probes never do.</param>
+    public Study(MLContext ml, LabelledPoints moons, StudySettings settings, int seed, ExampleCheckpoints? checkpoints = null)
     {
+        this.checkpoints = checkpoints;
         this.ml = ml;
         this.moons = moons;
         this.settings = settings;
@@ -60,36 +63,46 @@ internal sealed class Study
         ScaleOutputBySigma = false,
     };
 
-    ScoreModelOptions ScoreOptions(string label, int steps) => new()
+    ScoreModelOptions ScoreOptions(string label, int steps)
     {
-        Steps = steps,
-        BatchSize = settings.BatchSize,
-        LearningRate = StudySettings.ScoreLearningRate,
-        EmaDecay = null,
-        GradientClipNorm = null,
-        WeightingExponent = 2,
-        Seed = seed,
-        Network = Network(),
-        Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = StudySettings.SigmaMin, SigmaMax = StudySettings.SigmaMax },
-        Progress = label.Length == 0 ? null : new ConsoleProgressBar(label),
-    };
+        var options = new ScoreModelOptions
+        {
+            Steps = steps,
+            BatchSize = settings.BatchSize,
+            LearningRate = StudySettings.ScoreLearningRate,
+            EmaDecay = null,
+            GradientClipNorm = null,
+            WeightingExponent = 2,
+            Seed = seed,
+            Network = Network(),
+            Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = StudySettings.SigmaMin, SigmaMax = StudySettings.SigmaMax },
+            Progress = label.Length == 0 ? null : new ConsoleProgressBar(label),
+        };
+        if (label.Length > 0) checkpoints?.Apply(options, label);
+        return options;
+    }
 
-    DlsmClassifierOptions ClassifierOptions(string label, ClassifierLoss loss, int steps, Action<int, NoiseConditionalClassifier>? monitor) => new()
+    DlsmClassifierOptions ClassifierOptions(string label, ClassifierLoss loss, int steps, Action<int, NoiseConditionalClassifier>? monitor)
     {
-        Loss = loss,
-        Lambda = StudySettings.Lambda,
-        Steps = steps,
-        BatchSize = settings.BatchSize,
-        LearningRate = loss == ClassifierLoss.Dlsm ? StudySettings.DlsmOnlyLearningRate : StudySettings.ClassifierLearningRate,
-        GradientClipNorm = null,
-        WeightingExponent = 2,
-        SoftmaxEpsilon = 1e-8,
-        Seed = seed,
-        Network = Network(),
-        Progress = label.Length == 0 ? null : new ConsoleProgressBar(label),
-        Monitor = monitor,
-        MonitorInterval = settings.MonitorInterval,
-    };
+        var options = new DlsmClassifierOptions
+        {
+            Loss = loss,
+            Lambda = StudySettings.Lambda,
+            Steps = steps,
+            BatchSize = settings.BatchSize,
+            LearningRate = loss == ClassifierLoss.Dlsm ? StudySettings.DlsmOnlyLearningRate : StudySettings.ClassifierLearningRate,
+            GradientClipNorm = null,
+            WeightingExponent = 2,
+            SoftmaxEpsilon = 1e-8,
+            Seed = seed,
+            Network = Network(),
+            Progress = label.Length == 0 ? null : new ConsoleProgressBar(label),
+            Monitor = monitor,
+            MonitorInterval = settings.MonitorInterval,
+        };
+        if (label.Length > 0) checkpoints?.Apply(options, label);
+        return options;
+    }
 
     /// <summary>Times a few steps of each kind of training and sampling here and scales them up to the whole run.</summary>
     public double EstimateSeconds()
