@@ -1,7 +1,8 @@
 // ScoreML's benchmark harness: a small console program (not BenchmarkDotNet: each measurement here runs for seconds and
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
-//   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N] [--only fid,prdc,unet]
+//   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N]
+//       [--steps N] [--only dsm,lcss,ssm,fdssm,dlsm,unet,sampler,memory,fid,prdc]
 // writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it.
 using System.Diagnostics;
 using System.Globalization;
@@ -13,7 +14,9 @@ var commandLine = new CommandLine(args);
 int repeats = int.Parse(commandLine.Value("--repeats") ?? "3", CultureInfo.InvariantCulture);
 int rows = int.Parse(commandLine.Value("--rows") ?? "10000", CultureInfo.InvariantCulture);
 int dimension = int.Parse(commandLine.Value("--dimension") ?? "2048", CultureInfo.InvariantCulture);
+int steps = int.Parse(commandLine.Value("--steps") ?? "500", CultureInfo.InvariantCulture);   // timed training steps
 string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,prdc
+string[] all = { "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "memory", "fid", "prdc" };
 
 // Child mode: run one benchmark, print its results as one JSON line.
 if (commandLine.Value("--single") is string single)
@@ -23,8 +26,17 @@ if (commandLine.Value("--single") is string single)
         "fid" => EvaluationBenchmarks.Fid(rows, dimension, repeats),
         "prdc" => EvaluationBenchmarks.Prdc(rows, dimension, repeats),
         "unet" => ImageBenchmarks.UNet(repeats),
+        "dsm" => TrainingBenchmarks.ScoreObjective("dsm", ScoreML.Trainers.Objectives.Objective.Dsm, steps),
+        "lcss" => TrainingBenchmarks.ScoreObjective("lcss", ScoreML.Trainers.Objectives.Objective.Lcss, steps),
+        "ssm" => TrainingBenchmarks.ScoreObjective("ssm", ScoreML.Trainers.Objectives.Objective.Ssm, steps),
+        "fdssm" => TrainingBenchmarks.ScoreObjective("fdssm", ScoreML.Trainers.Objectives.Objective.FdSsm, steps),
+        "dlsm" => TrainingBenchmarks.DlsmClassifier(steps),
+        "sampler" => TrainingBenchmarks.Sampler(10_000, 1000),
+        "memory" => TrainingBenchmarks.NativeMemory(10_000),
         _ => throw new ArgumentException($"Unknown benchmark '{single}'."),
     };
+    // Every benchmark's peak resident memory (its own process: native libtorch memory included).
+    result.TryAdd($"{single}_peak_mib", Math.Round(ProcessMemory.PeakMiB(), 0));
     Console.WriteLine(JsonSerializer.Serialize(result));
     return 0;
 }
@@ -32,13 +44,23 @@ if (commandLine.Value("--single") is string single)
 string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/benchmarks");
 Directory.CreateDirectory(outDir);
 var report = new Dictionary<string, object> { ["machine"] = MachineDescription.Describe() };
-foreach (var name in only is null ? new[] { "fid", "prdc", "unet" } : only.Split(','))
+foreach (var name in only is null ? all : only.Split(','))
 {
-    Console.WriteLine(name == "unet" ? $"unet: default U-Net on 1x28x28, median of {Math.Max(3, repeats)} ..." : $"{name}: {rows:N0} + {rows:N0} x {dimension} features, median of {repeats} ...");
+    if (!all.Contains(name)) throw new ArgumentException($"--only: unknown benchmark '{name}'; known: {string.Join(", ", all)}.");
+    Console.WriteLine(name switch
+    {
+        "unet" => $"unet: default U-Net on 1x28x28, median of {Math.Max(3, repeats)} ...",
+        "fid" or "prdc" => $"{name}: {rows:N0} + {rows:N0} x {dimension} features, median of {repeats} ...",
+        "dsm" or "lcss" or "ssm" or "fdssm" or "dlsm" => $"{name}: two moons, MLP 128-64-32, batch 4000, {steps} timed steps ...",
+        "sampler" => "sampler: 10,000 two-moons samples, 1,000 PC steps ...",
+        _ => "memory: resident memory over 10,000 DSM steps ...",
+    });
     foreach (var (key, value) in RunChild(name)) report[key] = value;
 }
 
-foreach (var key in new[] { "fid_10k_2048_s", "fid_peak_mib", "prdc_10k_2048_s", "prdc_peak_mib", "unet_ms_per_step", "unet_train_images_per_s", "unet_sampler_evals_per_s" })
+foreach (var key in new[] { "dsm_ms_per_step", "lcss_ms_per_step", "ssm_ms_per_step", "fdssm_ms_per_step", "dlsm_ms_per_step",
+             "unet_ms_per_step", "unet_train_images_per_s", "unet_sampler_evals_per_s", "sampler_evals_per_s", "sampler_10k_1000pc_s",
+             "sampler_network_share", "native_mem_growth_mib", "fid_10k_2048_s", "fid_peak_mib", "prdc_10k_2048_s", "prdc_peak_mib" })
     if (report.TryGetValue(key, out var value)) Console.WriteLine($"  {key,-26}{value,10}");
 string path = Path.Combine(outDir, "benchmarks.json");
 File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
@@ -53,7 +75,8 @@ Dictionary<string, object> RunChild(string name)
     var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
     if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(EvaluationBenchmarks).Assembly.Location);
     foreach (var a in new[] { "--single", name, "--repeats", repeats.ToString(CultureInfo.InvariantCulture), "--rows",
-                 rows.ToString(CultureInfo.InvariantCulture), "--dimension", dimension.ToString(CultureInfo.InvariantCulture) })
+                 rows.ToString(CultureInfo.InvariantCulture), "--dimension", dimension.ToString(CultureInfo.InvariantCulture),
+                 "--steps", steps.ToString(CultureInfo.InvariantCulture) })
         start.ArgumentList.Add(a);
     using var child = Process.Start(start)!;
     string output = child.StandardOutput.ReadToEnd();

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using ScoreML.Networks;
+using ScoreML.Sde;
+using ScoreML.Trainers;
+using ScoreML.Trainers.Classification;
+using ScoreML.Trainers.Objectives;
+using ScoreML.Trainers.Training;
+using ScoreML.Transforms.Sampling;
+using static TorchSharp.torch;
+
+namespace ScoreML.Benchmarks;
+
+/// <summary>
+/// The two-moons configuration of the DLSM paper's toy study as issue 7 fixes it: 10,000 points (centred, scale 20), the
+/// noise-conditional MLP 128-64-32, batch 4000, Adam, VE SDE with sigma 0.001..10. Training is timed through the public
+/// estimators, so the numbers include everything a user's Fit pays per step.
+/// </summary>
+internal static class TrainingBenchmarks
+{
+    const int Rows = 10_000;
+    const int BatchSize = 4000;
+    const int WarmupSteps = 20;
+
+    static IDataView Moons(MLContext ml) => ml.ScoreMatching().Data.TwoMoons(Rows, noise: 0, seed: 1, center: true, scale: 20);
+
+    static ScoreModelOptions ScoreOptions(Objective objective, int steps) => new()
+    {
+        Objective = objective,
+        Steps = steps,
+        BatchSize = BatchSize,
+        LearningRate = 1e-3,
+        EmaDecay = null,
+        Seed = 1,
+        Network = new NetworkOptions(),
+        Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = 1e-3, SigmaMax = 10 },
+    };
+
+    /// <summary>Median wall time of a training step (steps after a warm-up), read from the run's own per-step clock.</summary>
+    public static Dictionary<string, object> ScoreObjective(string key, Objective objective, int steps)
+    {
+        var ml = new MLContext(1);
+        using var model = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions(objective, steps + WarmupSteps)).Fit(Moons(ml));
+        var summary = model.Model.Training!;
+        var timed = summary.StepMilliseconds.Skip(WarmupSteps).Order().ToArray();
+        return new Dictionary<string, object>
+        {
+            [$"{key}_ms_per_step"] = Math.Round(timed[timed.Length / 2], 2),
+            [$"{key}_ms_per_step_p10_p90"] = new[] { Math.Round(timed[timed.Length / 10], 2), Math.Round(timed[timed.Length * 9 / 10], 2) },
+            [$"{key}_loss_first_last"] = new[] { summary.Losses[0], (float)summary.FinalLoss() },
+        };
+    }
+
+    /// <summary>
+    /// The DLSM + CE classifier on the frozen score model: time per step from two runs of different lengths (their
+    /// difference cancels the setup: reading the data, building the network).
+    /// </summary>
+    public static Dictionary<string, object> DlsmClassifier(int steps)
+    {
+        var ml = new MLContext(1);
+        var data = Moons(ml);
+        using var score = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions(Objective.Dsm, 5)).Fit(data);
+        double Seconds(int n)
+        {
+            var options = new DlsmClassifierOptions
+            {
+                Loss = ClassifierLoss.DlsmPlusCrossEntropy, Steps = n, BatchSize = BatchSize, LearningRate = 1e-3, Seed = 1,
+                Network = new NetworkOptions { ScaleOutputBySigma = false },
+            };
+            var clock = Stopwatch.StartNew();
+            using (ml.ScoreMatching().Trainers.DlsmClassifier(options, score.Model).Fit(data)) { }
+            return clock.Elapsed.TotalSeconds;
+        }
+        Seconds(WarmupSteps);
+        double shortRun = Seconds(WarmupSteps), longRun = Seconds(WarmupSteps + steps);
+        return new Dictionary<string, object>
+        {
+            ["dlsm_ms_per_step"] = Math.Round((longRun - shortRun) * 1000 / steps, 2),
+        };
+    }
+
+    /// <summary>
+    /// Resident memory during <paramref name="steps"/> DSM steps of one run, read (after a garbage collection) at the step
+    /// that ends the first tenth, at the middle and at the last step (inside the run, so what Fit builds afterwards does not count): a leak of native tensors (a step outside a dispose scope)
+    /// shows as growth that continues from the middle to the end; allocator warm-up does not.
+    /// </summary>
+    public static Dictionary<string, object> NativeMemory(int steps)
+    {
+        var ml = new MLContext(1);
+        var options = ScoreOptions(Objective.Dsm, steps);
+        var readings = new SortedDictionary<int, double>();
+        options.ProgressInterval = 100;
+        options.Progress = new Progress(p =>
+        {
+            if (p.Step != steps / 10 && p.Step != steps / 2 && p.Step != steps) return;
+            GC.Collect();
+            readings[p.Step] = Math.Round(ProcessMemory.ResidentMiB(), 1);
+        });
+        using var model = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(Moons(ml));
+        return new Dictionary<string, object>
+        {
+            ["native_mem_steps"] = steps,
+            ["native_mem_by_step_mib"] = readings.ToDictionary(r => r.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
+            ["native_mem_growth_mib"] = Math.Round(readings[steps] - readings[steps / 10], 1),
+            ["native_mem_growth_second_half_mib"] = Math.Round(readings[steps] - readings[steps / 2], 1),
+        };
+    }
+
+    /// <summary>
+    /// 10,000 two-moons samples with <paramref name="steps"/> PC steps (reverse-diffusion predictor and one Langevin corrector
+    /// step, so two network evaluations per step) at the sampler's default batch of 1000, from a briefly trained DSM model
+    /// (the network's cost does not depend on its weights). Evaluations are counted per row. The network's share is the time
+    /// the same number of bare forward passes take, over the sampler's wall time.
+    /// </summary>
+    public static Dictionary<string, object> Sampler(int samples, int steps)
+    {
+        var ml = new MLContext(1);
+        var options = ScoreOptions(Objective.Dsm, 50);
+        options.Sampler = new SamplerOptions { Steps = steps, BatchSize = 1000, Seed = 1 };
+        using var model = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(Moons(ml));
+        model.WithSampler(new SamplerOptions { Steps = 10, BatchSize = 1000, Seed = 1 }).Generate(1000);   // warm-up
+        var clock = Stopwatch.StartNew();
+        model.Generate(samples);
+        double wall = clock.Elapsed.TotalSeconds;
+        long evaluations = 2L * steps * samples;
+
+        // The bare network: the same batch size, a tenth of the passes, scaled up.
+        int passes = 2 * steps * (samples / 1000) / 10;
+        using var x = randn(1000, 2);
+        using var sigma = full(1000, 1f);
+        var network = model.Model.Network;
+        clock.Restart();
+        for (int i = 0; i < passes; i++)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            network.forward(x, sigma);
+        }
+        double networkSeconds = clock.Elapsed.TotalSeconds * 10;
+        return new Dictionary<string, object>
+        {
+            ["sampler_10k_1000pc_s"] = Math.Round(wall, 2),
+            ["sampler_evals_per_s"] = Math.Round(evaluations / wall, 0),
+            ["sampler_network_share"] = Math.Round(networkSeconds / wall, 3),
+        };
+    }
+
+    sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
