@@ -49,11 +49,14 @@ def batches():
             yield order[start:start + batch]
 
 
-def noise(x0):
+def noisy_batch(order):
+    """The next batch's indices and its perturbed points, noise levels and noise."""
+    index = next(order)
+    x0 = data[index]
     u = torch.rand(x0.shape[0]) * (1 - 1e-5) + 1e-5
     std = sigma_min * (sigma_max / sigma_min) ** u
     z = torch.randn_like(x0)
-    return x0 + std.unsqueeze(1) * z, std, z
+    return index, x0 + std.unsqueeze(1) * z, std, z
 
 
 def median_ms(step):
@@ -71,8 +74,7 @@ score_batches = batches()
 
 
 def dsm_step():
-    index = next(score_batches)
-    x, std, z = noise(data[index])
+    _, x, std, z = noisy_batch(score_batches)
     loss = ((score(x, std) * std.unsqueeze(1) + z) ** 2).sum(1).mul(0.5).mean()
     score_opt.zero_grad()
     loss.backward()
@@ -86,8 +88,7 @@ classifier_batches = batches()
 
 
 def dlsm_step():
-    index = next(classifier_batches)
-    x, std, z = noise(data[index])
+    index, x, std, z = noisy_batch(classifier_batches)
     y = labels[index]
     x = x.detach().requires_grad_(True)
     logits = classifier(x, std)

@@ -46,14 +46,9 @@ internal static class SampleSource
     static (IReadOnlyList<float[]>, ImageShape?) Conditional(MLContext ml, ConditionalSamplingTransformer sampler, GenerationRequest request)
     {
         int c = ClassOf(sampler.Labels, request.Label);
-        var options = new ConditionalSamplerOptions
-        {
-            LabelColumnName = sampler.Options.LabelColumnName,
-            OutputColumnName = sampler.Options.OutputColumnName,
-            GuidanceScale = sampler.Options.GuidanceScale,
-            Sampler = sampler.Options.Sampler.Clone(),
-        };
+        var options = sampler.Options.Clone();
         options.Sampler.Seed = request.Seed;
+        options.SeedColumnName = null;   // the request view below carries classes only; the seed is the sampler's
         // The request view: one key-typed label per wanted sample (LoadFromEnumerable adds 1 to 0-based key values).
         var schema = SchemaDefinition.Create(typeof(ClassRequest));
         schema[0].ColumnName = options.LabelColumnName;

@@ -29,7 +29,7 @@ public sealed class ConditionalSamplerOptions
         (Sampler ?? throw new ArgumentNullException(nameof(Sampler))).Validate();
     }
 
-    internal ConditionalSamplerOptions Clone()
+    public ConditionalSamplerOptions Clone()
     {
         var copy = (ConditionalSamplerOptions)MemberwiseClone();
         copy.Sampler = Sampler.Clone();

@@ -1,5 +1,4 @@
 using System.Text;
-using ScoreML.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +14,7 @@ public static class NetworkWeights
     const string Magic = "ScoreML.NetworkWeights";
     const int Version = 1;
 
-    public static void Write(NoiseConditionalNetwork network, Stream stream)
+    public static void Write(nn.Module network, Stream stream)
     {
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         var state = network.state_dict();
@@ -36,8 +35,11 @@ public static class NetworkWeights
         }
     }
 
-    /// <summary>Overwrites <paramref name="network"/>'s state from <paramref name="stream"/>; <paramref name="what"/> names the source in errors.</summary>
-    public static void Read(NoiseConditionalNetwork network, Stream stream, string what)
+    /// <summary>
+    /// Overwrites <paramref name="network"/>'s state from <paramref name="stream"/>, tensor by tensor into the existing ones
+    /// (the parameter objects stay the same); <paramref name="what"/> names the source in errors.
+    /// </summary>
+    public static void Read(nn.Module network, Stream stream, string what)
     {
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         try
@@ -68,9 +70,10 @@ public static class NetworkWeights
                 target.copy_(host);
             }
         }
-        catch (EndOfStreamException)
+        catch (EndOfStreamException e)
         {
-            throw new InvalidDataException($"{what} ends before its last weight: the data is truncated.");
+            // Still an end-of-stream error, so that a reader of a larger file can report where its data ended.
+            throw new EndOfStreamException($"{what} ends before its last weight: the data is truncated.", e);
         }
     }
 }

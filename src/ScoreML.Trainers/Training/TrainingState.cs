@@ -1,3 +1,4 @@
+using ScoreML.Persistence;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -63,17 +64,15 @@ internal sealed class TrainingState
         return network.named_parameters().Where(p => !isfinite(p.parameter).all().item<bool>()).Select(p => p.name).FirstOrDefault();
     }
 
-    // Tensor by tensor into the existing ones rather than Module.save/load: Module.load moves a GPU module to the CPU and
-    // back, which replaces the parameter objects that the optimizer and the EMA hold.
+    // In the model zips' weights format, copied into the existing tensors rather than Module.save/load: Module.load moves a
+    // GPU module to the CPU and back, which replaces the parameter objects that the optimizer and the EMA hold.
     void WriteNetwork(BinaryWriter writer)
     {
-        foreach (var tensor in network.state_dict().Values) tensor.Save(writer);
+        writer.Flush();
+        NetworkWeights.Write(network, writer.BaseStream);
     }
 
-    void ReadNetwork(BinaryReader reader)
-    {
-        foreach (var tensor in network.state_dict().Values) tensor.Load(reader);
-    }
+    void ReadNetwork(BinaryReader reader) => NetworkWeights.Read(network, reader.BaseStream, "the network weights");
 
     // Only the per-parameter state (step count, first and second moments); the options come from this run.
     void WriteOptimizer(BinaryWriter writer)
