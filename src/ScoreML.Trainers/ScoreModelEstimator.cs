@@ -82,9 +82,10 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
     {
         using var data = tensor(values, new long[] { rows, dimension }, device: device);
         using var generator = new Generator((ulong)options.Seed + 0x5C0BE, device);
-        var optimizer = optim.Adam(network.parameters(), options.LearningRate, options.AdamBeta1, options.AdamBeta2,
+        using var parameters = new ContiguousParameters(network);
+        var optimizer = optim.Adam(new[] { parameters.Values }, options.LearningRate, options.AdamBeta1, options.AdamBeta2,
             options.AdamEpsilon, options.WeightDecay);
-        using var ema = options.EmaDecay is double decay ? new ExponentialMovingAverage(network, decay) : null;
+        using var ema = options.EmaDecay is double decay ? new ExponentialMovingAverage(parameters, decay) : null;
         using var batches = new ShuffledBatches(rows, batchSize, generator, device);
         double eps = sde.SamplingEpsilon;
         network.train();
@@ -104,12 +105,12 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
                 if (options.WeightingExponent != 1)
                     pointLosses = pointLosses * sde.MarginalStd(t).pow(2 * (options.WeightingExponent - 1));
                 var loss = pointLosses.mean();
-                optimizer.zero_grad();
+                parameters.ZeroGradients();
                 loss.backward();
                 if (options.WarmupSteps > 0)
                     foreach (var group in optimizer.ParamGroups)
                         group.LearningRate = options.LearningRate * Math.Min(1.0, (step + 1.0) / options.WarmupSteps);
-                if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(network.parameters(), clip);
+                if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(parameters.Parameters, clip);
                 optimizer.step();
                 ema?.Update();
                 return loss.item<float>();

@@ -99,7 +99,8 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         using var labels = tensor(labelValues.Select(l => (long)l).ToArray(), device: device);
         using var generator = new Generator((ulong)options.Seed + 0xD15C, device);
         using var batches = new ShuffledBatches(rows, batchSize, generator, device);
-        var optimizer = optim.Adam(network.parameters(), options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon);
+        using var parameters = new ContiguousParameters(network);
+        var optimizer = optim.Adam(new[] { parameters.Values }, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon);
         bool dlsm = options.Loss != ClassifierLoss.CrossEntropy;
         double eps = sde.SamplingEpsilon;
         network.train();
@@ -136,9 +137,11 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
                     total = options.Loss == ClassifierLoss.Dlsm ? dlsmLoss : dlsmLoss + options.Lambda * ce;
                     dlsmTerm = dlsmLoss.item<float>();
                 }
-                optimizer.zero_grad();
-                total.backward();
-                if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(network.parameters(), clip);
+                parameters.ZeroGradients();
+                // Only the weights' gradients: the noisy points require a gradient (for the likelihood score), and a plain
+                // backward would also accumulate one into them that nothing reads.
+                total.backward(inputs: parameters.Parameters.ToArray<Tensor>());
+                if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(parameters.Parameters, clip);
                 optimizer.step();
                 crossEntropy = ce.item<float>();
                 return total.item<float>();

@@ -4,20 +4,24 @@ using static TorchSharp.torch;
 namespace ScoreML.Trainers.Training;
 
 /// <summary>
-/// An exponential moving average of a module's parameters (score_sde's ExponentialMovingAverage): the decay
-/// warms up as min(decay, (1 + n) / (10 + n)) so early updates are not dominated by the random initialisation.
+/// An exponential moving average of a network's trainable parameters (score_sde's ExponentialMovingAverage), kept
+/// over their contiguous buffer so an update is two native calls: the decay warms up as min(decay, (1 + n) / (10 + n))
+/// so early updates are not dominated by the random initialisation.
 /// </summary>
 internal sealed class ExponentialMovingAverage : IDisposable
 {
-    readonly (TorchSharp.Modules.Parameter Parameter, Tensor Shadow)[] pairs;
+    readonly Tensor values;
+    readonly Tensor shadow;
     readonly double decay;
     long updates;   // the warm-up of the decay depends on it, so a checkpoint carries it
 
-    public ExponentialMovingAverage(nn.Module module, double decay)
+    /// <param name="parameters">The trainable parameters, averaged element by element.</param>
+    public ExponentialMovingAverage(ContiguousParameters parameters, double decay)
     {
         this.decay = decay;
+        values = parameters.Values;
         using var noGrad = no_grad();
-        pairs = module.parameters().Where(p => p.requires_grad).Select(p => (p, p.detach().clone().DetachFromDisposeScope())).ToArray();
+        shadow = values.detach().clone().DetachFromDisposeScope();
     }
 
     public void Update()
@@ -25,35 +29,31 @@ internal sealed class ExponentialMovingAverage : IDisposable
         updates++;
         double d = Math.Min(decay, (1.0 + updates) / (10.0 + updates));
         using var noGrad = no_grad();
-        foreach (var (parameter, shadow) in pairs)
-            shadow.mul_(d).add_(parameter.detach(), alpha: 1 - d);
+        shadow.mul_(d).add_(values, alpha: 1 - d);
     }
 
-    /// <summary>Overwrites the module's parameters with the averages.</summary>
+    /// <summary>Overwrites the network's parameters with the averages.</summary>
     public void CopyToModule()
     {
         using var noGrad = no_grad();
-        foreach (var (parameter, shadow) in pairs) parameter.copy_(shadow);
+        values.copy_(shadow);
     }
 
-    /// <summary>Writes the update count and the averages, in parameter order.</summary>
+    /// <summary>Writes the update count and the averages.</summary>
     public void Save(BinaryWriter writer)
     {
         writer.Write(updates);
-        foreach (var (_, shadow) in pairs) shadow.Save(writer);
+        shadow.Save(writer);
     }
 
-    /// <summary>Reads what <see cref="Save"/> wrote into the averages (shapes and types must match).</summary>
+    /// <summary>Reads what <see cref="Save"/> wrote into the averages (shape and type must match).</summary>
     public void Load(BinaryReader reader)
     {
         long count = reader.ReadInt64();
         if (count < 0) throw new InvalidDataException($"the EMA update count is {count}");
-        foreach (var (_, shadow) in pairs) shadow.Load(reader);
+        shadow.Load(reader);
         updates = count;
     }
 
-    public void Dispose()
-    {
-        foreach (var (_, shadow) in pairs) shadow.Dispose();
-    }
+    public void Dispose() => shadow.Dispose();
 }
