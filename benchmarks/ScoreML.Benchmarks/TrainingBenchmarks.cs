@@ -7,6 +7,7 @@ using ScoreML.Trainers.Classification;
 using ScoreML.Trainers.Objectives;
 using ScoreML.Trainers.Training;
 using ScoreML.Transforms.Sampling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScoreML.Benchmarks;
@@ -80,7 +81,8 @@ internal static class TrainingBenchmarks
     }
 
     /// <summary>
-    /// Resident memory during <paramref name="steps"/> DSM steps of one run, read (after a garbage collection) at the step
+    /// Resident memory during <paramref name="steps"/> DSM steps of one run, read (after a garbage collection and a trim of
+    /// the C heap) at the step
     /// that ends the first tenth, at the middle and at the last step (inside the run, so what Fit builds afterwards does not count): a leak of native tensors (a step outside a dispose scope)
     /// shows as growth that continues from the middle to the end; allocator warm-up does not.
     /// </summary>
@@ -89,12 +91,16 @@ internal static class TrainingBenchmarks
         var ml = new MLContext(1);
         var options = ScoreOptions(Objective.Dsm, steps);
         var readings = new SortedDictionary<int, double>();
+        var liveTensors = new SortedDictionary<int, long>();
         options.ProgressInterval = 100;
         options.Progress = new Progress(p =>
         {
             if (p.Step != steps / 10 && p.Step != steps / 2 && p.Step != steps) return;
             GC.Collect();
+            GC.WaitForPendingFinalizers();
+            ProcessMemory.ReleaseFreeMemory();
             readings[p.Step] = Math.Round(ProcessMemory.ResidentMiB(), 1);
+            liveTensors[p.Step] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         });
         using var model = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(Moons(ml));
         return new Dictionary<string, object>
@@ -103,6 +109,7 @@ internal static class TrainingBenchmarks
             ["native_mem_by_step_mib"] = readings.ToDictionary(r => r.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
             ["native_mem_growth_mib"] = Math.Round(readings[steps] - readings[steps / 10], 1),
             ["native_mem_growth_second_half_mib"] = Math.Round(readings[steps] - readings[steps / 2], 1),
+            ["native_mem_live_tensors_by_step"] = liveTensors.ToDictionary(r => r.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
         };
     }
 
