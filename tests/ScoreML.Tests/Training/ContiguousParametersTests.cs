@@ -34,7 +34,7 @@ public sealed class ContiguousParametersTests
             flatAdam.step();
         }
         AssertSameWeights(separate, flat);
-        Assert.IsTrue(parameters.Gradients.abs().sum().item<float>() > 0, "the backward pass wrote into the flat gradient buffer");
+        Assert.IsGreaterThan(0f, parameters.Gradients.abs().sum().item<float>(), "the backward pass wrote into the flat gradient buffer");
     }
 
     [TestMethod]
