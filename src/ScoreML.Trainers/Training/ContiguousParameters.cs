@@ -46,7 +46,7 @@ internal sealed class ContiguousParameters : IDisposable
                 offset += count;
             }
         }
-        Values = new Parameter(values, requires_grad: true);
+        Values = new Parameter(values, requires_grad: true);   // takes over the handle of values
         Values.grad = Gradients;
     }
 
