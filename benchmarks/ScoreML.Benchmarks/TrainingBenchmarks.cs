@@ -82,9 +82,9 @@ internal static class TrainingBenchmarks
 
     /// <summary>
     /// Resident memory during <paramref name="steps"/> DSM steps of one run, read (after a garbage collection and a trim of
-    /// the C heap) at the step
-    /// that ends the first tenth, at the middle and at the last step (inside the run, so what Fit builds afterwards does not count): a leak of native tensors (a step outside a dispose scope)
-    /// shows as growth that continues from the middle to the end; allocator warm-up does not.
+    /// the C heap) at the step that ends the first tenth, at the middle and at the last step (inside the run, so what Fit
+    /// builds afterwards does not count), with the live tensor count beside each: a leak of native tensors (a step outside a
+    /// dispose scope) shows as growth that continues from the middle to the end; allocator warm-up does not.
     /// </summary>
     public static Dictionary<string, object> NativeMemory(int steps)
     {
@@ -144,11 +144,12 @@ internal static class TrainingBenchmarks
             return score;
         };
         clock.Restart();
-        for (int batch = 0; batch < samples / 1000; batch++)
+        int batchSize = options.Sampler.BatchSize;
+        for (int batch = 0; batch < samples / batchSize; batch++)
         {
             using var scope = NewDisposeScope();
             using var generator = new Generator((ulong)batch + 1);
-            ScoreML.Transforms.Sampling.Sampler.Sample(timed, scoreModel.Sde, 1000, scoreModel.Dimension, options.Sampler, generator, scoreModel.Device);
+            ScoreML.Transforms.Sampling.Sampler.Sample(timed, scoreModel.Sde, batchSize, scoreModel.Dimension, options.Sampler, generator, scoreModel.Device);
         }
         double instrumentedSeconds = clock.Elapsed.TotalSeconds;
         return new Dictionary<string, object>

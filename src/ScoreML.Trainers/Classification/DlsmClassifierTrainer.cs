@@ -100,6 +100,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         using var generator = new Generator((ulong)options.Seed + 0xD15C, device);
         using var batches = new ShuffledBatches(rows, batchSize, generator, device);
         using var parameters = new ContiguousParameters(network);
+        var weights = parameters.Parameters.ToArray<Tensor>();   // the backward's inputs, made once rather than every step
         var optimizer = optim.Adam(new[] { parameters.Values }, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon);
         bool dlsm = options.Loss != ClassifierLoss.CrossEntropy;
         double eps = sde.SamplingEpsilon;
@@ -140,7 +141,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
                 parameters.ZeroGradients();
                 // Only the weights' gradients: the noisy points require a gradient (for the likelihood score), and a plain
                 // backward would also accumulate one into them that nothing reads.
-                total.backward(inputs: parameters.Parameters.ToArray<Tensor>());
+                total.backward(inputs: weights);
                 if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(parameters.Parameters, clip);
                 optimizer.step();
                 crossEntropy = ce.item<float>();
