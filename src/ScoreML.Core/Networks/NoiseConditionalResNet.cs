@@ -12,7 +12,7 @@ namespace ScoreML.Networks;
 public sealed class NoiseConditionalResNet : NoiseConditionalNetwork
 {
     readonly NoiseLevelEmbedding embedding;
-    readonly Conv2d stem;
+    readonly GuardedConv2d stem;
     readonly GroupNorm stemNorm;
     readonly ModuleList<Sequential> stages;
     readonly ModuleList<Linear> noiseProjections;

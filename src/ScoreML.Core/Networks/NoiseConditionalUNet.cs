@@ -14,13 +14,13 @@ namespace ScoreML.Networks;
 public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
 {
     readonly NoiseLevelEmbedding embedding;
-    readonly Conv2d input;
-    readonly ModuleList<nn.Module> down;   // UNetResidualBlock, SelfAttentionBlock or Conv2d (downsampling), in order
+    readonly GuardedConv2d input;
+    readonly ModuleList<nn.Module> down;   // UNetResidualBlock, SelfAttentionBlock or GuardedConv2d (downsampling), in order
     readonly UNetResidualBlock middle1, middle2;
     readonly SelfAttentionBlock? middleAttention;
-    readonly ModuleList<nn.Module> up;     // UNetResidualBlock, SelfAttentionBlock or Conv2d (after upsampling), in order
+    readonly ModuleList<nn.Module> up;     // UNetResidualBlock, SelfAttentionBlock or GuardedConv2d (after upsampling), in order
     readonly GroupNorm outputNorm;
-    readonly Conv2d output;
+    readonly GuardedConv2d output;
     readonly bool scaleBySigma;
 
     /// <param name="shape">How a row is viewed as an image.</param>
@@ -135,7 +135,7 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
                 // Upsample to the size of the skip that comes next (odd sizes such as 7 round up on the way down).
                 var next = skips.Peek();
                 h = nn.functional.interpolate(h, new[] { next.shape[2], next.shape[3] }, mode: InterpolationMode.Nearest);
-                h = ((Conv2d)module).forward(h);
+                h = ((GuardedConv2d)module).forward(h);
             }
         }
         lastFeatures = h;
@@ -147,7 +147,7 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
     {
         UNetResidualBlock block => block.forward(h, temb),
         SelfAttentionBlock attention => attention.forward(h),
-        Conv2d downsample => downsample.forward(h),
+        GuardedConv2d downsample => downsample.forward(h),
         _ => throw new InvalidOperationException($"Unexpected module {module.GetName()} in the U-Net."),
     };
 

@@ -10,9 +10,9 @@ namespace ScoreML.Networks;
 /// </summary>
 internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1, conv2;
+    readonly GuardedConv2d conv1, conv2;
     readonly GroupNorm norm1, norm2;
-    readonly Conv2d? projection;
+    readonly GuardedConv2d? projection;
     readonly GroupNorm? projectionNorm;
 
     public ResNetBasicBlock(int inputs, int outputs, int stride, Generator generator) : base(nameof(ResNetBasicBlock))

@@ -17,10 +17,11 @@ internal static class SeededLayers
         return layer;
     }
 
-    public static Conv2d Conv(int inputs, int outputs, int kernel, Generator generator, int stride = 1, bool zero = false)
+    /// <summary>A "same"-padded convolution; <see cref="GuardedConv2d"/> says why it is not libtorch's Conv2d.</summary>
+    public static GuardedConv2d Conv(int inputs, int outputs, int kernel, Generator generator, int stride = 1, bool zero = false)
     {
-        var layer = nn.Conv2d(inputs, outputs, kernel, stride: stride, padding: kernel / 2);
-        Initialise(layer.weight!, layer.bias, inputs * kernel * kernel, generator, zero);
+        var layer = new GuardedConv2d(inputs, outputs, kernel, stride);
+        Initialise(layer.Weight, layer.Bias, inputs * kernel * kernel, generator, zero);
         return layer;
     }
 

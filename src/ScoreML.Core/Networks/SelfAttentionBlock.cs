@@ -11,7 +11,7 @@ namespace ScoreML.Networks;
 internal sealed class SelfAttentionBlock : nn.Module<Tensor, Tensor>
 {
     readonly GroupNorm norm;
-    readonly Conv2d query, key, value, output;
+    readonly GuardedConv2d query, key, value, output;
 
     public SelfAttentionBlock(int channels, Generator generator) : base(nameof(SelfAttentionBlock))
     {

@@ -12,8 +12,8 @@ namespace ScoreML.Networks;
 internal sealed class UNetResidualBlock : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly GroupNorm norm1, norm2;
-    readonly Conv2d conv1, conv2;
-    readonly Conv2d? skip;
+    readonly GuardedConv2d conv1, conv2;
+    readonly GuardedConv2d? skip;
     readonly Linear noise;
     readonly Dropout dropout;
 

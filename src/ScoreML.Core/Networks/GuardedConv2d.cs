@@ -1,0 +1,72 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScoreML.Networks;
+
+/// <summary>
+/// The image networks' 2-D convolution (same parameters, names and initialisation as <c>nn.Conv2d</c>, so saved weights
+/// are unchanged), with a guard against faulty libtorch kernels: on the CPU in float32, when a channel count is not a
+/// multiple of 32, the input is padded with zero channels and the weight with zero slices up to the next multiples of 32,
+/// convolved, and the extra output channels are sliced off. Values and gradients equal the plain convolution's up to
+/// rounding; only the kernel libtorch picks differs. Why: libtorch 2.10 (TorchSharp-cpu 0.107) gets such convolutions wrong
+/// on AVX-512 CPUs such as the family-26 AMD EPYC (errors of order 1, or NaN): the input gradient when the output channels
+/// are not a multiple of 16, the forward pass when the input channels are above 16 and not a multiple of 16, and the strided
+/// input gradient with 48 input channels. With both counts multiples of 32, every one of 918 shapes probed was right (see
+/// docs/reliability.md and <see cref="ConvolutionGuard"/>).
+/// </summary>
+public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
+{
+    const int SafeMultiple = 32;   // 16 was not enough: 48 input channels, stride 2, still failed
+
+#pragma warning disable IDE0044 // registered by RegisterComponents; the names become the state-dict names "weight" and "bias"
+    Parameter weight;
+    Parameter? bias;
+#pragma warning restore IDE0044
+    readonly long[] strides, padding;
+
+    public GuardedConv2d(int inputs, int outputs, int kernel, int stride = 1, bool bias = true) : base(nameof(GuardedConv2d))
+    {
+        if (inputs <= 0) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "A convolution needs at least one input channel.");
+        if (outputs <= 0) throw new ArgumentOutOfRangeException(nameof(outputs), outputs, "A convolution needs at least one output channel.");
+        if (kernel <= 0) throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "The kernel size must be positive.");
+        if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride must be positive.");
+        InputChannels = inputs;
+        OutputChannels = outputs;
+        KernelSize = kernel;
+        strides = new long[] { stride, stride };
+        padding = new long[] { kernel / 2, kernel / 2 };
+        // PyTorch's default initialisation, uniform in +-1/sqrt(fan_in), from the global generator (SeededLayers reseeds).
+        double bound = 1.0 / Math.Sqrt(inputs * kernel * kernel);
+        weight = new Parameter(rand(outputs, inputs, kernel, kernel) * (2 * bound) - bound);
+        this.bias = bias ? new Parameter(rand(outputs) * (2 * bound) - bound) : null;
+        RegisterComponents();
+    }
+
+    public int InputChannels { get; }
+    public int OutputChannels { get; }
+    public int KernelSize { get; }
+    public Tensor Weight => weight;
+    public Tensor? Bias => bias;
+
+    /// <summary>Whether a call on <paramref name="x"/> takes the zero-padded path.</summary>
+    public bool IsGuarded(Tensor x) =>
+        ConvolutionGuard.Enabled && (InputChannels % SafeMultiple != 0 || OutputChannels % SafeMultiple != 0)
+        && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32;
+
+    /// <param name="x">[B, inputs, H, W].</param>
+    public override Tensor forward(Tensor x)
+    {
+        if (!IsGuarded(x)) return nn.functional.conv2d(x, weight, bias, strides, padding);
+        using var scope = NewDisposeScope();
+        long extraInputs = RoundUp(InputChannels) - InputChannels, extraOutputs = RoundUp(OutputChannels) - OutputChannels;
+        // pad() takes (before, after) pairs from the last dimension back: kernel width, kernel height, inputs, outputs.
+        var paddedWeight = nn.functional.pad(weight, new long[] { 0, 0, 0, 0, 0, extraInputs, 0, extraOutputs });
+        var paddedBias = bias is null ? null : nn.functional.pad(bias, new long[] { 0, extraOutputs });
+        var paddedInput = extraInputs == 0 ? x : nn.functional.pad(x, new long[] { 0, 0, 0, 0, 0, extraInputs });
+        var y = nn.functional.conv2d(paddedInput, paddedWeight, paddedBias, strides, padding);
+        return (extraOutputs == 0 ? y : y.narrow(1, 0, OutputChannels).contiguous()).MoveToOuterDisposeScope();
+    }
+
+    static long RoundUp(int channels) => (channels + SafeMultiple - 1) / SafeMultiple * SafeMultiple;
+}
