@@ -7,17 +7,16 @@ namespace ScoreML.Networks;
 /// <summary>
 /// The image networks' 2-D convolution (same parameters, names and initialisation as <c>nn.Conv2d</c>, so saved weights
 /// are unchanged), with a guard against faulty libtorch kernels: on the CPU in float32, when a channel count is not a
-/// multiple of 32, the input is padded with zero channels and the weight with zero slices up to the next multiples of 32,
-/// convolved, and the extra output channels are sliced off. Values and gradients equal the plain convolution's up to
+/// width libtorch is right with (16, or a multiple of 32), the input is padded with zero channels and the weight with zero
+/// slices up to the next such width, convolved, and the extra output channels are sliced off. Values and gradients equal the plain convolution's up to
 /// rounding; only the kernel libtorch picks differs. Why: libtorch 2.10 (TorchSharp-cpu 0.107) gets such convolutions wrong
 /// on AVX-512 CPUs such as the family-26 AMD EPYC (errors of order 1, or NaN): the input gradient when the output channels
 /// are not a multiple of 16, the forward pass when the input channels are above 16 and not a multiple of 16, and the strided
-/// input gradient with 48 input channels. With both counts multiples of 32, every one of 918 shapes probed was right (see
+/// input gradient with 48 input channels. With both counts 16 or a multiple of 32, every shape probed was right (see
 /// docs/reliability.md and <see cref="ConvolutionGuard"/>).
 /// </summary>
 public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
 {
-    const int SafeMultiple = 32;   // 16 was not enough: 48 input channels, stride 2, still failed
 
 #pragma warning disable IDE0044 // registered by RegisterComponents; the names become the state-dict names "weight" and "bias"
     Parameter weight;
@@ -51,7 +50,7 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
 
     /// <summary>Whether a call on <paramref name="x"/> takes the zero-padded path.</summary>
     public bool IsGuarded(Tensor x) =>
-        ConvolutionGuard.Enabled && (InputChannels % SafeMultiple != 0 || OutputChannels % SafeMultiple != 0)
+        ConvolutionGuard.Enabled && (SafeWidth(InputChannels) != InputChannels || SafeWidth(OutputChannels) != OutputChannels)
         && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32;
 
     /// <param name="x">[B, inputs, H, W].</param>
@@ -59,7 +58,7 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
     {
         if (!IsGuarded(x)) return nn.functional.conv2d(x, weight, bias, strides, padding);
         using var scope = NewDisposeScope();
-        long extraInputs = RoundUp(InputChannels) - InputChannels, extraOutputs = RoundUp(OutputChannels) - OutputChannels;
+        long extraInputs = SafeWidth(InputChannels) - InputChannels, extraOutputs = SafeWidth(OutputChannels) - OutputChannels;
         // pad() takes (before, after) pairs from the last dimension back: kernel width, kernel height, inputs, outputs.
         var paddedWeight = nn.functional.pad(weight, new long[] { 0, 0, 0, 0, 0, extraInputs, 0, extraOutputs });
         var paddedBias = bias is null ? null : nn.functional.pad(bias, new long[] { 0, extraOutputs });
@@ -68,5 +67,9 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
         return (extraOutputs == 0 ? y : y.narrow(1, 0, OutputChannels).contiguous()).MoveToOuterDisposeScope();
     }
 
-    static long RoundUp(int channels) => (channels + SafeMultiple - 1) / SafeMultiple * SafeMultiple;
+    /// <summary>
+    /// The smallest channel count at least <paramref name="channels"/> that libtorch's float32 CPU kernels were found right
+    /// with: 16, or a multiple of 32. (Multiples of 16 were not enough: 48 input channels at stride 2 still failed.)
+    /// </summary>
+    public static int SafeWidth(int channels) => channels <= 16 ? 16 : (channels + 31) / 32 * 32;
 }
