@@ -73,12 +73,12 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         channel.Info(MessageSensitivity.None, "Network: {0}.", shape is null ? "MLP" : $"U-Net on {shape} images");
         network.to(device);
         var objective = ScoreObjective.Create(options);
-        var summary = Train(network, sde, objective, values, rows, dimension, batchSize, totalSteps, device, channel);
+        var summary = Train(network, sde, objective, values, rows, dimension, batchSize, totalSteps, device, host, channel);
         return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary), options.Sampler, options.OutputColumnName);
     }
 
     TrainingSummary Train(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, ScoreObjective objective, float[] values,
-        int rows, int dimension, int batchSize, int totalSteps, Device device, IChannel channel)
+        int rows, int dimension, int batchSize, int totalSteps, Device device, IHost host, IChannel channel)
     {
         using var data = tensor(values, new long[] { rows, dimension }, device: device);
         using var generator = new Generator((ulong)options.Seed + 0x5C0BE, device);
@@ -94,7 +94,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
             var state = new TrainingState(network, optimizer, ema, generator, batches, totalSteps);
             var run = new ResumableRun(state, () => CheckpointIdentity.Of("ScoreModel", options.Objective.ToString(), options.Seed, batchSize, rows,
                     totalSteps, ema is not null, network, values),
-                options.Checkpoints, channel, $"The {options.Objective} loss",
+                options.Checkpoints, host, channel, $"The {options.Objective} loss",
                 "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.");
             var progress = new ProgressClock(totalSteps, options.ProgressInterval, run.FirstStep);
             run.Run(step =>

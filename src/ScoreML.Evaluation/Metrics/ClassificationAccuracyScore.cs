@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using ScoreML.Data;
 using ScoreML.Networks;
+using ScoreML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,7 +39,7 @@ public static class ClassificationAccuracyScore
             ? (shape is null ? CasClassifier.LinearMaxEntropy : CasClassifier.Network)
             : options.Classifier;
         return options.Trainer is null && classifier == CasClassifier.Network
-            ? NetworkAccuracy(generated, realTest, options, shape)
+            ? NetworkAccuracy(((IHostEnvironment)mlContext).Register("ScoreML.CAS"), generated, realTest, options, shape)
             : PipelineAccuracy(mlContext, generated, realTest, options);
     }
 
@@ -51,7 +53,7 @@ public static class ClassificationAccuracyScore
         return predicted.Where((key, i) => key == test.Labels[i] + 1).Count() / (double)test.Labels.Length;
     }
 
-    static double NetworkAccuracy(LabelledFeatures train, LabelledFeatures test, CasOptions options, ImageShape? shape)
+    static double NetworkAccuracy(IHost host, LabelledFeatures train, LabelledFeatures test, CasOptions options, ImageShape? shape)
     {
         int d = train.Features.Dimension, n = train.Features.Rows;
         using NoiseConditionalNetwork network = shape is null
@@ -67,6 +69,7 @@ public static class ClassificationAccuracyScore
             var order = Enumerable.Range(0, n).OrderBy(_ => random.Next()).Select(i => (long)i).ToArray();
             for (int start = 0; start < n; start += options.BatchSize)
             {
+                HostCancellation.ThrowIfCanceled(host, "Training the CAS classifier");
                 using var scope = NewDisposeScope();
                 var index = tensor(order.AsSpan(start, Math.Min(options.BatchSize, n - start)).ToArray());
                 var logits = network.forward(x.index_select(0, index), full(index.shape[0], NetworkSigma));

@@ -86,12 +86,12 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         channel.Info(MessageSensitivity.None, "Network: {0}.", shape is null ? "MLP" : $"ResNet on {shape} images");
         network.to(device);
         var classifier = new NoiseConditionalClassifier(network, options.SoftmaxEpsilon);
-        Train(classifier, model, values, labels, rows, dimension, batchSize, totalSteps, device, channel);
+        Train(classifier, model, values, labels, rows, dimension, batchSize, totalSteps, device, host, channel);
         return new NoiseConditionalClassifierTransformer(model, classifier, keys, options.FeatureColumnName);
     }
 
     void Train(NoiseConditionalClassifier classifier, ScoreModel model, float[] values, int[] labelValues, int rows, int dimension,
-        int batchSize, int totalSteps, Device device, IChannel channel)
+        int batchSize, int totalSteps, Device device, IHost host, IChannel channel)
     {
         var network = classifier.Network;
         var sde = model.Sde;
@@ -110,7 +110,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
             var state = new TrainingState(network, optimizer, ema: null, generator, batches, totalSteps);
             var run = new ResumableRun(state, () => CheckpointIdentity.Of("DlsmClassifier", options.Loss.ToString(), options.Seed, batchSize, rows,
                     totalSteps, hasEma: false, network, values, labelValues),
-                options.Checkpoints, channel, $"The {options.Loss} loss", "Lower LearningRate or keep GradientClipNorm set.");
+                options.Checkpoints, host, channel, $"The {options.Loss} loss", "Lower LearningRate or keep GradientClipNorm set.");
             var progress = new ProgressClock(totalSteps, options.ProgressInterval, run.FirstStep);
             float crossEntropy = float.NaN, dlsmTerm = float.NaN;
             run.Run(step =>

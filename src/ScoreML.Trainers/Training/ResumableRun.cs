@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Runtime;
+using ScoreML.Runtime;
 using static TorchSharp.torch;
 
 namespace ScoreML.Trainers.Training;
@@ -7,13 +8,15 @@ namespace ScoreML.Trainers.Training;
 /// <summary>
 /// The step loop both trainers share: it resumes from a checkpoint, runs each step in a dispose scope, stops on a
 /// non-finite loss before anything of that step is saved, writes checkpoints on schedule and at the end, and on
-/// cancellation writes one and throws <see cref="TrainingCanceledException"/>. The trainers supply only the step itself.
+/// cancellation (the options' CancellationToken, or <c>MLContext.CancelExecution()</c> through the host) writes one and
+/// throws <see cref="TrainingCanceledException"/>. The trainers supply only the step itself.
 /// </summary>
 internal sealed class ResumableRun
 {
     readonly TrainingState state;
     readonly Lazy<CheckpointIdentity> identity;
     readonly CheckpointSettings settings;
+    readonly IHost host;
     readonly IChannel channel;
     readonly string lossName;
     readonly string remedy;
@@ -22,11 +25,12 @@ internal sealed class ResumableRun
     /// <param name="identity">Made only when a checkpoint is written or read (it hashes the data).</param>
     /// <param name="lossName">Names the loss in the error for a non-finite one, e.g. "The Dsm loss".</param>
     /// <param name="remedy">What to try after a non-finite loss.</param>
-    public ResumableRun(TrainingState state, Func<CheckpointIdentity> identity, CheckpointSettings settings, IChannel channel, string lossName, string remedy)
+    public ResumableRun(TrainingState state, Func<CheckpointIdentity> identity, CheckpointSettings settings, IHost host, IChannel channel, string lossName, string remedy)
     {
         this.state = state;
         this.identity = new Lazy<CheckpointIdentity>(identity);
         this.settings = settings;
+        this.host = host;
         this.channel = channel;
         this.lossName = lossName;
         this.remedy = remedy;
@@ -49,8 +53,9 @@ internal sealed class ResumableRun
     {
         for (int index = state.Step; index < state.TotalSteps; index++)
         {
-            // A field read per step; the token is checked here rather than inside the step so the saved state is whole.
-            if (settings.CancellationToken.IsCancellationRequested) Cancel();
+            // Two flag reads per step; checked here rather than inside the step so the saved state is whole.
+            if (settings.CancellationToken.IsCancellationRequested) Cancel("its CancellationToken was canceled");
+            if (HostCancellation.IsCanceled(host)) Cancel("MLContext.CancelExecution() was called");
             var clock = Stopwatch.StartNew();
             float loss;
             using (NewDisposeScope()) loss = step(index);
@@ -74,14 +79,14 @@ internal sealed class ResumableRun
         lastCheckpoint = (full, state.Step);
     }
 
-    void Cancel()
+    void Cancel(string why)
     {
         string path = settings.Path ?? Path.Combine(Path.GetTempPath(), $"scoreml-{identity.Value.Trainer}-{Guid.NewGuid():N}.ckpt");
         Save(path);
         string full = Path.GetFullPath(path);
-        channel.Info(MessageSensitivity.None, "Training canceled after step {0}/{1}; checkpoint written to '{2}'. Set ResumeFrom to it to continue.",
-            state.Step, state.TotalSteps, full);
-        throw new TrainingCanceledException($"Training was canceled after step {state.Step} of {state.TotalSteps}. Its state is saved in checkpoint " +
+        channel.Info(MessageSensitivity.None, "Training canceled after step {0}/{1} ({2}); checkpoint written to '{3}'. Set ResumeFrom to it to continue.",
+            state.Step, state.TotalSteps, why, full);
+        throw new TrainingCanceledException($"Training was canceled after step {state.Step} of {state.TotalSteps} ({why}). Its state is saved in checkpoint " +
             $"'{full}'; to continue, fit again with the same options and data and ResumeFrom = that path.", full, state.Step, settings.CancellationToken);
     }
 
