@@ -12,6 +12,7 @@ using Microsoft.ML.Data;
 using ScoreML;
 using ScoreML.Data;
 using ScoreML.Evaluation;
+using ScoreML.Runtime;
 using ScoreML.Examples;
 using ScoreML.Networks;
 using ScoreML.Sde;
@@ -21,13 +22,12 @@ using ScoreML.Transforms.Sampling;
 
 var commandLine = new CommandLine(args);
 bool quick = commandLine.Has("--quick");
-string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/checkerboard");
-int seed = int.Parse(commandLine.Value("--seed") ?? "1", CultureInfo.InvariantCulture);
+string outDir = OutputLocations.RequireWritableFolder(commandLine.Value("--out") ?? "out/checkerboard", "--out");
+int seed = commandLine.Int("--seed", 1);
 var settings = quick ? ExampleSettings.Quick : ExampleSettings.Full;
-if (commandLine.Value("--steps") is string steps) settings = settings with { TrainingSteps = int.Parse(steps, CultureInfo.InvariantCulture) };
-double? emaDecay = commandLine.Value("--ema") is string ema ? double.Parse(ema, CultureInfo.InvariantCulture) : settings.EmaDecay;
+if (commandLine.Value("--steps") is not null) settings = settings with { TrainingSteps = commandLine.Int("--steps", 0) };
+double? emaDecay = commandLine.Value("--ema") is not null ? commandLine.Double("--ema", 0) : settings.EmaDecay;
 if (emaDecay == 0) emaDecay = null;
-Directory.CreateDirectory(outDir);
 
 var checkpoints = new ExampleCheckpoints(outDir, commandLine.Has("--resume"));
 var ml = new MLContext(seed);

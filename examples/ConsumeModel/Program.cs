@@ -12,6 +12,7 @@ using ConsumeModel;
 using Microsoft.ML;
 using ScoreML;
 using ScoreML.Examples;
+using ScoreML.Runtime;
 using ScoreML.Transforms.Persistence;
 
 try
@@ -22,12 +23,11 @@ try
         Label: commandLine.Value("--label"),
         Count: Number(commandLine, "--count", 100),
         Seed: Number(commandLine, "--seed", 0));
-    string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/consume");
+    string outDir = OutputLocations.RequireWritableFolder(commandLine.Value("--out") ?? "out/consume", "--out");
 
     var ml = new MLContext(request.Seed);
     var loaded = ml.ScoreMatching().Model.Load(model, out _, commandLine.Value("--device"));
     var (samples, shape) = SampleSource.Find(loaded, model).Generate(ml, request);
-    Directory.CreateDirectory(outDir);
     string csv = SampleFiles.WriteCsv(samples, Path.Combine(outDir, "samples.csv"));
     Console.WriteLine($"Generated {samples.Count} samples of {samples[0].Length} values with seed {request.Seed}: {csv}");
     if (shape is not null)
@@ -39,11 +39,9 @@ try
     (loaded as IDisposable)?.Dispose();
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or NotSupportedException or InvalidOperationException)
+catch (Exception e)
 {
-    // One line, naming the file or option at fault (the library's messages do).
-    Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
-    return 1;
+    return ExampleErrors.Report(e);   // one line, naming the file or option at fault (the library's messages do)
 }
 
 static int Number(CommandLine commandLine, string name, int fallback)

@@ -11,6 +11,7 @@ using Evaluate;
 using Microsoft.ML;
 using ScoreML;
 using ScoreML.Evaluation;
+using ScoreML.Runtime;
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Examples;
 
@@ -19,8 +20,9 @@ try
     var commandLine = new CommandLine(args);
     string realPath = commandLine.Value("--real") ?? throw new ArgumentException("--real FILE is required.");
     string generatedPath = commandLine.Value("--generated") ?? throw new ArgumentException("--generated FILE is required.");
-    string outDir = Path.GetFullPath(commandLine.Value("--out") ?? throw new ArgumentException("--out DIR is required."));
-    int k = int.Parse(commandLine.Value("--k") ?? "3", CultureInfo.InvariantCulture);
+    string outDir = OutputLocations.RequireWritableFolder(commandLine.Value("--out") ?? throw new ArgumentException("--out DIR is required."), "--out");
+    int k = commandLine.Int("--k", 3);
+    string? saveReference = commandLine.Value("--save-reference") is string save ? OutputLocations.RequireWritableFile(save, "--save-reference") : null;
     bool labels = commandLine.Has("--labels");
     var cas = (commandLine.Value("--cas") ?? "linear") switch
     {
@@ -30,7 +32,6 @@ try
     };
 
     var clock = Stopwatch.StartNew();
-    Directory.CreateDirectory(outDir);
     var real = FeatureCsv.Read(realPath, labels);
     var generated = FeatureCsv.Read(generatedPath, labels);
     int[]? classValues = labels ? real.Labels!.Concat(generated.Labels!).Distinct().Order().ToArray() : null;
@@ -48,11 +49,7 @@ try
     var realView = SampleView.Create(ml, real, classValues);
     if (commandLine.Value("--reference") is string referencePath) options.RealReference = RealSetReference.Load(referencePath);
     var metrics = ml.ScoreMatching().Evaluate(realView, SampleView.Create(ml, generated, classValues), options);
-    if (commandLine.Value("--save-reference") is string savePath)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(savePath))!);
-        ml.ScoreMatching().ComputeRealReference(realView, options).Save(savePath);
-    }
+    if (saveReference is not null) ml.ScoreMatching().ComputeRealReference(realView, options).Save(saveReference);
 
     string jsonPath = Path.Combine(outDir, "metrics.json");
     File.WriteAllText(jsonPath + ".tmp", metrics.ToJson());
@@ -61,8 +58,7 @@ try
     Console.WriteLine($"Wrote {jsonPath} ({clock.Elapsed.TotalSeconds:F1} s).");
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or FormatException or IOException)
+catch (Exception e)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 2;
+    return ExampleErrors.Report(e);
 }

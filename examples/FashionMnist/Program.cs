@@ -20,6 +20,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML;
 using ScoreML.Evaluation;
+using ScoreML.Runtime;
 using ScoreML.Evaluation.Features;
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Examples;
@@ -55,8 +56,9 @@ catch (Exception e) when (e is InvalidOperationException or ArgumentException)
     Console.Error.WriteLine($"--device {settings.Device}: {e.Message}");
     return 2;
 }
-string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/fashion-mnist");
-Directory.CreateDirectory(outDir);
+// Output paths are checked now, not when the first file is written after an hour of training.
+string outDir = OutputLocations.RequireWritableFolder(commandLine.Value("--out") ?? "out/fashion-mnist", "--out");
+string? savePath = commandLine.Value("--save") is string save ? OutputLocations.RequireWritableFile(save, "--save") : null;
 
 LabelledImages train, test;
 try
@@ -163,7 +165,7 @@ observed.StepObserver = (step, x) =>
 Timed("trajectory", () => dlsm.CreateSampler(new ConditionalSamplerOptions { Sampler = observed }).GenerateForEachClass(ml, 1));
 PngImages.SaveGrid(trajectory, train.Shape, PixelScaling.ZeroToOne, Path.Combine(outDir, "trajectory-dlsm.png"));
 
-if (commandLine.Value("--save") is string savePath)
+if (savePath is not null)
 {
     ml.ScoreMatching().Model.Save(methods.Single(m => m.Name == "dlsm").Sampler, trainView.Schema, savePath);
     Console.WriteLine($"  saved the DLSM sampler to {Path.GetFullPath(savePath)}");
@@ -175,7 +177,7 @@ var featureNetwork = Timed("feature classifier", () => FeatureClassifier.Train(t
 var options = new GenerativeEvaluationOptions
 {
     RealColumnName = "Features", GeneratedColumnName = "Generated", LabelColumnName = "Label",
-    FeatureExtractor = new ClassifierFeatureExtractor(featureNetwork, FeatureClassifier.Sigma), K = 3,
+    FeatureExtractor = new ClassifierFeatureExtractor(featureNetwork, FeatureClassifier.Sigma), K = RunSettings.MetricsK,
 };
 var testView = test.ToDataView(ml);
 options.RealReference = ml.ScoreMatching().ComputeRealReference(testView, options);

@@ -51,6 +51,9 @@ internal sealed record RunSettings
     };
 
     /// <summary>The preset (--quick, --full or the default) with every option the command line gives.</summary>
+    /// <summary>The k of the k-nearest-neighbour metrics (precision, recall, density, coverage).</summary>
+    public const int MetricsK = 3;
+
     public static RunSettings FromCommandLine(CommandLine commandLine)
     {
         if (commandLine.Has("--quick") && commandLine.Has("--full")) throw new ArgumentException("Give --quick or --full, not both.");
@@ -94,6 +97,11 @@ internal sealed record RunSettings
         _ = settings.ScoreObjective;   // refuses an unknown --objective before any work
         settings.UNet.Validate();      // and a network shape that cannot be built
         settings.ClassifierNetwork.Validate();
+        // The class-wise metrics need k + 1 samples of each class on both sides; refused now rather than after the training.
+        if (settings.SamplesPerClass < MetricsK + 1)
+            throw new ArgumentException($"--samples-per-class must be at least {MetricsK + 1} (k + 1 for the class-wise metrics with k = {MetricsK}); it is {settings.SamplesPerClass}.");
+        if (settings.RealTestImages < 10 * (MetricsK + 1))
+            throw new ArgumentException($"--test-images must be at least {10 * (MetricsK + 1)} (k + 1 of each of the 10 classes); it is {settings.RealTestImages}.");
         return settings;
     }
 

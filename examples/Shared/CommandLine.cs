@@ -17,4 +17,16 @@ internal sealed class CommandLine
         if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
         return args[i + 1];
     }
+
+    /// <summary>The whole number after <paramref name="name"/>, or <paramref name="fallback"/>; an error names the option.</summary>
+    public int Int(string name, int fallback) =>
+        Value(name) is not string text ? fallback
+        : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value) ? value
+        : throw new ArgumentException($"{name} needs a whole number, not '{text}'.");
+
+    /// <summary>The number after <paramref name="name"/>, or <paramref name="fallback"/>; an error names the option.</summary>
+    public double Double(string name, double fallback) =>
+        Value(name) is not string text ? fallback
+        : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) ? value
+        : throw new ArgumentException($"{name} needs a number, not '{text}'.");
 }

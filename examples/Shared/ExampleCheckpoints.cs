@@ -7,7 +7,7 @@ namespace ScoreML.Examples;
 /// <summary>
 /// Lets a long example run survive Ctrl-C. Every network trains with a checkpoint under DIR/checkpoints (one file per
 /// network, written every 1000 steps and at the end). The first Ctrl-C asks the training in progress to stop after its
-/// current step: it writes its checkpoint and the example exits with code 130, saying how to go on. Running the same command
+/// current step: it writes its checkpoint and the example exits with code 130 (ExampleErrors), saying how to go on. Running the same command
 /// with --resume continues each network from its checkpoint; a network that had finished is not trained again.
 /// </summary>
 internal sealed class ExampleCheckpoints
@@ -28,14 +28,7 @@ internal sealed class ExampleCheckpoints
             Console.Error.WriteLine();
             Console.Error.WriteLine("Ctrl-C: stopping after the current training step and writing a checkpoint (Ctrl-C again to quit now).");
         };
-        // The cancellation surfaces as an exception from deep inside a Fit; it ends the run here with a plain message.
-        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
-        {
-            if (e.ExceptionObject is not TrainingCanceledException canceled) return;
-            Console.Error.WriteLine(canceled.Message);
-            Console.Error.WriteLine("Run the same command with --resume to continue where it stopped.");
-            Environment.Exit(130);
-        };
+        // The cancellation surfaces as a TrainingCanceledException from deep inside a Fit; ExampleErrors ends the run with it.
     }
 
     public void Apply(ScoreModelOptions options, string network) =>

@@ -13,6 +13,7 @@ using Microsoft.ML;
 using ScoreML;
 using ScoreML.Data;
 using ScoreML.Evaluation;
+using ScoreML.Runtime;
 using ScoreML.Examples;
 using ScoreML.Scores;
 using ScoreML.Trainers;
@@ -24,16 +25,15 @@ using TwoMoons;
 var wall = Stopwatch.StartNew();
 var commandLine = new CommandLine(args);
 bool quick = commandLine.Has("--quick");
-string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/two-moons");
-int seed = int.Parse(commandLine.Value("--seed") ?? "1", CultureInfo.InvariantCulture);
-string? savePath = commandLine.Value("--save");
+string outDir = OutputLocations.RequireWritableFolder(commandLine.Value("--out") ?? "out/two-moons", "--out");
+int seed = commandLine.Int("--seed", 1);
+string? savePath = commandLine.Value("--save") is string save ? OutputLocations.RequireWritableFile(save, "--save") : null;
 var settings = quick ? StudySettings.Quick : StudySettings.Full;
 if (commandLine.Value("--steps") is string steps)
 {
-    int n = int.Parse(steps, CultureInfo.InvariantCulture);
+    int n = commandLine.Int("--steps", 0);
     settings = settings with { ScoreSteps = n, ClassifierSteps = n, MonitorInterval = Math.Max(1, n / 20) };
 }
-Directory.CreateDirectory(outDir);
 
 var ml = new MLContext(seed);
 var moons = ToyDataSets.TwoMoons(settings.Rows, noise: 0, seed: seed, center: true, scale: 20);
