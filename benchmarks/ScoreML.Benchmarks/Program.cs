@@ -2,7 +2,7 @@
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
 //   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N]
-//       [--steps N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,memory,fid,prdc]
+//       [--steps N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,memory,fid,prdc,kernels]
 // writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it.
 using System.Diagnostics;
 using System.Globalization;
@@ -16,7 +16,7 @@ int rows = int.Parse(commandLine.Value("--rows") ?? "10000", CultureInfo.Invaria
 int dimension = int.Parse(commandLine.Value("--dimension") ?? "2048", CultureInfo.InvariantCulture);
 int steps = int.Parse(commandLine.Value("--steps") ?? "500", CultureInfo.InvariantCulture);   // timed training steps
 string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,prdc
-string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "memory", "fid", "prdc" };
+string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "memory", "fid", "prdc", "kernels" };
 
 // Child mode: run one benchmark, print its results as one JSON line.
 if (commandLine.Value("--single") is string single)
@@ -27,6 +27,7 @@ if (commandLine.Value("--single") is string single)
         "fid" => EvaluationBenchmarks.Fid(rows, dimension, repeats),
         "prdc" => EvaluationBenchmarks.Prdc(rows, dimension, repeats),
         "unet" => ImageBenchmarks.UNet(repeats),
+        "kernels" => ConvolutionKernelSurvey.Measure(repeats),
         "dsm" => TrainingBenchmarks.ScoreObjective("dsm", ScoreML.Trainers.Objectives.Objective.Dsm, steps),
         "lcss" => TrainingBenchmarks.ScoreObjective("lcss", ScoreML.Trainers.Objectives.Objective.Lcss, steps),
         "ssm" => TrainingBenchmarks.ScoreObjective("ssm", ScoreML.Trainers.Objectives.Objective.Ssm, steps),
@@ -55,6 +56,7 @@ foreach (var name in only is null ? all : only.Split(','))
         "dsm" or "lcss" or "ssm" or "fdssm" or "dlsm" => $"{name}: two moons, MLP 128-64-32, batch 4000, {steps} timed steps ...",
         "sampler" => "sampler: 10,000 two-moons samples, 1,000 PC steps ...",
         "ceiling" => "ceiling: float32 matrix-product rate and the matrix-product floor of a two-moons step ...",
+        "kernels" => "kernels: which float32 convolution shapes libtorch gets wrong here, with and without the guard, and its cost ...",
         _ => "memory: resident memory over 10,000 DSM steps ...",
     });
     foreach (var (key, value) in RunChild(name)) report[key] = value;
@@ -62,7 +64,8 @@ foreach (var name in only is null ? all : only.Split(','))
 
 foreach (var key in new[] { "sgemm_2048_gflops", "dsm_matmul_floor_ms", "dlsm_matmul_floor_ms", "dsm_ms_per_step", "lcss_ms_per_step", "ssm_ms_per_step", "fdssm_ms_per_step", "dlsm_ms_per_step",
              "unet_ms_per_step", "unet_train_images_per_s", "unet_sampler_evals_per_s", "sampler_evals_per_s", "sampler_10k_1000pc_s",
-             "sampler_network_share", "native_mem_growth_mib", "fid_10k_2048_s", "fid_peak_mib", "prdc_10k_2048_s", "prdc_peak_mib" })
+             "sampler_network_share", "native_mem_growth_mib", "kernels_shapes_tried", "kernels_wrong_plain", "kernels_wrong_guarded",
+             "guard_cost_unet_default_ratio_median", "guard_cost_unet_quick16_ratio_median", "fid_10k_2048_s", "fid_peak_mib", "prdc_10k_2048_s", "prdc_peak_mib" })
     if (report.TryGetValue(key, out var value)) Console.WriteLine($"  {key,-26}{value,10}");
 string path = Path.Combine(outDir, "benchmarks.json");
 File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
