@@ -305,6 +305,23 @@ public sealed class TransformerLifetimeTests
         }
     }
 
+    [TestMethod]
+    public void FittingAClassifierOnADisposedScoreModelIsRefusedNamingIt()
+    {
+        var data = TwoGaussiansSample(100);
+        var classifierOptions = TwoGaussians.ClassifierOptions(ClassifierLoss.CrossEntropy, steps: 5);
+        var scores = NewScoreModelTransformer();
+        var model = scores.Model;
+        var madeByScores = scores.Transform(Ml.ScoreMatching().Data.Requests(4));
+        scores.Dispose();
+
+        // Given to the trainer, or found as the producer of the trainer's input (the chain case).
+        AssertDisposed<ScoreModel>(() => Ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions, model).Fit(data), "a disposed score model given to the trainer");
+        AssertDisposed<ScoreModelTransformer>(() => Ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions).Fit(madeByScores), "a view made by a disposed transformer");
+        using var classifier = NewClassifier();   // refused, so not taken over
+        AssertDisposed<ScoreModel>(() => new NoiseConditionalClassifierTransformer(model, classifier, Labels), "a disposed score model given to the transformer");
+    }
+
     static IDataView TwoGaussiansSample(int rows)
     {
         var schema = SchemaDefinition.Create(typeof(TwoGaussians.Row));
