@@ -7,21 +7,38 @@ namespace ScoreML;
 /// A classifier of noisy data, p(y | x, sigma), and its likelihood score grad_x log p(y | x, sigma): the term that
 /// classifier guidance adds to the prior score to sample from p(x | y).
 /// </summary>
+/// <remarks>
+/// Ownership, as for <see cref="ScoreModel"/>: a classifier is one reference to its network. The constructor takes the
+/// network over; <see cref="Share"/> makes another reference, and the network is freed when the last reference is
+/// disposed, in any order. Dispose may be called more than once; after it, every member that needs the network throws an
+/// <see cref="ObjectDisposedException"/> naming NoiseConditionalClassifier.
+/// </remarks>
 public sealed class NoiseConditionalClassifier : IDisposable
 {
+    readonly NetworkLease lease;
+
     /// <param name="network">Logits network with one output per class.</param>
     /// <param name="softmaxEpsilon">0 takes log p from log_softmax; a positive value uses log(softmax + epsilon) instead (the DLSM toy code: 1e-8).</param>
     public NoiseConditionalClassifier(NoiseConditionalNetwork network, double softmaxEpsilon = 0)
     {
+        ArgumentNullException.ThrowIfNull(network);
         if (network.Outputs < 2) throw new ArgumentException($"A classifier needs at least two classes; the network has {network.Outputs} outputs.", nameof(network));
         if (network.ScalesOutputBySigma)
             throw new ArgumentException("A classifier's logits must not be divided by sigma; set Network.ScaleOutputBySigma to false.", nameof(network));
         if (!(softmaxEpsilon >= 0)) throw new ArgumentOutOfRangeException(nameof(softmaxEpsilon), softmaxEpsilon, "The softmax epsilon cannot be negative.");
-        Network = network;
+        lease = new NetworkLease(network, typeof(NoiseConditionalClassifier));
         SoftmaxEpsilon = softmaxEpsilon;
     }
 
-    public NoiseConditionalNetwork Network { get; }
+    NoiseConditionalClassifier(NetworkLease lease, double softmaxEpsilon)
+    {
+        this.lease = lease;
+        SoftmaxEpsilon = softmaxEpsilon;
+    }
+
+    /// <summary>The logits network; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
+    public NoiseConditionalNetwork Network => lease.Network;
+
     public double SoftmaxEpsilon { get; }
     public int ClassCount => Network.Outputs;
     public int Dimension => Network.Dimension;
@@ -57,5 +74,12 @@ public sealed class NoiseConditionalClassifier : IDisposable
         return autograd.grad(new[] { selected }, new[] { x }, create_graph: createGraph, retain_graph: createGraph)[0];
     }
 
-    public void Dispose() => Network.Dispose();
+    /// <summary>
+    /// Another reference to the same network, to dispose on its own: the network is freed only when this classifier and
+    /// every share of it are disposed.
+    /// </summary>
+    public NoiseConditionalClassifier Share() => new(lease.Share(), SoftmaxEpsilon);
+
+    /// <summary>Releases this reference; the network is freed when no other share holds it.</summary>
+    public void Dispose() => lease.Dispose();
 }

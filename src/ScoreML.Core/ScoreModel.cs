@@ -9,27 +9,54 @@ namespace ScoreML;
 /// A trained noise-conditional score network together with the SDE it was trained under:
 /// s(x, t) = network(x, std(t)). This is what sampling, guidance and evaluation consume.
 /// </summary>
+/// <remarks>
+/// Ownership: a ScoreModel is one reference to its network. The constructor takes the network over; <see cref="Share"/>
+/// makes another reference to the same network, and the network is freed when the last reference is disposed, in any
+/// order. Every ScoreML transformer holds references of its own, so disposing one never breaks another. Dispose may be
+/// called more than once; after it, every member that needs the network throws an <see cref="ObjectDisposedException"/>
+/// naming ScoreModel.
+/// </remarks>
 public sealed class ScoreModel : IDisposable
 {
+    readonly NetworkLease lease;
+
     public ScoreModel(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Device device, TrainingSummary? training = null)
+        : this(new NetworkLease(network, typeof(ScoreModel)), sde, device, training)
     {
-        Network = network;
+        network.eval();
+    }
+
+    ScoreModel(NetworkLease lease, StochasticDifferentialEquation sde, Device device, TrainingSummary? training)
+    {
+        this.lease = lease;
         Sde = sde;
         Device = device;
         Training = training;
-        Network.eval();
     }
 
     /// <summary>What the training run recorded, when this model was trained in this process.</summary>
     public TrainingSummary? Training { get; }
 
-    public NoiseConditionalNetwork Network { get; }
+    /// <summary>The network; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
+    public NoiseConditionalNetwork Network => lease.Network;
+
     public StochasticDifferentialEquation Sde { get; }
     public Device Device { get; }
     public int Dimension => Network.Dimension;
 
-    /// <summary>The network as a time-conditional score.</summary>
-    public ScoreFunction AsScoreFunction() => (x, t) => Network.forward(x, Sde.MarginalStd(t));
+    /// <summary>The network as a time-conditional score (each call checks that this model is not disposed).</summary>
+    public ScoreFunction AsScoreFunction()
+    {
+        lease.ThrowIfReleased();
+        return (x, t) => Network.forward(x, Sde.MarginalStd(t));
+    }
 
-    public void Dispose() => Network.Dispose();
+    /// <summary>
+    /// Another reference to the same network and SDE, to dispose on its own: the network is freed only when this model and
+    /// every share of it are disposed.
+    /// </summary>
+    public ScoreModel Share() => new(lease.Share(), Sde, Device, Training);
+
+    /// <summary>Releases this reference; the network is freed when no other share holds it.</summary>
+    public void Dispose() => lease.Dispose();
 }

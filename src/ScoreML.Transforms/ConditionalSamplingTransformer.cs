@@ -16,25 +16,35 @@ namespace ScoreML.Transforms;
 /// <see cref="SamplerOptions"/> from a conditional score (classifier guidance, per-class score models, an oracle).
 /// Rows are sampled in batches when the column is read; a batch's samples depend on the sampler seed and the batch's place.
 /// </summary>
+/// <remarks>
+/// Ownership: a classifier-guidance sampler (from <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/>,
+/// <see cref="WithOptions"/> or a loaded zip) holds references of its own to the score model's and the classifier's
+/// networks (<see cref="ScoreModel.Share"/>), so it keeps working when the classifier transformer or another sampler is
+/// disposed, and disposing it frees a network only when no one else holds it. A sampler of any other conditional score
+/// holds no networks; whatever the score function uses stays its owner's to keep alive. Dispose may be called more than
+/// once; after it, Transform, GetOutputSchema, Generate, GenerateForEachClass, WithOptions, Save, <see cref="Prior"/>
+/// and reading a view this sampler made throw an <see cref="ObjectDisposedException"/> naming
+/// ConditionalSamplingTransformer, and Save writes nothing.
+/// </remarks>
 public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
 {
     readonly ConditionalScoreFunction score;
     readonly StochasticDifferentialEquation sde;
     readonly Device device;
-    readonly (ScoreModel Prior, NoiseConditionalClassifier Classifier)? guidance;   // what a saved model stores; null: not saveable
-    readonly IDisposable? owned;
+    readonly (ScoreModel Prior, NoiseConditionalClassifier Classifier)? guidance;   // this sampler's own references, what a saved model stores; null: not saveable
+    int disposed;
 
     public ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
         Device device, ConditionalSamplerOptions options)
-        : this(score, sde, dimension, labels, device, options, guidance: null, owned: null)
+        : this(score, sde, dimension, labels, device, options, guidance: null)
     {
     }
 
-    /// <param name="guidance">The networks of classifier guidance, for saving.</param>
-    /// <param name="owned">What this transformer frees when disposed (a loaded model's networks).</param>
-    internal ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
-        Device device, ConditionalSamplerOptions options, (ScoreModel, NoiseConditionalClassifier)? guidance, IDisposable? owned)
+    /// <param name="guidance">The networks of classifier guidance, for saving: references this sampler takes over (Dispose frees them).</param>
+    ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
+        Device device, ConditionalSamplerOptions options, (ScoreModel, NoiseConditionalClassifier)? guidance)
     {
+        ArgumentNullException.ThrowIfNull(score);
         options.Validate();
         if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The dimension must be positive.");
         this.score = score;
@@ -44,52 +54,93 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         Labels = labels;
         Options = options.Clone();
         this.guidance = guidance;
-        this.owned = owned;
+    }
+
+    /// <summary>
+    /// A classifier-guidance sampler with references of its own to both networks (shares of <paramref name="prior"/> and
+    /// <paramref name="classifier"/>, which stay their owners' to dispose).
+    /// </summary>
+    internal static ConditionalSamplingTransformer Guided(ScoreModel prior, NoiseConditionalClassifier classifier, LabelKeys labels,
+        ConditionalSamplerOptions options)
+    {
+        var ownPrior = prior.Share();
+        NoiseConditionalClassifier? ownClassifier = null;
+        try
+        {
+            ownClassifier = classifier.Share();
+            return new ConditionalSamplingTransformer(ClassifierGuidance.Create(ownPrior, ownClassifier, options.GuidanceScale), ownPrior.Sde,
+                ownPrior.Dimension, labels, ownPrior.Device, options, (ownPrior, ownClassifier));
+        }
+        catch
+        {
+            ownPrior.Dispose();
+            ownClassifier?.Dispose();
+            throw;
+        }
     }
 
     public int Dimension { get; }
     public LabelKeys Labels { get; }
     public ConditionalSamplerOptions Options { get; }
 
-    /// <summary>The score model of a classifier-guidance sampler (from CreateSampler or a loaded zip); null for other scores.</summary>
-    public ScoreModel? Prior => guidance?.Prior;
+    /// <summary>
+    /// This sampler's reference to the score model of classifier guidance (from CreateSampler or a loaded zip); null for
+    /// other scores. Throws <see cref="ObjectDisposedException"/> after Dispose.
+    /// </summary>
+    public ScoreModel? Prior
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return guidance?.Prior;
+        }
+    }
 
-    /// <summary>The same conditional score with other options (sampler, seed, guidance scale...). Shares the networks.</summary>
+    /// <summary>
+    /// The same conditional score with other options (sampler, seed, guidance scale...). A classifier-guidance copy holds
+    /// references of its own to the networks: dispose it too; either can be disposed first.
+    /// </summary>
     public ConditionalSamplingTransformer WithOptions(ConditionalSamplerOptions options)
     {
+        ThrowIfDisposed();
         options.Validate();
-        var alpha = options.GuidanceScale;
-        if (guidance is var (prior, classifier) && alpha != Options.GuidanceScale)
-            return new ConditionalSamplingTransformer(ClassifierGuidance.Create(prior, classifier, alpha), sde, Dimension, Labels, device, options, guidance, owned: null);
-        if (alpha != Options.GuidanceScale)
+        if (guidance is var (prior, classifier)) return Guided(prior, classifier, Labels, options);
+        if (options.GuidanceScale != Options.GuidanceScale)
             throw new ArgumentException("Only a classifier-guidance sampler can change its GuidanceScale; build a new sampler for this score.", nameof(options));
-        return new ConditionalSamplingTransformer(score, sde, Dimension, Labels, device, options, guidance, owned: null);
+        return new ConditionalSamplingTransformer(score, sde, Dimension, Labels, device, options);
     }
 
     public bool IsRowToRowMapper => false;
 
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
+        ThrowIfDisposed();
         CheckRequests(inputSchema);
         return BatchMappedDataView.OutputSchema(inputSchema, new SampleMapper(this));
     }
 
     public IDataView Transform(IDataView input)
     {
+        ThrowIfDisposed();
         CheckRequests(input.Schema);
         return new BatchMappedDataView(input, new SampleMapper(this));
     }
 
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
         throw new NotSupportedException("ConditionalSamplingTransformer samples in batches across rows, so it has no row-to-row mapper; use Transform.");
+    }
 
     /// <summary>
     /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>): the score model, the classifier, the labels and these
     /// options. Only classifier-guidance samplers (from <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/>) can
-    /// be saved; load with <c>mlContext.ScoreMatching().Model.Load</c>.
+    /// be saved; load with <c>mlContext.ScoreMatching().Model.Load</c>. A disposed sampler throws
+    /// <see cref="ObjectDisposedException"/> before writing.
     /// </summary>
     public void Save(ModelSaveContext ctx)
     {
+        ThrowIfDisposed();
         if (guidance is not var (prior, classifier))
             throw new NotSupportedException("This ConditionalSamplingTransformer samples from a conditional score function that ScoreML cannot save " +
                 "(an oracle, per-class models or a custom function). Only classifier-guidance samplers made by " +
@@ -97,12 +148,35 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         PackageStorage.Save(ctx, SavedTransformers.Pack(this, prior, classifier).ToBytes());
     }
 
-    /// <summary>Frees the networks of a loaded sampler; a sampler made by CreateSampler shares its classifier's and frees nothing.</summary>
-    public void Dispose() => owned?.Dispose();
+    /// <summary>Frees this sampler's references to the networks (each network once no one else holds it); idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        if (guidance is var (prior, classifier))
+        {
+            prior.Dispose();
+            classifier.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="ObjectDisposedException"/> naming this type after Dispose, or naming the score model or classifier
+    /// when one of this sampler's references was disposed on its own. ModelZip calls it before it creates any file.
+    /// </summary>
+    internal void ThrowIfDisposed()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        if (guidance is var (prior, classifier))
+        {
+            _ = prior.Network;
+            _ = classifier.Network;
+        }
+    }
 
     /// <summary>Samples of the given 0-based classes, row-major [classes.Length, Dimension], in batches of the sampler's size.</summary>
     public float[] Generate(IReadOnlyList<int> classes)
     {
+        ThrowIfDisposed();
         foreach (int c in classes)
             if (c < 0 || c >= Labels.Count) throw new ArgumentOutOfRangeException(nameof(classes), c, $"Classes are 0..{Labels.Count - 1}.");
         int batchSize = Options.Sampler.BatchSize;
@@ -121,6 +195,7 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     /// </summary>
     public IDataView GenerateForEachClass(MLContext mlContext, int perClass)
     {
+        ThrowIfDisposed();
         if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass), perClass, "The number of samples per class must be positive.");
         return GenerateForEachClass(mlContext, Enumerable.Repeat(perClass, Labels.Count).ToArray());
     }
@@ -132,6 +207,7 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     /// </summary>
     public IDataView GenerateForEachClass(MLContext mlContext, IReadOnlyList<int> counts)
     {
+        ThrowIfDisposed();
         if (counts.Count != Labels.Count)
             throw new ArgumentException($"{counts.Count} per-class counts for a model of {Labels.Count} classes.", nameof(counts));
         if (counts.Any(n => n < 0) || counts.Sum() == 0)
@@ -154,6 +230,7 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
 
     float[] SampleBatch(ulong seed, int[] classes)
     {
+        ThrowIfDisposed();
         using var scope = NewDisposeScope();
         using var generator = new Generator(seed, device);
         var labels = tensor(classes.Select(c => (long)c).ToArray(), device: device);

@@ -13,37 +13,63 @@ namespace ScoreML.Transforms;
 /// an ordinary multiclass classifier at the smallest noise level: it adds <c>Score</c> (class probabilities) and
 /// <c>PredictedLabel</c> (a key like the training label) for the feature column, which
 /// <c>mlContext.MulticlassClassification.Evaluate</c> accepts. <see cref="CreateSampler"/> turns it into a class-conditional
-/// generator by classifier guidance. It does not own the score model: disposing it frees the classifier only.
+/// generator by classifier guidance.
 /// </summary>
+/// <remarks>
+/// Ownership: the transformer takes over the classifier it is given and takes its own reference to the score model's
+/// network (<see cref="ScoreML.ScoreModel.Share"/>); the score model passed in stays its owner's (typically a
+/// <see cref="ScoreModelTransformer"/>) to dispose. Samplers from <see cref="CreateSampler"/> hold references of their
+/// own to both networks. Each network is freed when its last holder is disposed, in any order. Dispose may be called more
+/// than once; after it, Transform, GetOutputSchema, CreateSampler, Save, <see cref="ClassificationSigma"/>,
+/// <see cref="ScoreModel"/>, <see cref="Classifier"/> and reading a view this transformer made throw an
+/// <see cref="ObjectDisposedException"/> naming NoiseConditionalClassifierTransformer, and Save writes nothing.
+/// </remarks>
 public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDisposable
 {
     const int BatchSize = 4096;
 
-    readonly bool ownsScoreModel;
+    readonly ScoreModel scoreModel;
+    readonly NoiseConditionalClassifier classifier;
+    int disposed;
 
+    /// <param name="scoreModel">The score model the classifier was trained against; the transformer takes a share of it.</param>
+    /// <param name="classifier">The classifier, which this transformer takes over (Dispose frees it).</param>
     public NoiseConditionalClassifierTransformer(ScoreModel scoreModel, NoiseConditionalClassifier classifier, LabelKeys labels,
         string featureColumnName = "Features")
-        : this(scoreModel, classifier, labels, featureColumnName, ownsScoreModel: false)
     {
-    }
-
-    /// <param name="ownsScoreModel">Dispose frees the score model too (a loaded model owns both networks).</param>
-    internal NoiseConditionalClassifierTransformer(ScoreModel scoreModel, NoiseConditionalClassifier classifier, LabelKeys labels,
-        string featureColumnName, bool ownsScoreModel)
-    {
+        ArgumentNullException.ThrowIfNull(scoreModel);
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(labels);
         if (scoreModel.Dimension != classifier.Dimension)
             throw new ArgumentException($"The score model works on {scoreModel.Dimension} values per row and the classifier on {classifier.Dimension}.", nameof(classifier));
         if (labels.Count != classifier.ClassCount)
             throw new ArgumentException($"The label has {labels.Count} classes and the classifier {classifier.ClassCount}.", nameof(labels));
-        ScoreModel = scoreModel;
-        Classifier = classifier;
         Labels = labels;
         FeatureColumnName = featureColumnName;
-        this.ownsScoreModel = ownsScoreModel;
+        this.classifier = classifier;
+        this.scoreModel = scoreModel.Share();   // last: a constructor that throws takes nothing
     }
 
-    public ScoreModel ScoreModel { get; }
-    public NoiseConditionalClassifier Classifier { get; }
+    /// <summary>This transformer's reference to the score model; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
+    public ScoreModel ScoreModel
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return scoreModel;
+        }
+    }
+
+    /// <summary>The classifier; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
+    public NoiseConditionalClassifier Classifier
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return classifier;
+        }
+    }
+
     public LabelKeys Labels { get; }
     public string FeatureColumnName { get; }
 
@@ -52,49 +78,77 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
     {
         get
         {
-            using var t = tensor(new[] { ScoreModel.Sde.SamplingEpsilon });
-            using var sigma = ScoreModel.Sde.MarginalStd(t);
+            ThrowIfDisposed();
+            using var t = tensor(new[] { scoreModel.Sde.SamplingEpsilon });
+            using var sigma = scoreModel.Sde.MarginalStd(t);
             return sigma.item<double>();
         }
     }
 
-    /// <summary>A transformer that generates samples of the class each request row names, by classifier guidance with scale alpha.</summary>
-    public ConditionalSamplingTransformer CreateSampler(ConditionalSamplerOptions? options = null) => CreateSampler(options, owned: null);
-
-    /// <param name="owned">What the sampler frees when disposed (this transformer, for a loaded sampler).</param>
-    internal ConditionalSamplingTransformer CreateSampler(ConditionalSamplerOptions? options, IDisposable? owned)
+    /// <summary>
+    /// A transformer that generates samples of the class each request row names, by classifier guidance with scale alpha.
+    /// The sampler holds references of its own to both networks: dispose it too; it keeps working after this transformer
+    /// is disposed.
+    /// </summary>
+    public ConditionalSamplingTransformer CreateSampler(ConditionalSamplerOptions? options = null)
     {
+        ThrowIfDisposed();
         options ??= new ConditionalSamplerOptions();
         options.Validate();
-        return new ConditionalSamplingTransformer(ClassifierGuidance.Create(ScoreModel, Classifier, options.GuidanceScale),
-            ScoreModel.Sde, ScoreModel.Dimension, Labels, ScoreModel.Device, options, (ScoreModel, Classifier), owned);
+        return ConditionalSamplingTransformer.Guided(scoreModel, classifier, Labels, options);
     }
 
     public bool IsRowToRowMapper => false;
 
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => BatchMappedDataView.OutputSchema(inputSchema, new ClassifyMapper(this));
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
+        return BatchMappedDataView.OutputSchema(inputSchema, new ClassifyMapper(this));
+    }
 
     public IDataView Transform(IDataView input)
     {
+        ThrowIfDisposed();
         int size = VectorColumnReader.RequireFixedSizeFloatVector(input.Schema, FeatureColumnName);
-        if (size != Classifier.Dimension)
-            throw new ArgumentException($"Column '{FeatureColumnName}' has {size} values per row; the classifier was trained on {Classifier.Dimension}.", nameof(input));
+        if (size != classifier.Dimension)
+            throw new ArgumentException($"Column '{FeatureColumnName}' has {size} values per row; the classifier was trained on {classifier.Dimension}.", nameof(input));
         return new BatchMappedDataView(input, new ClassifyMapper(this));
     }
 
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
         throw new NotSupportedException("NoiseConditionalClassifierTransformer classifies in batches, so it has no row-to-row mapper; use Transform.");
+    }
 
     /// <summary>
     /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>): both networks, the SDE, the labels and the feature
-    /// column. Load with <c>mlContext.ScoreMatching().Model.Load</c>.
+    /// column. Load with <c>mlContext.ScoreMatching().Model.Load</c>. A disposed transformer has no weights left to save and
+    /// throws <see cref="ObjectDisposedException"/> before writing.
     /// </summary>
-    public void Save(ModelSaveContext ctx) => PackageStorage.Save(ctx, SavedTransformers.Pack(this).ToBytes());
+    public void Save(ModelSaveContext ctx)
+    {
+        ThrowIfDisposed();
+        PackageStorage.Save(ctx, SavedTransformers.Pack(this).ToBytes());
+    }
 
+    /// <summary>Frees the classifier and this transformer's reference to the score model (each network once no one else holds it); idempotent.</summary>
     public void Dispose()
     {
-        Classifier.Dispose();
-        if (ownsScoreModel) ScoreModel.Dispose();
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        classifier.Dispose();
+        scoreModel.Dispose();
+    }
+
+    /// <summary>
+    /// Throws <see cref="ObjectDisposedException"/> naming this type after Dispose, or naming the score model or classifier
+    /// when one of them was disposed on its own. ModelZip calls it before it creates any file.
+    /// </summary>
+    internal void ThrowIfDisposed()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        _ = scoreModel.Network;
+        _ = classifier.Network;
     }
 
     sealed class ClassifyMapper : BatchMapper

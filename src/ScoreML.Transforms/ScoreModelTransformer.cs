@@ -11,27 +11,69 @@ namespace ScoreML.Transforms;
 /// <c>Generated</c> vector column (name configurable) of the training data's size. Samples are drawn lazily,
 /// <see cref="SamplerOptions.BatchSize"/> rows at a time, only when a cursor reads that column.
 /// </summary>
+/// <remarks>
+/// Ownership: the transformer takes over the <see cref="ScoreModel"/> it is given and frees it on Dispose. Whatever else
+/// uses the network holds a reference of its own (<see cref="ScoreModel.Share"/>): <see cref="WithSampler"/> copies, a
+/// classifier fitted on this model and the samplers made from it. The network is freed when the last of them is disposed,
+/// in any order, so disposing this transformer never breaks them, nor they it. Dispose may be called more than once;
+/// after it, Transform, GetOutputSchema, Generate, WithSampler, Save, <see cref="Model"/> and reading a view this
+/// transformer made throw an <see cref="ObjectDisposedException"/> naming ScoreModelTransformer, and Save writes nothing.
+/// </remarks>
 public sealed class ScoreModelTransformer : ITransformer, IDisposable
 {
+    readonly ScoreModel model;
+    int disposed;
+
+    /// <param name="model">The score model, which this transformer takes over (Dispose frees it).</param>
     public ScoreModelTransformer(ScoreModel model, SamplerOptions sampler, string outputColumnName = "Generated")
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         sampler.Validate();
-        Model = model;
+        this.model = model;
         Sampler = sampler.Clone();
         OutputColumnName = outputColumnName;
     }
 
-    public ScoreModel Model { get; }
+    /// <summary>The score model; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
+    public ScoreModel Model
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return model;
+        }
+    }
+
     public SamplerOptions Sampler { get; }
     public string OutputColumnName { get; }
 
-    /// <summary>The same model with other sampler settings (sampler kind, steps, seed...). Shares the network.</summary>
-    public ScoreModelTransformer WithSampler(SamplerOptions sampler) => new(Model, sampler, OutputColumnName);
+    /// <summary>
+    /// The same model with other sampler settings (sampler kind, steps, seed...). The copy shares the network through a
+    /// reference of its own: dispose it too; either can be disposed first.
+    /// </summary>
+    public ScoreModelTransformer WithSampler(SamplerOptions sampler)
+    {
+        ThrowIfDisposed();
+        var share = model.Share();
+        try
+        {
+            return new ScoreModelTransformer(share, sampler, OutputColumnName);
+        }
+        catch
+        {
+            share.Dispose();
+            throw;
+        }
+    }
 
     public bool IsRowToRowMapper => false;
 
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => BatchMappedDataView.OutputSchema(inputSchema, new SampleMapper(this));
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
+        return BatchMappedDataView.OutputSchema(inputSchema, new SampleMapper(this));
+    }
 
     /// <summary>
     /// The score-model transformer whose Transform made <paramref name="view"/>, or null. A classifier trainer placed right
@@ -40,21 +82,29 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     public static ScoreModelTransformer? ProducerOf(IDataView view) =>
         view is BatchMappedDataView { Mapper: SampleMapper mapper } ? mapper.Parent : null;
 
-    public IDataView Transform(IDataView input) => new BatchMappedDataView(input, new SampleMapper(this));
+    public IDataView Transform(IDataView input)
+    {
+        ThrowIfDisposed();
+        return new BatchMappedDataView(input, new SampleMapper(this));
+    }
 
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
         throw new NotSupportedException("ScoreModelTransformer generates in batches across rows, so it has no row-to-row mapper; use Transform.");
+    }
 
     /// <summary>Generates <paramref name="count"/> samples directly, row-major [count, Dimension].</summary>
     public float[] Generate(int count)
     {
+        ThrowIfDisposed();
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
-        var result = new float[(long)count * Model.Dimension];
+        var result = new float[(long)count * model.Dimension];
         int batches = (count + Sampler.BatchSize - 1) / Sampler.BatchSize;
         for (int b = 0; b < batches; b++)
         {
             int start = b * Sampler.BatchSize;
-            GenerateBatch(b, Math.Min(Sampler.BatchSize, count - start)).CopyTo(result, (long)start * Model.Dimension);
+            GenerateBatch(b, Math.Min(Sampler.BatchSize, count - start)).CopyTo(result, (long)start * model.Dimension);
         }
         return result;
     }
@@ -62,19 +112,39 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     /// <summary>Batch <paramref name="batchIndex"/> of the request stream, seeded by (Seed, batch index).</summary>
     internal float[] GenerateBatch(long batchIndex, int rows)
     {
+        ThrowIfDisposed();
         using var scope = TorchSharp.torch.NewDisposeScope();
-        using var generator = new TorchSharp.torch.Generator(SamplerSeeds.ForBatch(Sampler.Seed, batchIndex), Model.Device);
-        var samples = Transforms.Sampling.Sampler.Sample(Model.AsScoreFunction(), Model.Sde, rows, Model.Dimension, Sampler, generator, Model.Device);
+        using var generator = new TorchSharp.torch.Generator(SamplerSeeds.ForBatch(Sampler.Seed, batchIndex), model.Device);
+        var samples = Transforms.Sampling.Sampler.Sample(model.AsScoreFunction(), model.Sde, rows, model.Dimension, Sampler, generator, model.Device);
         return samples.cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray();
     }
 
     /// <summary>
     /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>, alone or inside a chain): the network's architecture and
     /// weights, the SDE, the sampler options and the output column. Load with <c>mlContext.ScoreMatching().Model.Load</c>.
+    /// A disposed transformer has no weights left to save and throws <see cref="ObjectDisposedException"/> before writing.
     /// </summary>
-    public void Save(ModelSaveContext ctx) => PackageStorage.Save(ctx, SavedTransformers.Pack(this).ToBytes());
+    public void Save(ModelSaveContext ctx)
+    {
+        ThrowIfDisposed();
+        PackageStorage.Save(ctx, SavedTransformers.Pack(this).ToBytes());
+    }
 
-    public void Dispose() => Model.Dispose();
+    /// <summary>Frees this transformer's reference to the network (the network itself once no copy holds it); idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0) model.Dispose();
+    }
+
+    /// <summary>
+    /// Throws <see cref="ObjectDisposedException"/> naming ScoreModelTransformer after Dispose, or naming ScoreModel when
+    /// the model was disposed on its own. ModelZip calls it before it creates any file.
+    /// </summary>
+    internal void ThrowIfDisposed()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        _ = model.Network;
+    }
 
     // One sample per input row; the input's values are not used, only its length.
     sealed class SampleMapper : BatchMapper

@@ -7,7 +7,8 @@ namespace ScoreML.Evaluation.Features;
 /// "Domain features" from a classifier trained on the real data: its penultimate layer as features and its logits for the
 /// Inception Score, both at a fixed small noise level. For MNIST-like data, where an ImageNet Inception network says little,
 /// the DLSM paper's practice. FIDs from it are comparable only with FIDs from the same classifier: the identity carries a
-/// hash of its weights.
+/// hash of its weights. It borrows the classifier: keep the classifier (or its transformer) undisposed while extracting;
+/// a disposed one makes Extract throw an ObjectDisposedException naming NoiseConditionalClassifier.
 /// </summary>
 public sealed class ClassifierFeatureExtractor : IFeatureExtractor
 {

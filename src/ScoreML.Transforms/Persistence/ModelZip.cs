@@ -8,7 +8,8 @@ namespace ScoreML.Transforms.Persistence;
 /// <summary>
 /// <c>mlContext.ScoreMatching().Model.Save / Load</c>: ML.NET model zips whose transformers, or some of them, are ScoreML's.
 /// Saving is ML.NET's own <c>Model.Save</c> (which a plain call does as well), written to a temporary file and renamed so
-/// that an interrupted save never replaces a good zip. Loading runs ML.NET's <c>Model.Load</c> and then rebuilds every
+/// that an interrupted save never replaces a good zip; a model holding a disposed ScoreML transformer is refused before
+/// anything is created. Loading runs ML.NET's <c>Model.Load</c> and then rebuilds every
 /// ScoreML transformer in the result from the package stored in the zip (<see cref="SavedTransformerMarker"/>).
 /// </summary>
 public static class ModelZip
@@ -17,6 +18,7 @@ public static class ModelZip
     public static void Save(this ScoreMatchingModelOperations operations, ITransformer model, DataViewSchema inputSchema, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
+        RefuseDisposed(model);
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + ".tmp";
@@ -32,6 +34,26 @@ public static class ModelZip
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    // A disposed transformer has no weights left to save; its own Save refuses too, but only once the file exists.
+    static void RefuseDisposed(ITransformer model)
+    {
+        switch (model)
+        {
+            case ScoreModelTransformer scoreModel:
+                scoreModel.ThrowIfDisposed();
+                break;
+            case NoiseConditionalClassifierTransformer classifier:
+                classifier.ThrowIfDisposed();
+                break;
+            case ConditionalSamplingTransformer sampler:
+                sampler.ThrowIfDisposed();
+                break;
+            case IEnumerable<ITransformer> chain:
+                foreach (var part in chain) RefuseDisposed(part);
+                break;
         }
     }
 

@@ -44,31 +44,49 @@ internal static class SavedTransformers
     public static IDisposable Unpack(TransformerPackage package, Device device, string what)
     {
         var manifest = package.Manifest;
-        var scoreModel = ReadScoreModel(package, device, what);
+        // This method's reference to the score model: a ScoreModelTransformer takes it over, the classifier transformer and
+        // the sampler take shares of their own; what is still held here is released on the way out, success or failure.
+        ScoreModel? scoreModel = ReadScoreModel(package, device, what);
         try
         {
             switch (manifest.Kind)
             {
                 case nameof(ScoreModelTransformer):
-                    return new ScoreModelTransformer(scoreModel, Required(manifest.Sampler, "Sampler", what), Required(manifest.OutputColumnName, "OutputColumnName", what));
-                case nameof(NoiseConditionalClassifierTransformer):
                 {
-                    var (classifier, labels) = ReadClassifier(package, device, what);
-                    return new NoiseConditionalClassifierTransformer(scoreModel, classifier, labels, Required(manifest.FeatureColumnName, "FeatureColumnName", what), ownsScoreModel: true);
+                    var transformer = new ScoreModelTransformer(scoreModel, Required(manifest.Sampler, "Sampler", what), Required(manifest.OutputColumnName, "OutputColumnName", what));
+                    scoreModel = null;
+                    return transformer;
                 }
+                case nameof(NoiseConditionalClassifierTransformer):
+                    return ReadClassifierTransformer(package, scoreModel, device, Required(manifest.FeatureColumnName, "FeatureColumnName", what), what);
                 case nameof(ConditionalSamplingTransformer):
                 {
-                    var (classifier, labels) = ReadClassifier(package, device, what);
-                    var owner = new NoiseConditionalClassifierTransformer(scoreModel, classifier, labels, "Features", ownsScoreModel: true);
-                    return owner.CreateSampler(Required(manifest.Conditional, "Conditional", what), owner);
+                    // The sampler holds its own references to both networks, so the classifier transformer can go.
+                    using var owner = ReadClassifierTransformer(package, scoreModel, device, "Features", what);
+                    return owner.CreateSampler(Required(manifest.Conditional, "Conditional", what));
                 }
                 default:
                     throw new InvalidDataException($"{what} holds a '{manifest.Kind}', which this ScoreML does not know.");
             }
         }
+        finally
+        {
+            scoreModel?.Dispose();
+        }
+    }
+
+    // A classifier transformer that takes the package's classifier over and a share of scoreModel.
+    static NoiseConditionalClassifierTransformer ReadClassifierTransformer(TransformerPackage package, ScoreModel scoreModel, Device device,
+        string featureColumnName, string what)
+    {
+        var (classifier, labels) = ReadClassifier(package, device, what);
+        try
+        {
+            return new NoiseConditionalClassifierTransformer(scoreModel, classifier, labels, featureColumnName);
+        }
         catch
         {
-            scoreModel.Dispose();
+            classifier.Dispose();
             throw;
         }
     }

@@ -35,7 +35,8 @@ public sealed class ConditionalGenerationTests
         var shape = chain.GetOutputSchema(TestData.Shape(raw.Schema));
         Assert.IsTrue(shape.Single(c => c.Name == "PredictedLabel").IsKey);
         Assert.AreEqual(SchemaShape.Column.VectorKind.Vector, shape.Single(c => c.Name == "Score").Kind);
-        var chained = chain.Fit(raw).LastTransformer;
+        var fitted = chain.Fit(raw);
+        var chained = fitted.LastTransformer;
 
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label", nameof(TwoGaussians.Row.Class)).Fit(raw).Transform(raw);
         using var scoreModel = ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Fit(keyed);
@@ -51,8 +52,8 @@ public sealed class ConditionalGenerationTests
         var a = chained.Classifier.Network.parameters().Select(p => p.data<float>().ToArray()).SelectMany(v => v).ToArray();
         var b = separate.Classifier.Network.parameters().Select(p => p.data<float>().ToArray()).SelectMany(v => v).ToArray();
         CollectionAssert.AreEqual(a, b);
-        chained.Dispose();
-        chained.ScoreModel.Dispose();
+        // The chain's score-model transformer and its classifier each hold a reference to the score network.
+        foreach (var part in fitted) (part as IDisposable)?.Dispose();
     }
 
     [TestMethod]
