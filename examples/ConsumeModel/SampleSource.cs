@@ -30,11 +30,15 @@ internal static class SampleSource
                 {
                     var sampler = unconditional.Sampler.Clone();
                     sampler.Seed = request.Seed;
-                    var generated = unconditional.WithSampler(sampler).Transform(ml.ScoreMatching().Data.Requests(request.Count));
+                    using var copy = unconditional.WithSampler(sampler);   // a copy holds its own share of the network
+                    var generated = copy.Transform(ml.ScoreMatching().Data.Requests(request.Count));
                     return (generated.GetColumn<float[]>(unconditional.OutputColumnName).ToList(), ShapeOf(unconditional.Model));
                 }
                 case NoiseConditionalClassifierTransformer classifier:
-                    return Conditional(ml, classifier.CreateSampler(), request);
+                {
+                    using var created = classifier.CreateSampler();
+                    return Conditional(ml, created, request);
+                }
                 case ConditionalSamplingTransformer conditional:
                     return Conditional(ml, conditional, request);
                 default:
@@ -54,7 +58,8 @@ internal static class SampleSource
         schema[0].ColumnName = options.LabelColumnName;
         schema[0].ColumnType = new KeyDataViewType(typeof(uint), sampler.Labels.Count);
         var requests = ml.Data.LoadFromEnumerable(Enumerable.Repeat(new ClassRequest { Label = (uint)c }, request.Count).ToList(), schema);
-        var generated = sampler.WithOptions(options).Transform(requests);
+        using var copy = sampler.WithOptions(options);
+        var generated = copy.Transform(requests);
         return (generated.GetColumn<float[]>(options.OutputColumnName).ToList(), sampler.Prior is { } prior ? ShapeOf(prior) : null);
     }
 

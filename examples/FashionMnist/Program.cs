@@ -162,7 +162,11 @@ observed.StepObserver = (step, x) =>
     var rows = x.cpu().data<float>().ToArray();
     for (int c = 0; c < trajectory.Count; c++) trajectory[c].Add(rows.AsSpan(c * train.Shape.Size, train.Shape.Size).ToArray());
 };
-Timed("trajectory", () => dlsm.CreateSampler(new ConditionalSamplerOptions { Sampler = observed }).GenerateForEachClass(ml, 1));
+Timed("trajectory", () =>
+{
+    using var traced = dlsm.CreateSampler(new ConditionalSamplerOptions { Sampler = observed });
+    return traced.GenerateForEachClass(ml, 1);
+});
 PngImages.SaveGrid(trajectory, train.Shape, PixelScaling.ZeroToOne, Path.Combine(outDir, "trajectory-dlsm.png"));
 
 if (savePath is not null)
@@ -200,6 +204,7 @@ string path = Path.Combine(outDir, "results.json");
 File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
 File.Move(path + ".tmp", path, overwrite: true);
 Console.WriteLine($"Wrote {path} and the image grids ({wall.Elapsed.TotalMinutes:F1} min).");
+foreach (var (_, conditional) in methods) conditional.Dispose();   // each sampler holds its own share of the networks
 return 0;
 
 // Up to `columns` images of each class, one grid row per class.
