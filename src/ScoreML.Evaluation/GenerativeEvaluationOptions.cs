@@ -34,6 +34,14 @@ public sealed class GenerativeEvaluationOptions
     /// <summary>The real set's statistics and radii computed before (see <c>ComputeRealReference</c>); null computes them now.</summary>
     public RealSetReference? RealReference { get; set; }
 
+    /// <summary>
+    /// The memory, in bytes, that FID's D x D float64 matrices may take (seven of them at the peak); null, the default, is half
+    /// of the memory available to the process (<see cref="MemoryBudget.DefaultBytes"/>). A feature dimension that needs more
+    /// is refused with an <see cref="InsufficientMemoryException"/> before the covariances are computed. PRDC, the Inception
+    /// Score and CAS work in blocks or in memory linear in the data and need no budget.
+    /// </summary>
+    public long? MemoryBudgetBytes { get; set; }
+
     internal void Validate()
     {
         if (string.IsNullOrEmpty(RealColumnName)) throw new ArgumentException("GenerativeEvaluationOptions.RealColumnName is empty.");

@@ -22,6 +22,7 @@ public static class GenerativeEvaluator
         ArgumentNullException.ThrowIfNull(generated);
         options ??= new GenerativeEvaluationOptions();
         options.Validate();
+        long memoryBudget = MemoryBudget.Resolve(options.MemoryBudgetBytes);
         var extractor = options.FeatureExtractor;
         var warnings = new List<string>();
 
@@ -40,12 +41,14 @@ public static class GenerativeEvaluator
         FeatureMatrix RealFeatures() => realFeatures ??= extractor.Extract(realRows.Rows).Features;
         var generatedExtract = extractor.Extract(generatedRows.Rows);
         var generatedFeatures = generatedExtract.Features;
+        // The feature dimension is known now: refuse a FID that cannot fit before any metric starts.
+        if (options.ComputeFid) FrechetDistance.RequireMemory(generatedFeatures.Dimension, FrechetDistance.PeakMatrices, memoryBudget);
 
         double? fid = null;
         if (options.ComputeFid)
         {
-            var realStatistics = realReference?.Statistics ?? GaussianStatistics.Compute(RealFeatures());
-            var frechet = FrechetDistance.Compute(realStatistics, GaussianStatistics.Compute(generatedFeatures));
+            var realStatistics = realReference?.Statistics ?? GaussianStatistics.Compute(RealFeatures(), memoryBudget);
+            var frechet = FrechetDistance.Compute(realStatistics, GaussianStatistics.Compute(generatedFeatures, memoryBudget), memoryBudget);
             fid = frechet.Value;
             if (frechet.Warning is not null) warnings.Add(frechet.Warning);
         }
@@ -113,9 +116,10 @@ public static class GenerativeEvaluator
         ArgumentNullException.ThrowIfNull(catalog);
         options ??= new GenerativeEvaluationOptions();
         options.Validate();
+        long memoryBudget = MemoryBudget.Resolve(options.MemoryBudgetBytes);
         var rows = Read(real, options.RealColumnName, null, "real");
         var features = options.FeatureExtractor.Extract(rows.Rows).Features;
-        return RealSetReference.Compute(features, options.ComputePrdc ? options.K : 0, options.ComputeFid, options.FeatureExtractor.Identity);
+        return RealSetReference.Compute(features, options.ComputePrdc ? options.K : 0, options.ComputeFid, options.FeatureExtractor.Identity, memoryBudget);
     }
 
     static ClassWiseMetrics ClassWise(LabelledFeatures real, LabelledFeatures generated, int k, LabelKeys keys, List<string> warnings)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Data;
@@ -179,7 +180,10 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
             while (count < BatchSize && rows.MoveNext())
             {
                 getter(ref buffer);
+                int start = features.Count;
                 foreach (float v in buffer.DenseValues()) features.Add(v);
+                // A NaN would come out as NaN probabilities and an arbitrary argmax: refuse it as the trainers do.
+                FiniteValues.RequireFiniteRow(CollectionsMarshal.AsSpan(features)[start..], batchIndex * BatchSize + count, parent.FeatureColumnName);
                 count++;
             }
             if (count == 0) return (0, new Array[] { Array.Empty<float>(), Array.Empty<uint>() });

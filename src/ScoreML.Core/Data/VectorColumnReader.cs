@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
@@ -85,11 +86,7 @@ public static class VectorColumnReader
                     throw new InvalidDataException($"Row {row} of column '{columnName}' has {buffer.Length} values; the column's size is {dimension}.");
                 int start = values.Count;
                 foreach (float v in buffer.DenseValues()) values.Add(v);
-                for (int j = start; j < values.Count; j++)
-                {
-                    if (!float.IsFinite(values[j]))
-                        throw new InvalidDataException($"Row {row} of column '{columnName}' holds {values[j]} at index {j - start}; every value must be finite.");
-                }
+                FiniteValues.RequireFiniteRow(CollectionsMarshal.AsSpan(values)[start..], row, columnName);
                 row++;
             }
         }

@@ -1,3 +1,5 @@
+using ScoreML.Data;
+
 namespace ScoreML.Evaluation.Metrics;
 
 /// <summary>
@@ -13,11 +15,9 @@ public sealed class FeatureMatrix
         if (values.Length == 0) throw new ArgumentException($"The {name} set is empty.", nameof(values));
         if (values.Length % dimension != 0)
             throw new ArgumentException($"The {name} set holds {values.Length} values, not a whole number of rows of {dimension}.", nameof(values));
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-                throw new ArgumentException($"Row {i / dimension} of the {name} set holds {values[i]} at index {i % dimension}; every feature must be finite.", nameof(values));
-        }
+        int bad = FiniteValues.IndexOfNonFinite(values);
+        if (bad >= 0)
+            throw new ArgumentException($"Row {bad / dimension} of the {name} set holds {values[bad]} at index {bad % dimension}; every feature must be finite.", nameof(values));
         Values = values;
         Dimension = dimension;
         Rows = values.Length / dimension;

@@ -21,7 +21,26 @@ public static class FrechetDistance
 {
     const int TriangularBlocks = 8;
 
-    public static FrechetResult Compute(GaussianStatistics real, GaussianStatistics generated)
+    /// <summary>
+    /// D x D float64 matrices <see cref="Compute"/> holds at its peak: the first factor while the second covariance is
+    /// factored (the covariance, the eigenvectors and LAPACK's eigen workspace of two more).
+    /// </summary>
+    const int WorkMatrices = 5;
+
+    /// <summary>
+    /// D x D float64 matrices of a whole FID at its peak: the two statistics' covariances, which stay in memory, and the work
+    /// of <see cref="Compute"/> (computing the second statistics needs less: the first covariance and two more).
+    /// </summary>
+    internal const int PeakMatrices = 2 + WorkMatrices;
+
+    /// <param name="real">The real set's statistics.</param>
+    /// <param name="generated">The generated set's statistics.</param>
+    /// <param name="memoryBudgetBytes">
+    /// The memory the matrices of the square root may take (five float64 D x D matrices at the peak); null for
+    /// <see cref="MemoryBudget.DefaultBytes"/>.
+    /// </param>
+    /// <exception cref="InsufficientMemoryException">The computation needs more than the budget; nothing was allocated.</exception>
+    public static FrechetResult Compute(GaussianStatistics real, GaussianStatistics generated, long? memoryBudgetBytes = null)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(generated);
@@ -29,23 +48,28 @@ public static class FrechetDistance
             throw new ArgumentException($"The real statistics have {real.Dimension} features but the generated ones have {generated.Dimension}; " +
                 "both must come from the same feature extractor.", nameof(generated));
         int d = real.Dimension;
+        RequireMemory(d, WorkMatrices, memoryBudgetBytes);
         using var scope = NewDisposeScope();
-        var mu1 = tensor(real.Mean);
-        var mu2 = tensor(generated.Mean);
-        var s1 = tensor(real.Covariance, new long[] { d, d });
-        var s2 = tensor(generated.Covariance, new long[] { d, d });
-        // S1 = A1 A1^T and S2 = A2 A2^T give A1^T S2 A1 = B^T B with B = A2^T A1.
-        var (factor1, triangular1) = SquareRootFactor(s1);
-        var (factor2, triangular2) = SquareRootFactor(s2);
-        var b = triangular1 && triangular2 ? UpperTimesLower(factor2.t(), factor1) : factor2.t().mm(factor1);
-        var eigenvalues = linalg.eigvalsh(GramMatrix.Upper(b), UPLO: 'U');
+        var diff = tensor(real.Mean) - tensor(generated.Mean);
+        double meanTerm = diff.dot(diff).item<double>();
+        // S1 = A1 A1^T and S2 = A2 A2^T give A1^T S2 A1 = B^T B with B = A2^T A1. Each matrix is freed as soon as the next is
+        // made (the covariances inside SquareRootFactor, then the factors, then B), which keeps the peak at WorkMatrices.
+        var (factor1, triangular1, trace1) = SquareRootFactor(real.Covariance, d);
+        var (factor2, triangular2, trace2) = SquareRootFactor(generated.Covariance, d);
+        Tensor b;
+        using (NewDisposeScope())
+            b = (triangular1 && triangular2 ? UpperTimesLower(factor2.t(), factor1) : factor2.t().mm(factor1)).MoveToOuterDisposeScope();
+        factor1.Dispose();
+        factor2.Dispose();
+        var gram = GramMatrix.Upper(b);
+        b.Dispose();
+        var eigenvalues = linalg.eigvalsh(gram, UPLO: 'U');
+        gram.Dispose();
         // Eigenvalues within round-off of 0 (below D eps lambda_max, as a numerical rank counts them) are 0: a zero eigenvalue
         // computed as 1e-16 would otherwise add its square root, 1e-8, to the trace.
         double negligible = d * Math.Pow(2, -52) * eigenvalues.max().item<double>();
         double traceOfRoot = eigenvalues.where(eigenvalues > negligible, 0.0).sqrt().sum().item<double>();
-        var diff = mu1 - mu2;
-        double meanTerm = diff.dot(diff).item<double>();
-        double traces = s1.trace().item<double>() + s2.trace().item<double>();
+        double traces = trace1 + trace2;
         double value = Math.Max(0, meanTerm + traces - 2 * traceOfRoot);
         string? warning = null;
         int fewest = Math.Min(real.Count, generated.Count);
@@ -55,13 +79,31 @@ public static class FrechetDistance
         return new FrechetResult(value, meanTerm, traces - 2 * traceOfRoot, warning);
     }
 
-    /// <summary>A with A A^T = S: the (lower triangular) Cholesky factor, or V sqrt(Lambda) when S is only semi-definite.</summary>
-    static (Tensor Factor, bool LowerTriangular) SquareRootFactor(Tensor s)
+    /// <summary>
+    /// Throws <see cref="InsufficientMemoryException"/> when <paramref name="matrices"/> float64 D x D matrices are more than
+    /// the budget, saying what to change. FID's memory grows with D^2 and cannot be computed in blocks (the square root
+    /// couples every pair of features), so a dimension that does not fit is refused.
+    /// </summary>
+    internal static void RequireMemory(int dimension, int matrices, long? memoryBudgetBytes) =>
+        MemoryBudget.Require((double)matrices * sizeof(double) * dimension * dimension, memoryBudgetBytes,
+            $"FID on {dimension} features ({matrices} float64 matrices of {dimension} x {dimension} for the covariances and their square root) needs",
+            "Use a feature extractor with fewer dimensions (GenerativeEvaluationOptions.FeatureExtractor), turn FID off " +
+            "(GenerativeEvaluationOptions.ComputeFid = false), or raise the budget.");
+
+    /// <summary>
+    /// A with A A^T = S: the (lower triangular) Cholesky factor, or V sqrt(Lambda) when S is only semi-definite; and tr S.
+    /// S exists in native memory only in here.
+    /// </summary>
+    static (Tensor Factor, bool LowerTriangular, double Trace) SquareRootFactor(double[] covariance, int d)
     {
+        using var scope = NewDisposeScope();
+        var s = tensor(covariance, new long[] { d, d });
+        double trace = s.trace().item<double>();
         var (cholesky, info) = linalg.cholesky_ex(s);
-        if (info.item<int>() == 0) return (cholesky, true);
+        if (info.item<int>() == 0) return (cholesky.MoveToOuterDisposeScope(), true, trace);
+        cholesky.Dispose();
         var (eigenvalues, eigenvectors) = linalg.eigh(s);
-        return (eigenvectors * eigenvalues.clamp_min(0).sqrt().unsqueeze(0), false);
+        return ((eigenvectors * eigenvalues.clamp_min(0).sqrt().unsqueeze(0)).MoveToOuterDisposeScope(), false, trace);
     }
 
     /// <summary>

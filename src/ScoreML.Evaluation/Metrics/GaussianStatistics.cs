@@ -11,12 +11,15 @@ public sealed class GaussianStatistics
 {
     const int ChunkValues = 1 << 21;   // doubles in the centred chunk of rows (16 MiB)
 
+    /// <summary>D x D float64 matrices <see cref="Compute"/> holds at once: the native sum and the managed copy it returns.</summary>
+    internal const int CovarianceMatrices = 2;
+
     public GaussianStatistics(double[] mean, double[] covariance, int count)
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(covariance);
         if (mean.Length == 0) throw new ArgumentException("The mean is empty.", nameof(mean));
-        if (covariance.Length != mean.Length * mean.Length)
+        if (covariance.Length != (long)mean.Length * mean.Length)
             throw new ArgumentException($"The covariance must be {mean.Length} x {mean.Length}; it holds {covariance.Length} values.", nameof(covariance));
         if (count < 2) throw new ArgumentOutOfRangeException(nameof(count), count, "A covariance needs at least two samples.");
         Mean = mean;
@@ -31,10 +34,22 @@ public sealed class GaussianStatistics
     public int Count { get; }
     public int Dimension => Mean.Length;
 
-    public static GaussianStatistics Compute(FeatureMatrix features)
+    /// <param name="features">The feature set, at least two rows.</param>
+    /// <param name="memoryBudgetBytes">
+    /// The memory the covariance may take (it is built in native memory and copied out: two float64 D x D matrices); null
+    /// for <see cref="MemoryBudget.DefaultBytes"/>.
+    /// </param>
+    /// <exception cref="InsufficientMemoryException">The covariance needs more than the budget; nothing was allocated.</exception>
+    public static GaussianStatistics Compute(FeatureMatrix features, long? memoryBudgetBytes = null)
     {
+        ArgumentNullException.ThrowIfNull(features);
         if (features.Rows < 2)
             throw new ArgumentException($"The {features.Name} set has {features.Rows} row; a covariance needs at least two.", nameof(features));
+        FrechetDistance.RequireMemory(features.Dimension, CovarianceMatrices, memoryBudgetBytes);
+        if ((long)features.Dimension * features.Dimension > Array.MaxLength)
+            throw new ArgumentException($"The {features.Name} set has {features.Dimension} features: its {features.Dimension} x {features.Dimension} covariance " +
+                $"holds more values than a .NET array can ({Array.MaxLength}). Use a feature extractor with fewer dimensions " +
+                "(GenerativeEvaluationOptions.FeatureExtractor), or turn FID off (GenerativeEvaluationOptions.ComputeFid = false).", nameof(features));
         var mean = Float64Rows.ColumnMeans(features);
         using var scope = NewDisposeScope();
         var covariance = CentredGram(features, mean).div_(features.Rows - 1);

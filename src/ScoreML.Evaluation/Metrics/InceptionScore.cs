@@ -1,3 +1,5 @@
+using ScoreML.Data;
+
 namespace ScoreML.Evaluation.Metrics;
 
 /// <summary>
@@ -54,10 +56,8 @@ public static class InceptionScore
         int rows = values.Length / classes;
         if (splits < 1) throw new ArgumentOutOfRangeException(nameof(splits), splits, "splits must be at least 1.");
         if (rows < splits) throw new ArgumentException($"{rows} samples cannot be split into {splits} parts.", name);
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i])) throw new ArgumentException($"Row {i / classes} of the {name} holds {values[i]} for class {i % classes}.", name);
-        }
+        int bad = FiniteValues.IndexOfNonFinite(values);
+        if (bad >= 0) throw new ArgumentException($"Row {bad / classes} of the {name} holds {values[bad]} for class {bad % classes}.", name);
         return values.Length;
     }
 

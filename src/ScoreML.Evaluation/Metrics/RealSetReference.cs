@@ -40,10 +40,11 @@ public sealed class RealSetReference
     /// <param name="k">k for PRDC radii; 0 skips PRDC.</param>
     /// <param name="withStatistics">Whether to compute FID's mean and covariance.</param>
     /// <param name="extractor">The feature extractor's identity.</param>
-    public static RealSetReference Compute(FeatureMatrix real, int k, bool withStatistics = true, string extractor = "identity")
+    /// <param name="memoryBudgetBytes">The memory FID's covariance may take (see <see cref="GaussianStatistics.Compute"/>); null for the default.</param>
+    public static RealSetReference Compute(FeatureMatrix real, int k, bool withStatistics = true, string extractor = "identity", long? memoryBudgetBytes = null)
     {
         ArgumentNullException.ThrowIfNull(real);
-        var statistics = withStatistics ? GaussianStatistics.Compute(real) : null;
+        var statistics = withStatistics ? GaussianStatistics.Compute(real, memoryBudgetBytes) : null;
         if (k == 0) return new RealSetReference(extractor, statistics, null, null, null, 0);
         PrecisionRecallDensityCoverage.RequireEnough(real, k);
         var mean = Float64Rows.ColumnMeans(real);

@@ -45,10 +45,21 @@ public static class PngImages
         Write(rgba, width, height, path);
     }
 
-    /// <summary>Reads a PNG (or any image ML.NET can load) back into a row of the given shape's channel count and size.</summary>
+    /// <summary>
+    /// Reads a PNG (or any image ML.NET can load) back into a row of the given shape's size and channels, 1 or 3. Three
+    /// channels are the R, G and B planes. One channel is the grey level: a colour image is converted by ITU-R BT.601 luma,
+    /// 0.299 R + 0.587 G + 0.114 B rounded as Pillow's <c>convert("L")</c> and torchvision's <c>Grayscale</c> do (see
+    /// <see cref="Luminance"/>), which leaves a grey image, such as <see cref="Save"/> writes for one channel, unchanged.
+    /// Alpha is ignored.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist (the message names it).</exception>
+    /// <exception cref="InvalidDataException">The file is not an image, or not of the shape's width and height (the message names it).</exception>
     public static float[] Load(string path, ImageShape shape, PixelScaling scaling)
     {
-        using var image = MLImage.CreateFromFile(path);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Channels is not (1 or 3)) throw new ArgumentException($"Only 1- or 3-channel images can be read; the shape is {shape}.", nameof(shape));
+        using var image = ImageFiles.Open(path);
         if (image.Width != shape.Width || image.Height != shape.Height)
             throw new InvalidDataException($"Image '{path}' is {image.Width} x {image.Height}, not {shape.Width} x {shape.Height}.");
         var pixels = image.Pixels;   // 4 bytes per pixel, in the image's PixelFormat order
@@ -58,7 +69,7 @@ public static class PngImages
         for (int p = 0; p < plane; p++)
         {
             byte red = pixels[4 * p + (bgra ? 2 : 0)], green = pixels[4 * p + 1], blue = pixels[4 * p + (bgra ? 0 : 2)];
-            if (shape.Channels == 1) row[p] = scaling.Scale(red);
+            if (shape.Channels == 1) row[p] = scaling.Scale(Luminance.Of(red, green, blue));
             else
             {
                 row[p] = scaling.Scale(red);

@@ -7,8 +7,12 @@ namespace ScoreML.Images.Readers;
 
 /// <summary>
 /// Images in a folder with one sub-folder per class (the sub-folder names, sorted, are the classes), read through ML.NET's
-/// own image transforms: <c>LoadImages</c>, <c>ResizeImages</c>, <c>ExtractPixels</c>. Without a size, every image must have
-/// the size of the first: a different one is an error naming the file, since the networks need one shape.
+/// own image transforms: <c>LoadImages</c>, <c>ResizeImages</c>, <c>ExtractPixels</c>. Only files with an image extension
+/// (.png, .jpg, .jpeg, .bmp, .gif, .webp, in any case) are read; other files (notes, .DS_Store, Thumbs.db) are skipped, as
+/// torchvision's <c>ImageFolder</c> skips them. Every image file is opened before ML.NET reads it, so one that is not an
+/// image (a text file named .png, a truncated download) is an <see cref="InvalidDataException"/> naming it, with or without a
+/// resize. Without a size, every image must have the size of the first: a different one is an error naming the file, since
+/// the networks need one shape.
 /// </summary>
 public static class ImageFolder
 {
@@ -16,7 +20,11 @@ public static class ImageFolder
 
     /// <param name="mlContext">The context whose transforms load the images.</param>
     /// <param name="folder">The folder of class sub-folders.</param>
-    /// <param name="grayscale">One channel (luminance) instead of three (RGB).</param>
+    /// <param name="grayscale">
+    /// One channel instead of three (RGB): each pixel's ITU-R BT.601 luma, 0.299 R + 0.587 G + 0.114 B rounded as Pillow's
+    /// <c>convert("L")</c> computes it (see <see cref="Luminance"/>), after the resize; the same grey as
+    /// <see cref="Pictures.PngImages.Load"/> gives.
+    /// </param>
     /// <param name="width">Resize every image to this width (with <paramref name="height"/>); null keeps the common size.</param>
     /// <param name="height">Resize height.</param>
     /// <param name="scaling">Pixel scaling.</param>
@@ -35,35 +43,46 @@ public static class ImageFolder
             .ToList();
         if (files.Count == 0) throw new ArgumentException($"Image folder '{folder}' holds no images ({string.Join(", ", Extensions)}) in its sub-folders.");
 
+        // Every file is decoded once here, resized or not, so that one that is not an image is named: in ML.NET's worker
+        // threads it would fail as "Splitter/consolidator worker encountered exception", without the file.
+        var sizes = files.Select(f => SizeOf(f.Path)).ToArray();
         int w, h;
         if (width is int givenWidth) (w, h) = (givenWidth, height!.Value);
         else
         {
-            (w, h) = SizeOf(files[0].Path);
-            foreach (var file in files.Skip(1))
-            {
-                var size = SizeOf(file.Path);
-                if (size != (w, h))
-                    throw new InvalidDataException($"Image '{file.Path}' is {size.Width} x {size.Height} but '{files[0].Path}' is {w} x {h}; " +
-                        "give a width and height to resize every image to one size.");
-            }
+            (w, h) = sizes[0];
+            int other = Array.FindIndex(sizes, size => size != (w, h));
+            if (other >= 0)
+                throw new InvalidDataException($"Image '{files[other].Path}' is {sizes[other].Width} x {sizes[other].Height} but '{files[0].Path}' is {w} x {h}; " +
+                    "give a width and height to resize every image to one size.");
         }
 
-        var colors = grayscale ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb;
-        IEstimator<ITransformer> pipeline = mlContext.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: nameof(ImageFile.Path))
-            .Append(mlContext.Transforms.ResizeImages("Image", w, h, resizing: ImageResizingEstimator.ResizingKind.Fill));
-        if (grayscale) pipeline = pipeline.Append(mlContext.Transforms.ConvertToGrayscale("Image"));   // R = G = B: one channel is the grey level
-        pipeline = pipeline.Append(mlContext.Transforms.ExtractPixels("Pixels", "Image", colorsToExtract: colors, interleavePixelColors: false, scaleImage: 1f / 255));
+        // The R, G and B planes as 0..255 levels; grey is made from them here (ML.NET's ConvertToGrayscale weighs the colours otherwise).
+        var pipeline = mlContext.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: nameof(ImageFile.Path))
+            .Append(mlContext.Transforms.ResizeImages("Image", w, h, resizing: ImageResizingEstimator.ResizingKind.Fill))
+            .Append(mlContext.Transforms.ExtractPixels("Pixels", "Image", colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Rgb, interleavePixelColors: false));
         var view = mlContext.Data.LoadFromEnumerable(files);
         var transformed = pipeline.Fit(view).Transform(view);
         var shape = new ImageShape(grayscale ? 1 : 3, h, w);
+        int plane = h * w;
         var values = new float[files.Count * shape.Size];
         int row = 0;
         foreach (var pixels in transformed.GetColumn<float[]>("Pixels"))
         {
-            if (pixels.Length != shape.Size)
-                throw new InvalidDataException($"Image '{files[row].Path}' gave {pixels.Length} values, not {shape} = {shape.Size}.");
-            for (int i = 0; i < pixels.Length; i++) values[row * shape.Size + i] = scaling == PixelScaling.ZeroToOne ? pixels[i] : 2 * pixels[i] - 1;
+            if (pixels.Length != 3 * plane)
+                throw new InvalidDataException($"Image '{files[row].Path}' gave {pixels.Length} values, not 3 x {h} x {w} = {3 * plane}.");
+            var target = values.AsSpan(row * shape.Size, shape.Size);
+            for (int p = 0; p < plane; p++)
+            {
+                byte red = (byte)pixels[p], green = (byte)pixels[plane + p], blue = (byte)pixels[2 * plane + p];
+                if (grayscale) target[p] = scaling.Scale(Luminance.Of(red, green, blue));
+                else
+                {
+                    target[p] = scaling.Scale(red);
+                    target[plane + p] = scaling.Scale(green);
+                    target[2 * plane + p] = scaling.Scale(blue);
+                }
+            }
             row++;
         }
         return new LabelledImages(values, files.Select(f => f.Label).ToArray(), shape, classes!);
@@ -71,15 +90,8 @@ public static class ImageFolder
 
     static (int Width, int Height) SizeOf(string path)
     {
-        try
-        {
-            using var image = MLImage.CreateFromFile(path);
-            return (image.Width, image.Height);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new InvalidDataException($"Image '{path}' cannot be read as an image: {e.Message}", e);
-        }
+        using var image = ImageFiles.Open(path);
+        return (image.Width, image.Height);
     }
 
     sealed class ImageFile

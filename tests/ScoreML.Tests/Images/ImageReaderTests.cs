@@ -174,6 +174,86 @@ public sealed class ImageReaderTests
         Assert.AreEqual(new ImageShape(1, 4, 4), resized.Shape);
     }
 
+    /// <summary>
+    /// A colour image read into one channel is converted to grey by ITU-R BT.601 luma, 0.299 R + 0.587 G + 0.114 B rounded to
+    /// the nearest level (Pillow's convert("L"), torchvision's Grayscale), the same way by PngImages.Load and the image
+    /// folder reader; not its red channel. The colours are chosen away from half-level ties, where rounding could go either way.
+    /// </summary>
+    [TestMethod]
+    public void AColourImageReadIntoOneChannelIsItsLuminance()
+    {
+        var colours = new (int R, int G, int B)[] { (255, 0, 0), (0, 255, 0), (0, 0, 255), (10, 200, 77), (37, 91, 203), (255, 255, 255) };
+        var shape = new ImageShape(3, 2, 3);
+        int plane = shape.Height * shape.Width;
+        var row = new float[shape.Size];
+        for (int p = 0; p < plane; p++)
+        {
+            row[p] = colours[p].R / 255f;
+            row[plane + p] = colours[p].G / 255f;
+            row[2 * plane + p] = colours[p].B / 255f;
+        }
+        string path = Path.Combine(folder, "colours", "c.png");
+        PngImages.Save(row, shape, PixelScaling.ZeroToOne, path);
+        PngImages.Save(row, shape, PixelScaling.ZeroToOne, Path.Combine(folder, "more colours", "d.png"));
+        var expected = colours.Select(c =>
+        {
+            double luma = 0.299 * c.R + 0.587 * c.G + 0.114 * c.B;
+            Assert.IsGreaterThan(0.01, Math.Abs(luma - Math.Floor(luma) - 0.5), $"{c} is too near a tie to test");
+            return (float)Math.Round(luma) * (2f / 255) - 1;
+        }).ToArray();
+
+        var grey = new ImageShape(1, 2, 3);
+        CollectionAssert.AreEqual(expected, PngImages.Load(path, grey, PixelScaling.MinusOneToOne));
+        var set = ImageFolder.Read(new MLContext(seed: 1), folder, grayscale: true, scaling: PixelScaling.MinusOneToOne);
+        Assert.AreEqual(grey, set.Shape);
+        CollectionAssert.AreEqual(expected, set.Pixels[..plane]);
+        CollectionAssert.AreEqual(expected, set.Pixels[plane..]);
+    }
+
+    /// <summary>
+    /// Only files with an image extension are read (a stray text file is skipped); a file with an image extension that is not
+    /// an image is an error naming it, whether or not the images are resized, before ML.NET's workers meet it.
+    /// </summary>
+    [TestMethod]
+    public void NonImageFilesInAnImageFolderAreSkippedOrNamed()
+    {
+        var shape = new ImageShape(3, 4, 4);
+        PngImages.Save(new float[shape.Size], shape, PixelScaling.ZeroToOne, Path.Combine(folder, "cats", "a.png"));
+        PngImages.Save(Enumerable.Repeat(1f, shape.Size).ToArray(), shape, PixelScaling.ZeroToOne, Path.Combine(folder, "dogs", "b.png"));
+        File.WriteAllText(Path.Combine(folder, "cats", "notes.txt"), "not an image");
+        var ml = new MLContext(seed: 1);
+        Assert.AreEqual(2, ImageFolder.Read(ml, folder).Count, "the .txt file is skipped");
+
+        string broken = Path.Combine(folder, "dogs", "broken.png");
+        File.WriteAllText(broken, "not an image either");
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolder.Read(ml, folder, width: 4, height: 4));
+        StringAssert.Contains(e.Message, broken);
+        e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolder.Read(ml, folder, grayscale: true, width: 8, height: 8));
+        StringAssert.Contains(e.Message, broken);
+        e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolder.Read(ml, folder));
+        StringAssert.Contains(e.Message, broken);
+    }
+
+    [TestMethod]
+    public void PngImagesLoadNamesAMissingOrUnreadableFile()
+    {
+        var shape = new ImageShape(3, 4, 4);
+        string missing = Path.Combine(folder, "missing.png");
+        var notFound = Assert.ThrowsExactly<FileNotFoundException>(() => PngImages.Load(missing, shape, PixelScaling.ZeroToOne));
+        StringAssert.Contains(notFound.Message, missing);
+        Assert.AreEqual(missing, notFound.FileName);
+
+        string text = Path.Combine(folder, "text.png");
+        File.WriteAllText(text, "not an image");
+        var unreadable = Assert.ThrowsExactly<InvalidDataException>(() => PngImages.Load(text, shape, PixelScaling.ZeroToOne));
+        StringAssert.Contains(unreadable.Message, text);
+
+        string image = Path.Combine(folder, "image.png");
+        PngImages.Save(new float[shape.Size], shape, PixelScaling.ZeroToOne, image);
+        var channels = Assert.ThrowsExactly<ArgumentException>(() => PngImages.Load(image, new ImageShape(2, 4, 4), PixelScaling.ZeroToOne));
+        StringAssert.Contains(channels.Message, "1- or 3-channel");
+    }
+
     [TestMethod]
     public void AGridHasOneRowOfTilesPerClass()
     {
