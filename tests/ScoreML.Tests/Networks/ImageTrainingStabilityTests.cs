@@ -25,7 +25,7 @@ public sealed class ImageTrainingStabilityTests
         for (int seed = 1; seed <= 6; seed++)
         {
             var losses = Fit(ml, images, objectives[seed % objectives.Length], seed);
-            Assert.AreEqual(Steps, losses.Length);
+            Assert.HasCount(Steps, losses);
             for (int step = 0; step < losses.Length; step++)
                 Assert.IsTrue(float.IsFinite(losses[step]), $"seed {seed} ({objectives[seed % objectives.Length]}): loss {losses[step]} at step {step + 1}");
             firstRun[seed] = losses;
