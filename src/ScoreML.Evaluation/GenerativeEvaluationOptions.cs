@@ -6,6 +6,13 @@ namespace ScoreML.Evaluation;
 /// <summary>What <c>mlContext.ScoreMatching().Evaluate(real, generated, options)</c> reads and computes.</summary>
 public sealed class GenerativeEvaluationOptions
 {
+    /// <summary>The largest <see cref="K"/>: the papers use 3 to 5, and every point keeps k + 9 candidate distances while the radii
+    /// are ranked.</summary>
+    public const int MaxK = 1000;
+
+    /// <summary>The most Inception Score splits (the literature uses 10); each needs many samples to mean anything.</summary>
+    public const int MaxInceptionSplits = 1000;
+
     /// <summary>The real view's data column (vectors or image pixels).</summary>
     public string RealColumnName { get; set; } = "Features";
     /// <summary>The generated view's data column (what the sampling transformers add).</summary>
@@ -16,9 +23,9 @@ public sealed class GenerativeEvaluationOptions
     /// <summary>Turns rows into features (default: the rows themselves).</summary>
     public IFeatureExtractor FeatureExtractor { get; set; } = new IdentityFeatureExtractor();
 
-    /// <summary>k of the k-NN radii of precision, recall, density and coverage (the DLSM paper: 3).</summary>
+    /// <summary>k of the k-NN radii of precision, recall, density and coverage (the DLSM paper: 3), in [1, <see cref="MaxK"/>].</summary>
     public int K { get; set; } = 3;
-    /// <summary>Splits of the Inception Score.</summary>
+    /// <summary>Splits of the Inception Score, in [1, <see cref="MaxInceptionSplits"/>].</summary>
     public int InceptionSplits { get; set; } = 10;
 
     public bool ComputeFid { get; set; } = true;
@@ -47,7 +54,8 @@ public sealed class GenerativeEvaluationOptions
         if (string.IsNullOrEmpty(RealColumnName)) throw new ArgumentException("GenerativeEvaluationOptions.RealColumnName is empty.");
         if (string.IsNullOrEmpty(GeneratedColumnName)) throw new ArgumentException("GenerativeEvaluationOptions.GeneratedColumnName is empty.");
         if (FeatureExtractor is null) throw new ArgumentNullException(nameof(FeatureExtractor), "GenerativeEvaluationOptions.FeatureExtractor is null.");
-        if (K < 1) throw new ArgumentOutOfRangeException(nameof(K), K, "GenerativeEvaluationOptions.K must be at least 1.");
-        if (InceptionSplits < 1) throw new ArgumentOutOfRangeException(nameof(InceptionSplits), InceptionSplits, "GenerativeEvaluationOptions.InceptionSplits must be at least 1.");
+        OptionChecks.InRange(K, "GenerativeEvaluationOptions.K", 1, MaxK);
+        OptionChecks.InRange(InceptionSplits, "GenerativeEvaluationOptions.InceptionSplits", 1, MaxInceptionSplits);
+        (Cas ?? throw new ArgumentNullException(nameof(Cas), "GenerativeEvaluationOptions.Cas is null.")).Validate();
     }
 }

@@ -12,6 +12,18 @@ public sealed class ScoreModelOptions
     /// <summary>The largest data dimension <see cref="Objective.Exact"/> accepts: its trace costs one backward pass per dimension.</summary>
     public const int ExactMaxDimension = 64;
 
+    /// <summary>The most SSM projections per point: Song et al. 2019 find 1 enough, the estimator's variance falls only as 1/M, and
+    /// each projection repeats the batch in memory.</summary>
+    public const int MaxProjections = 100;
+
+    /// <summary>The LCSS gamma range [1/<see cref="MaxLcssGamma"/>, <see cref="MaxLcssGamma"/>]: the loss's optimum is the true score
+    /// divided by gamma, so a gamma far from 1 learns a score scaled far off.</summary>
+    public const double MaxLcssGamma = 100;
+
+    /// <summary>The largest Adam weight decay (an L2 term wd w added to the gradient; score_sde: 0): above 1 the pull to zero
+    /// outweighs the loss's gradient on any weight of unit size.</summary>
+    public const double MaxWeightDecay = 1;
+
     /// <summary>The fixed-size float vector column to learn the distribution of.</summary>
     public string FeatureColumnName { get; set; } = "Features";
 
@@ -39,27 +51,31 @@ public sealed class ScoreModelOptions
     /// <summary>How the fitted transformer samples.</summary>
     public SamplerOptions Sampler { get; set; } = new();
 
-    /// <summary>Optimiser steps. Give this or <see cref="Epochs"/>; with neither, 5000 steps.</summary>
+    /// <summary>Optimiser steps, at most 10,000,000. Give this or <see cref="Epochs"/>; with neither, 5000 steps.</summary>
     public int? Steps { get; set; }
 
-    /// <summary>Passes over the data (each step takes one batch of a per-epoch shuffle).</summary>
+    /// <summary>Passes over the data (each step takes one batch of a per-epoch shuffle); at most 10,000,000 steps in all.</summary>
     public int? Epochs { get; set; }
 
     /// <summary>Rows per step; capped at the number of rows.</summary>
     public int BatchSize { get; set; } = 128;
 
-    /// <summary>Adam's learning rate.</summary>
+    /// <summary>Adam's learning rate, in (0, 1].</summary>
     public double LearningRate { get; set; } = 1e-3;
 
+    /// <summary>Adam's beta1, in [0, 1).</summary>
     public double AdamBeta1 { get; set; } = 0.9;
+    /// <summary>Adam's beta2, in [0, 1).</summary>
     public double AdamBeta2 { get; set; } = 0.999;
+    /// <summary>Adam's epsilon, in (0, 1].</summary>
     public double AdamEpsilon { get; set; } = 1e-8;
+    /// <summary>Adam's (L2) weight decay, in [0, <see cref="MaxWeightDecay"/>].</summary>
     public double WeightDecay { get; set; }
 
-    /// <summary>Linear learning-rate warm-up over this many steps (score_sde: 5000 on CIFAR-10); 0 for none.</summary>
+    /// <summary>Linear learning-rate warm-up over this many steps (score_sde: 5000 on CIFAR-10); 0 for none, at most 10,000,000.</summary>
     public int WarmupSteps { get; set; }
 
-    /// <summary>Clip the global gradient norm to this value (score_sde: 1); null for no clipping.</summary>
+    /// <summary>Clip the global gradient norm to this finite positive value (score_sde: 1); null for no clipping.</summary>
     public double? GradientClipNorm { get; set; } = 1.0;
 
     /// <summary>Decay of the exponential moving average of the weights used for sampling (score_sde: 0.999); null for none.</summary>
@@ -68,7 +84,7 @@ public sealed class ScoreModelOptions
     /// <summary>Seeds the initialisation, the batches and the noise: the same seed gives the same model on the CPU.</summary>
     public int Seed { get; set; } = 1;
 
-    /// <summary>libtorch intra-op threads; null leaves TorchSharp's setting alone.</summary>
+    /// <summary>libtorch intra-op threads, in [1, 1024]; null leaves TorchSharp's setting alone.</summary>
     public int? Threads { get; set; }
 
     /// <summary>"cpu", "cuda" or "cuda:N"; null follows MLContext.GpuDeviceId and FallbackToCpu.</summary>
@@ -95,13 +111,14 @@ public sealed class ScoreModelOptions
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
 
-    /// <summary>SSM and FD-SSM: number M of projections per point.</summary>
+    /// <summary>SSM and FD-SSM: number M of projections per point, in [1, <see cref="MaxProjections"/>].</summary>
     public int Projections { get; set; } = 1;
 
     /// <summary>SSM and FD-SSM: distribution of the projections.</summary>
     public ProjectionKind ProjectionKind { get; set; } = ProjectionKind.Rademacher;
 
-    /// <summary>FD-SSM: the difference step h as a multiple of the noise std.</summary>
+    /// <summary>FD-SSM: the difference step h as a multiple of the noise std, in (0, 1]: a step of a whole std no longer measures a
+    /// derivative at the noise level's scale.</summary>
     public double FiniteDifferenceStep { get; set; } = 0.05;
 
     /// <summary>
@@ -110,7 +127,7 @@ public sealed class ScoreModelOptions
     /// </summary>
     public double WeightingExponent { get; set; } = 1;
 
-    /// <summary>LCSS: gamma, the weight of |s|^2/2 against the Stein term (1 = the plain objective).</summary>
+    /// <summary>LCSS: gamma, the weight of |s|^2/2 against the Stein term (1 = the plain objective), in [0.01, <see cref="MaxLcssGamma"/>].</summary>
     public double LcssGamma { get; set; } = 1.0;
 
     /// <summary>Receives one report every <see cref="ProgressInterval"/> steps and at the last step.</summary>
@@ -127,18 +144,17 @@ public sealed class ScoreModelOptions
         if (string.IsNullOrWhiteSpace(OutputColumnName)) throw new ArgumentException("OutputColumnName must name a column.", nameof(OutputColumnName));
         TrainingOptionChecks.Validate(Steps, Epochs, BatchSize, LearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, GradientClipNorm, Threads,
             ProgressInterval, WeightingExponent);
-        if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay cannot be negative.");
-        if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "WarmupSteps cannot be negative.");
+        OptionChecks.InRange(WeightDecay, nameof(WeightDecay), 0, MaxWeightDecay);
+        OptionChecks.InRange(WarmupSteps, nameof(WarmupSteps), 0, TrainingOptionChecks.MaxSteps);
         if (EmaDecay is double d && !(d >= 0 && d < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), d, "EmaDecay must lie in [0, 1) (or null for no averaging).");
         TrainingOptionChecks.ValidateCheckpoints(CheckpointPath, CheckpointInterval, ResumeFrom);
-        if (Projections <= 0) throw new ArgumentOutOfRangeException(nameof(Projections), Projections, "Projections must be positive.");
-        if (!(FiniteDifferenceStep > 0)) throw new ArgumentOutOfRangeException(nameof(FiniteDifferenceStep), FiniteDifferenceStep, "FiniteDifferenceStep must be positive.");
-        if (!(LcssGamma > 0)) throw new ArgumentOutOfRangeException(nameof(LcssGamma), LcssGamma, "LcssGamma must be positive.");
-        if (Sde is null) throw new ArgumentNullException(nameof(Sde));
-        if (Sde.SigmaMax is double smax && !(Sde.SigmaMin < smax))
-            throw new ArgumentOutOfRangeException(nameof(Sde.SigmaMax), smax, $"Sde.SigmaMin ({Sde.SigmaMin}) must be smaller than Sde.SigmaMax ({smax}).");
-        if (!(Sde.SigmaMin > 0)) throw new ArgumentOutOfRangeException(nameof(Sde.SigmaMin), Sde.SigmaMin, "Sde.SigmaMin must be positive.");
-        if (!(Sde.BetaMin > 0 && Sde.BetaMin < Sde.BetaMax)) throw new ArgumentOutOfRangeException(nameof(Sde.BetaMin), Sde.BetaMin, $"Sde.BetaMin must be positive and smaller than Sde.BetaMax ({Sde.BetaMax}).");
+        OptionChecks.InRange(Projections, nameof(Projections), 1, MaxProjections);
+        OptionChecks.InRange(FiniteDifferenceStep, nameof(FiniteDifferenceStep), 0, 1, lowOpen: true);
+        OptionChecks.InRange(LcssGamma, nameof(LcssGamma), 1 / MaxLcssGamma, MaxLcssGamma);
+        OptionChecks.InRange(CheckpointInterval, nameof(CheckpointInterval), 1, int.MaxValue);   // with or without a CheckpointPath
+        OptionChecks.Defined(Objective, nameof(Objective));
+        OptionChecks.Defined(ProjectionKind, nameof(ProjectionKind));
+        (Sde ?? throw new ArgumentNullException(nameof(Sde))).Validate();
         (Network ?? throw new ArgumentNullException(nameof(Network))).Validate();
         (UNet ?? throw new ArgumentNullException(nameof(UNet))).Validate();
         (Sampler ?? throw new ArgumentNullException(nameof(Sampler))).Validate();

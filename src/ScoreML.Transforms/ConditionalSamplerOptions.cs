@@ -15,7 +15,14 @@ public sealed class ConditionalSamplerOptions
 
     public string OutputColumnName { get; set; } = "Generated";
 
-    /// <summary>Alpha, the weight of the classifier's likelihood score: 1 for the Bayes posterior (base, DLSM), above 1 for "scaling".</summary>
+    /// <summary>
+    /// The largest <see cref="GuidanceScale"/>: ten times the "scaling" baseline's 10 (the DLSM study's). The classifier's term
+    /// grows linearly with alpha, and beyond this it swamps the prior's score and throws the samplers' steps off.
+    /// </summary>
+    public const double MaxGuidanceScale = 100;
+
+    /// <summary>Alpha, the weight of the classifier's likelihood score, in (0, <see cref="MaxGuidanceScale"/>]: 1 for the Bayes
+    /// posterior (base, DLSM), above 1 for "scaling".</summary>
     public double GuidanceScale { get; set; } = 1.0;
 
     public SamplerOptions Sampler { get; set; } = new();
@@ -24,8 +31,7 @@ public sealed class ConditionalSamplerOptions
     {
         if (string.IsNullOrWhiteSpace(LabelColumnName)) throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));
         if (string.IsNullOrWhiteSpace(OutputColumnName)) throw new ArgumentException("OutputColumnName must name a column.", nameof(OutputColumnName));
-        if (!(GuidanceScale > 0) || double.IsInfinity(GuidanceScale))
-            throw new ArgumentOutOfRangeException(nameof(GuidanceScale), GuidanceScale, "GuidanceScale (alpha) must be positive and finite.");
+        OptionChecks.InRange(GuidanceScale, nameof(GuidanceScale), 0, MaxGuidanceScale, lowOpen: true);
         (Sampler ?? throw new ArgumentNullException(nameof(Sampler))).Validate();
     }
 

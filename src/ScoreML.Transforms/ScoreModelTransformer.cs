@@ -100,11 +100,12 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         ThrowIfDisposed();
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
         var result = new float[(long)count * model.Dimension];
-        int batches = (count + Sampler.BatchSize - 1) / Sampler.BatchSize;
-        for (int b = 0; b < batches; b++)
+        // In long: count + BatchSize - 1 overflows an int for a BatchSize near int.MaxValue, which made no batches at all.
+        long batches = ((long)count + Sampler.BatchSize - 1) / Sampler.BatchSize;
+        for (long b = 0; b < batches; b++)
         {
-            int start = b * Sampler.BatchSize;
-            GenerateBatch(b, Math.Min(Sampler.BatchSize, count - start)).CopyTo(result, (long)start * model.Dimension);
+            long start = b * Sampler.BatchSize;
+            GenerateBatch(b, (int)Math.Min(Sampler.BatchSize, count - start)).CopyTo(result, start * model.Dimension);
         }
         return result;
     }

@@ -8,32 +8,42 @@ namespace ScoreML.Networks;
 /// </summary>
 public sealed class ResNetOptions
 {
-    /// <summary>Channels of the first stage; each later stage doubles them.</summary>
+    /// <summary>The most channels of the last stage: ResNet-18's is 512; a 3x3 convolution between two 4096-channel maps already
+    /// holds 151 M weights.</summary>
+    public const int MaxChannels = 4096;
+
+    /// <summary>The most basic blocks per stage (ResNet-152's largest stage has 36).</summary>
+    public const int MaxBlocksPerStage = 64;
+
+    /// <summary>Channels of the first stage; each later stage doubles them, and the last has at most <see cref="MaxChannels"/>.</summary>
     public int BaseChannels { get; set; } = 32;
 
-    /// <summary>Basic blocks per stage (ResNet-18: 2-2-2-2).</summary>
+    /// <summary>Basic blocks per stage (ResNet-18: 2-2-2-2), each in [1, <see cref="MaxBlocksPerStage"/>].</summary>
     public int[] BlocksPerStage { get; set; } = { 2, 2, 2, 2 };
 
     public NoiseLevelFeatures NoiseFeatures { get; set; } = NoiseLevelFeatures.Fourier;
 
-    /// <summary>Width of the log-sigma features (even; DLSM: 16 frequencies, 32 features).</summary>
+    /// <summary>Width of the log-sigma features (even, at most <see cref="NetworkOptions.MaxFourierFeatures"/>; DLSM: 16 frequencies, 32 features).</summary>
     public int NoiseFeatureCount { get; set; } = 32;
 
+    /// <summary>Standard deviation of the fixed Fourier frequencies (DLSM: 16), in (0, <see cref="NetworkOptions.MaxFourierScale"/>].</summary>
     public double FourierScale { get; set; } = 16;
 
-    /// <summary>Width of the noise embedding MLP (DLSM: 128).</summary>
+    /// <summary>Width of the noise embedding MLP (DLSM: 128), at most <see cref="NetworkOptions.MaxWidth"/>.</summary>
     public int NoiseEmbeddingWidth { get; set; } = 128;
 
+    /// <summary>Checks every option; names the option at fault.</summary>
     public void Validate()
     {
-        if (BaseChannels <= 0) throw new ArgumentOutOfRangeException(nameof(BaseChannels), BaseChannels, "ResNet.BaseChannels must be positive.");
-        if (BlocksPerStage is null || BlocksPerStage.Length == 0 || BlocksPerStage.Any(b => b <= 0))
-            throw new ArgumentOutOfRangeException(nameof(BlocksPerStage), "ResNet.BlocksPerStage needs at least one stage with a positive block count.");
-        if (NoiseFeatureCount <= 0 || NoiseFeatureCount % 2 != 0)
-            throw new ArgumentOutOfRangeException(nameof(NoiseFeatureCount), NoiseFeatureCount, "ResNet.NoiseFeatureCount must be a positive even number.");
-        if (!(FourierScale > 0)) throw new ArgumentOutOfRangeException(nameof(FourierScale), FourierScale, "ResNet.FourierScale must be positive.");
-        if (NoiseEmbeddingWidth <= 0)
-            throw new ArgumentOutOfRangeException(nameof(NoiseEmbeddingWidth), NoiseEmbeddingWidth, "ResNet.NoiseEmbeddingWidth must be positive.");
+        OptionChecks.Defined(NoiseFeatures, "ResNet.NoiseFeatures");
+        OptionChecks.InRange(BaseChannels, "ResNet.BaseChannels", 1, MaxChannels);
+        OptionChecks.AllInRange(BlocksPerStage, "ResNet.BlocksPerStage", 1, MaxBlocksPerStage);
+        if (BaseChannels * Math.Pow(2, BlocksPerStage.Length - 1) > MaxChannels)
+            throw OptionChecks.Refusal("ResNet.BaseChannels", $"small enough that the last stage, with BaseChannels x 2^(stages - 1) channels, has at most {MaxChannels}",
+                $"{BaseChannels} with {BlocksPerStage.Length} stages (ResNet.BlocksPerStage)");
+        OptionChecks.EvenInRange(NoiseFeatureCount, "ResNet.NoiseFeatureCount", 2, NetworkOptions.MaxFourierFeatures);
+        OptionChecks.InRange(FourierScale, "ResNet.FourierScale", 0, NetworkOptions.MaxFourierScale, lowOpen: true);
+        OptionChecks.InRange(NoiseEmbeddingWidth, "ResNet.NoiseEmbeddingWidth", 1, NetworkOptions.MaxWidth);
     }
 
     internal ResNetOptions Clone()

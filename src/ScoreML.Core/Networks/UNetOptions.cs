@@ -9,10 +9,18 @@ namespace ScoreML.Networks;
 /// </summary>
 public sealed class UNetOptions
 {
-    /// <summary>Channels at full resolution.</summary>
+    /// <summary>The most channels at any level: the papers' widest is 256 (128 x 2); a 3x3 convolution between two 4096-channel maps
+    /// already holds 151 M weights.</summary>
+    public const int MaxChannels = 4096;
+
+    /// <summary>The most residual blocks per level (NCSN++: 4).</summary>
+    public const int MaxResidualBlocksPerLevel = 64;
+
+    /// <summary>Channels at full resolution, in [1, <see cref="MaxChannels"/>].</summary>
     public int BaseChannels { get; set; } = 32;
 
-    /// <summary>Channel multiplier per resolution level; each level after the first halves the resolution.</summary>
+    /// <summary>Channel multiplier per resolution level; each level after the first halves the resolution. BaseChannels times each
+    /// multiplier is at most <see cref="MaxChannels"/>.</summary>
     public int[] ChannelMultipliers { get; set; } = { 1, 2, 2 };
 
     /// <summary>Residual blocks per level on the way down (the way up has one more, for the skip of the downsampling).</summary>
@@ -29,28 +37,30 @@ public sealed class UNetOptions
     /// <summary>How log sigma is embedded (Fourier for VE models as NCSN++; sinusoidal as DDPM++).</summary>
     public NoiseLevelFeatures NoiseFeatures { get; set; } = NoiseLevelFeatures.Fourier;
 
-    /// <summary>Width of the log-sigma features (even).</summary>
+    /// <summary>Width of the log-sigma features (even, at most <see cref="NetworkOptions.MaxFourierFeatures"/>).</summary>
     public int NoiseFeatureCount { get; set; } = 32;
 
-    /// <summary>Standard deviation of the fixed Fourier frequencies (NCSN++: 16).</summary>
+    /// <summary>Standard deviation of the fixed Fourier frequencies (NCSN++: 16), in (0, <see cref="NetworkOptions.MaxFourierScale"/>].</summary>
     public double FourierScale { get; set; } = 16;
 
     /// <summary>Divide the output by sigma, so the network predicts -z (score_sde's scale_by_sigma for VE models).</summary>
     public bool ScaleOutputBySigma { get; set; } = true;
 
+    /// <summary>Checks every option; names the option at fault.</summary>
     public void Validate()
     {
-        if (BaseChannels <= 0) throw new ArgumentOutOfRangeException(nameof(BaseChannels), BaseChannels, "UNet.BaseChannels must be positive.");
-        if (ChannelMultipliers is null || ChannelMultipliers.Length == 0 || ChannelMultipliers.Any(m => m <= 0))
-            throw new ArgumentOutOfRangeException(nameof(ChannelMultipliers), "UNet.ChannelMultipliers needs at least one positive multiplier.");
-        if (ResidualBlocksPerLevel <= 0)
-            throw new ArgumentOutOfRangeException(nameof(ResidualBlocksPerLevel), ResidualBlocksPerLevel, "UNet.ResidualBlocksPerLevel must be positive.");
-        if (AttentionResolutions is null || AttentionResolutions.Any(r => r <= 0))
-            throw new ArgumentOutOfRangeException(nameof(AttentionResolutions), "UNet.AttentionResolutions must hold positive sizes.");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "UNet.Dropout must be in [0, 1).");
-        if (NoiseFeatureCount <= 0 || NoiseFeatureCount % 2 != 0)
-            throw new ArgumentOutOfRangeException(nameof(NoiseFeatureCount), NoiseFeatureCount, "UNet.NoiseFeatureCount must be a positive even number.");
-        if (!(FourierScale > 0)) throw new ArgumentOutOfRangeException(nameof(FourierScale), FourierScale, "UNet.FourierScale must be positive.");
+        OptionChecks.Defined(NoiseFeatures, "UNet.NoiseFeatures");
+        OptionChecks.InRange(BaseChannels, "UNet.BaseChannels", 1, MaxChannels);
+        OptionChecks.AllInRange(ChannelMultipliers, "UNet.ChannelMultipliers", 1, MaxChannels);
+        if (ChannelMultipliers.Any(m => (long)BaseChannels * m > MaxChannels))
+            throw OptionChecks.Refusal("UNet.ChannelMultipliers", $"small enough that UNet.BaseChannels x each multiplier is at most {MaxChannels} channels",
+                $"{BaseChannels} x [{string.Join(", ", ChannelMultipliers)}]");
+        OptionChecks.InRange(ResidualBlocksPerLevel, "UNet.ResidualBlocksPerLevel", 1, MaxResidualBlocksPerLevel);
+        // A size no feature map has adds no attention block, so any positive size is harmless.
+        OptionChecks.AllInRange(AttentionResolutions, "UNet.AttentionResolutions", 1, int.MaxValue, minimumCount: 0);
+        OptionChecks.InRange(Dropout, "UNet.Dropout", 0, 1, highOpen: true);
+        OptionChecks.EvenInRange(NoiseFeatureCount, "UNet.NoiseFeatureCount", 2, NetworkOptions.MaxFourierFeatures);
+        OptionChecks.InRange(FourierScale, "UNet.FourierScale", 0, NetworkOptions.MaxFourierScale, lowOpen: true);
     }
 
     internal UNetOptions Clone()

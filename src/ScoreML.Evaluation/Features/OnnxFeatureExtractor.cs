@@ -20,9 +20,7 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         if (!File.Exists(options.ModelPath))
             throw new FileNotFoundException($"ONNX feature network '{options.ModelPath}' does not exist (OnnxFeatureExtractorOptions.ModelPath). " +
                 "Nothing is downloaded at run time; README explains how to export the FID Inception network to ONNX.", options.ModelPath);
-        if (options.Channels <= 0 || options.Height <= 0 || options.Width <= 0)
-            throw new ArgumentException($"OnnxFeatureExtractorOptions.Channels, Height and Width must describe the data rows; got {options.Channels} x {options.Height} x {options.Width}.");
-        if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "OnnxFeatureExtractorOptions.BatchSize must be positive.");
+        options.Validate();
         try { session = new InferenceSession(options.ModelPath); }
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{options.ModelPath}' is not a usable ONNX model: {e.Message}", e); }
         if (!session.InputMetadata.TryGetValue(options.InputName, out var input))

@@ -20,6 +20,9 @@ public enum CasClassifier
 /// <summary>Settings of the classification accuracy score (CAS, Ravuri and Vinyals 2019).</summary>
 public sealed class CasOptions
 {
+    /// <summary>The most passes over the generated set (the default is 30); more only make CAS take longer.</summary>
+    public const int MaxEpochs = 10_000;
+
     public CasClassifier Classifier { get; set; } = CasClassifier.Automatic;
 
     /// <summary>The rows' image shape; null takes it from the real column's type when that is an image, else the rows are vectors.</summary>
@@ -35,22 +38,24 @@ public sealed class CasOptions
     /// </summary>
     public Func<MLContext, IEstimator<ITransformer>>? Trainer { get; set; }
 
-    /// <summary>Network classifier on vectors: hidden layer widths.</summary>
+    /// <summary>Network classifier on vectors: hidden layer widths, each in [1, <see cref="NetworkOptions.MaxWidth"/>].</summary>
     public int[] HiddenSizes { get; set; } = { 256, 256 };
-    /// <summary>Network classifier: passes over the generated set.</summary>
+    /// <summary>Network classifier: passes over the generated set, in [1, <see cref="MaxEpochs"/>].</summary>
     public int Epochs { get; set; } = 30;
+    /// <summary>Network classifier: rows per step; capped at the number of rows.</summary>
     public int BatchSize { get; set; } = 128;
+    /// <summary>Network classifier: Adam's learning rate, in (0, 1] (Adam moves each weight by about the rate per step).</summary>
     public double LearningRate { get; set; } = 1e-3;
     /// <summary>Seeds the network's initialisation and batch order.</summary>
     public int Seed { get; set; }
 
     internal void Validate()
     {
-        if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "CasOptions.Epochs must be positive.");
-        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "CasOptions.BatchSize must be positive.");
-        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "CasOptions.LearningRate must be positive.");
-        if (HiddenSizes.Length == 0 || HiddenSizes.Any(h => h <= 0))
-            throw new ArgumentException("CasOptions.HiddenSizes needs at least one positive width.", nameof(HiddenSizes));
+        OptionChecks.Defined(Classifier, "CasOptions.Classifier");
+        OptionChecks.InRange(Epochs, "CasOptions.Epochs", 1, MaxEpochs);
+        OptionChecks.InRange(BatchSize, "CasOptions.BatchSize", 1, int.MaxValue);
+        OptionChecks.InRange(LearningRate, "CasOptions.LearningRate", 0, 1, lowOpen: true);
+        OptionChecks.AllInRange(HiddenSizes, "CasOptions.HiddenSizes", 1, NetworkOptions.MaxWidth);
         (ResNet ?? throw new ArgumentNullException(nameof(ResNet))).Validate();
     }
 }

@@ -6,6 +6,10 @@ namespace ScoreML.Trainers.Classification;
 /// <summary>Everything a noise-conditional classifier training run takes (stage 2 of DLSM).</summary>
 public sealed class DlsmClassifierOptions
 {
+    /// <summary>The largest <see cref="Lambda"/>: beyond it cross-entropy swamps the DLSM term, which is the point of the method
+    /// (the toy study uses 0.125, the default is 1).</summary>
+    public const double MaxLambda = 1000;
+
     /// <summary>The fixed-size float vector column (the score model's data).</summary>
     public string FeatureColumnName { get; set; } = "Features";
 
@@ -14,13 +18,14 @@ public sealed class DlsmClassifierOptions
 
     public ClassifierLoss Loss { get; set; } = ClassifierLoss.DlsmPlusCrossEntropy;
 
-    /// <summary>The weight of cross-entropy against DLSM in <see cref="ClassifierLoss.DlsmPlusCrossEntropy"/> (Eq. 11; the toy study: 0.125).</summary>
+    /// <summary>The weight of cross-entropy against DLSM in <see cref="ClassifierLoss.DlsmPlusCrossEntropy"/> (Eq. 11; the toy study: 0.125),
+    /// in (0, <see cref="MaxLambda"/>].</summary>
     public double Lambda { get; set; } = 1.0;
 
-    /// <summary>The DLSM term's weight std^(2 p): 1 (default) is std^2, as for the score model; the DLSM toy code uses 2.</summary>
+    /// <summary>The DLSM term's weight std^(2 p), p in [0, 4]: 1 (default) is std^2, as for the score model; the DLSM toy code uses 2.</summary>
     public double WeightingExponent { get; set; } = 1;
 
-    /// <summary>0: log p(y|x) from log_softmax. Positive: log(softmax + epsilon) in the DLSM term and in guidance (the toy code: 1e-8).</summary>
+    /// <summary>0: log p(y|x) from log_softmax. Positive, below 1: log(softmax + epsilon) in the DLSM term and in guidance (the toy code: 1e-8).</summary>
     public double SoftmaxEpsilon { get; set; }
 
     /// <summary>The classifier network; its output width is the number of classes. Output scaling by sigma must stay off.</summary>
@@ -36,22 +41,29 @@ public sealed class DlsmClassifierOptions
     /// <summary>The ResNet's shape, for image data.</summary>
     public ResNetOptions ResNet { get; set; } = new();
 
-    /// <summary>Optimiser steps. Give this or <see cref="Epochs"/>; with neither, 5000 steps.</summary>
+    /// <summary>Optimiser steps, at most 10,000,000. Give this or <see cref="Epochs"/>; with neither, 5000 steps.</summary>
     public int? Steps { get; set; }
 
+    /// <summary>Passes over the data; at most 10,000,000 steps in all.</summary>
     public int? Epochs { get; set; }
+    /// <summary>Rows per step; capped at the number of rows.</summary>
     public int BatchSize { get; set; } = 128;
+    /// <summary>Adam's learning rate, in (0, 1].</summary>
     public double LearningRate { get; set; } = 1e-3;
+    /// <summary>Adam's beta1, in [0, 1).</summary>
     public double AdamBeta1 { get; set; } = 0.9;
+    /// <summary>Adam's beta2, in [0, 1).</summary>
     public double AdamBeta2 { get; set; } = 0.999;
+    /// <summary>Adam's epsilon, in (0, 1].</summary>
     public double AdamEpsilon { get; set; } = 1e-8;
 
-    /// <summary>Clip the global gradient norm to this value; null for none.</summary>
+    /// <summary>Clip the global gradient norm to this finite positive value; null for none.</summary>
     public double? GradientClipNorm { get; set; } = 1.0;
 
     /// <summary>Seeds the initialisation, the batches and the noise.</summary>
     public int Seed { get; set; } = 1;
 
+    /// <summary>libtorch intra-op threads, in [1, 1024]; null leaves TorchSharp's setting alone.</summary>
     public int? Threads { get; set; }
 
     /// <summary>Must be the score model's device (the default), which runs inside every training step.</summary>
@@ -98,12 +110,13 @@ public sealed class DlsmClassifierOptions
         if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName));
         if (string.IsNullOrWhiteSpace(LabelColumnName)) throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));
         if (!Enum.IsDefined(Loss)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "Unknown classifier loss.");
-        if (!(Lambda > 0) || double.IsInfinity(Lambda)) throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "Lambda must be positive and finite.");
+        OptionChecks.InRange(Lambda, nameof(Lambda), 0, MaxLambda, lowOpen: true);
         TrainingOptionChecks.Validate(Steps, Epochs, BatchSize, LearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, GradientClipNorm, Threads,
             ProgressInterval, WeightingExponent);
-        if (!(SoftmaxEpsilon >= 0) || SoftmaxEpsilon >= 1) throw new ArgumentOutOfRangeException(nameof(SoftmaxEpsilon), SoftmaxEpsilon, "SoftmaxEpsilon must lie in [0, 1).");
+        OptionChecks.InRange(SoftmaxEpsilon, nameof(SoftmaxEpsilon), 0, 1, highOpen: true);
         TrainingOptionChecks.ValidateCheckpoints(CheckpointPath, CheckpointInterval, ResumeFrom);
-        if (MonitorInterval <= 0) throw new ArgumentOutOfRangeException(nameof(MonitorInterval), MonitorInterval, "MonitorInterval must be positive.");
+        OptionChecks.InRange(MonitorInterval, nameof(MonitorInterval), 1, int.MaxValue);
+        OptionChecks.InRange(CheckpointInterval, nameof(CheckpointInterval), 1, int.MaxValue);   // with or without a CheckpointPath
         (Network ?? throw new ArgumentNullException(nameof(Network))).Validate();
         (ResNet ?? throw new ArgumentNullException(nameof(ResNet))).Validate();
         if (Network.ScaleOutputBySigma)

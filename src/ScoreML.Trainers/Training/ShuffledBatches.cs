@@ -25,11 +25,18 @@ internal sealed class ShuffledBatches : IDisposable
 
     public int StepsPerEpoch => (rows + batchSize - 1) / batchSize;
 
-    /// <summary>The run's length: <paramref name="steps"/>, or that many epochs of batches, or 5000 steps when neither is given.</summary>
+    /// <summary>The run's length: <paramref name="steps"/>, or that many epochs of batches, or 5000 steps when neither is given.
+    /// Epochs of many batches may not add up to more than <see cref="TrainingOptionChecks.MaxSteps"/>.</summary>
     public static int TotalSteps(int? steps, int? epochs, int rows, int batchSize)
     {
+        if (steps is int s) return s;
+        if (epochs is not int e) return 5000;
         int size = Math.Min(batchSize, rows);
-        return steps ?? (epochs is int e ? checked(e * ((rows + size - 1) / size)) : 5000);
+        long perEpoch = ((long)rows + size - 1) / size;
+        if (e * perEpoch > TrainingOptionChecks.MaxSteps)
+            throw OptionChecks.Refusal("Epochs", $"small enough that Epochs x batches per epoch is at most {TrainingOptionChecks.MaxSteps} steps",
+                $"{e} x {perEpoch}");
+        return (int)(e * perEpoch);
     }
 
     /// <summary>The row indices of the batch for <paramref name="step"/> (0-based steps, taken in order).</summary>

@@ -3,22 +3,36 @@ namespace ScoreML.Trainers.Training;
 /// <summary>The checks both trainers' options share (the run's length, Adam, clipping, threads, progress, loss weighting, checkpoints).</summary>
 internal static class TrainingOptionChecks
 {
+    /// <summary>The longest run: about ten times score_sde's longest (1.3 M steps on CIFAR-10). A run keeps 12 bytes of loss and
+    /// timing per step, so int.MaxValue steps would need 25 GB before the first one.</summary>
+    public const int MaxSteps = 10_000_000;
+
+    /// <summary>The largest Adam learning rate: Adam moves every weight by about the rate per step, so above 1 a step is larger than
+    /// the weights themselves (score_sde: 2e-4).</summary>
+    public const double MaxLearningRate = 1;
+
+    /// <summary>The largest Adam epsilon: beyond 1 it dwarfs the gradients' root mean square and Adam degrades into plain SGD with a
+    /// vanishing rate (the usual value is 1e-8).</summary>
+    public const double MaxAdamEpsilon = 1;
+
+    /// <summary>The most libtorch intra-op threads: more than any machine has cores, and libtorch would start them all.</summary>
+    public const int MaxThreads = 1024;
+
     public static void Validate(int? steps, int? epochs, int batchSize, double learningRate, double adamBeta1, double adamBeta2,
         double adamEpsilon, double? gradientClipNorm, int? threads, int progressInterval, double weightingExponent)
     {
         if (steps is not null && epochs is not null) throw new ArgumentException("Give Steps or Epochs, not both.", "Epochs");
-        if (steps is int s && s <= 0) throw new ArgumentOutOfRangeException("Steps", s, "Steps must be positive.");
-        if (epochs is int e && e <= 0) throw new ArgumentOutOfRangeException("Epochs", e, "Epochs must be positive.");
-        if (batchSize <= 0) throw new ArgumentOutOfRangeException("BatchSize", batchSize, "BatchSize must be positive.");
-        if (!(learningRate > 0) || double.IsInfinity(learningRate)) throw new ArgumentOutOfRangeException("LearningRate", learningRate, "LearningRate must be positive and finite.");
-        if (!(adamBeta1 >= 0 && adamBeta1 < 1)) throw new ArgumentOutOfRangeException("AdamBeta1", adamBeta1, "AdamBeta1 must lie in [0, 1).");
-        if (!(adamBeta2 >= 0 && adamBeta2 < 1)) throw new ArgumentOutOfRangeException("AdamBeta2", adamBeta2, "AdamBeta2 must lie in [0, 1).");
-        if (!(adamEpsilon > 0)) throw new ArgumentOutOfRangeException("AdamEpsilon", adamEpsilon, "AdamEpsilon must be positive.");
-        if (gradientClipNorm is double c && !(c > 0)) throw new ArgumentOutOfRangeException("GradientClipNorm", c, "GradientClipNorm must be positive (or null for no clipping).");
-        if (threads is int t && t <= 0) throw new ArgumentOutOfRangeException("Threads", t, "Threads must be positive.");
-        if (progressInterval <= 0) throw new ArgumentOutOfRangeException("ProgressInterval", progressInterval, "ProgressInterval must be positive.");
-        if (!double.IsFinite(weightingExponent) || weightingExponent < 0 || weightingExponent > 4)
-            throw new ArgumentOutOfRangeException("WeightingExponent", weightingExponent, "WeightingExponent must lie in [0, 4].");
+        OptionChecks.InRange(steps, "Steps", 1, MaxSteps);
+        OptionChecks.InRange(epochs, "Epochs", 1, MaxSteps);
+        OptionChecks.InRange(batchSize, "BatchSize", 1, int.MaxValue);   // capped at the number of rows, so any size is safe
+        OptionChecks.InRange(learningRate, "LearningRate", 0, MaxLearningRate, lowOpen: true);
+        OptionChecks.InRange(adamBeta1, "AdamBeta1", 0, 1, highOpen: true);
+        OptionChecks.InRange(adamBeta2, "AdamBeta2", 0, 1, highOpen: true);
+        OptionChecks.InRange(adamEpsilon, "AdamEpsilon", 0, MaxAdamEpsilon, lowOpen: true);
+        if (gradientClipNorm is double c) OptionChecks.Positive(c, "GradientClipNorm");   // any finite bound; null for no clipping
+        OptionChecks.InRange(threads, "Threads", 1, MaxThreads);
+        OptionChecks.InRange(progressInterval, "ProgressInterval", 1, int.MaxValue);
+        OptionChecks.InRange(weightingExponent, "WeightingExponent", 0, 4);
     }
 
     public static void ValidateCheckpoints(string? checkpointPath, int checkpointInterval, string? resumeFrom)

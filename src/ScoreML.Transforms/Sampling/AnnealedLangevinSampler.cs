@@ -20,6 +20,7 @@ public static class AnnealedLangevinSampler
         using var noGrad = no_grad();
         double[] sigmas = NoiseSchedule.Levels(options.NoiseSchedule, ve.SigmaMin, ve.SigmaMax, options.NoiseLevels);
         double sigmaLast = sigmas[^1];
+        var check = new DivergenceCheck(SamplerKind.AnnealedLangevin, options, score, sde, sigmas.Length * options.StepsPerLevel);
         var x = sde.SamplePrior(count, dimension, generator, device);
         int step = 0;
         foreach (double sigma in sigmas)
@@ -30,10 +31,13 @@ public static class AnnealedLangevinSampler
             {
                 using var scope = NewDisposeScope();
                 var z = randn(x.shape, generator: generator, device: device);
-                var next = (x + alpha / 2 * score(x, t) + Math.Sqrt(alpha) * z).MoveToOuterDisposeScope();
+                var next = x + alpha / 2 * score(x, t) + Math.Sqrt(alpha) * z;
+                check.After(step, next, (x, t));
+                next.MoveToOuterDisposeScope();
                 x.Dispose();
                 x = next;
-                options.StepObserver?.Invoke(step++, x);
+                options.StepObserver?.Invoke(step, x);
+                step++;   // not inside the call: ?. skips its arguments when there is no observer
             }
             t.Dispose();
         }
@@ -41,7 +45,9 @@ public static class AnnealedLangevinSampler
         using (var scope = NewDisposeScope())
         {
             var t = full(count, ve.TimeOf(sigmaLast), device: device);
-            var denoised = (x + sigmaLast * sigmaLast * score(x, t)).MoveToOuterDisposeScope();
+            var denoised = x + sigmaLast * sigmaLast * score(x, t);
+            check.After(step, denoised, (x, t));
+            denoised.MoveToOuterDisposeScope();
             x.Dispose();
             return denoised;
         }

@@ -15,7 +15,9 @@ public static class PredictorCorrectorSampler
     {
         using var noGrad = no_grad();
         int n = options.Steps;
+        RequireStepsAboveBetaMax(sde, options);
         double eps = options.Epsilon ?? sde.SamplingEpsilon;
+        var check = new DivergenceCheck(SamplerKind.PredictorCorrector, options, score, sde, n);
         var x = sde.SamplePrior(count, dimension, generator, device);
         var xMean = x.alias();
         for (int i = 0; i < n; i++)
@@ -31,6 +33,7 @@ public static class PredictorCorrectorSampler
                 (current, currentMean) = ReverseDiffusionStep(score, sde, current, t, n, generator);
             else if (options.Predictor == PredictorKind.EulerMaruyama)
                 (current, currentMean) = EulerMaruyamaStep(score, sde, current, t, n, generator);
+            check.After(i, current, (x, t));   // x = x_mean + noise is finite only if x_mean is
             x.Dispose();
             xMean.Dispose();
             x = current.MoveToOuterDisposeScope();
@@ -39,6 +42,23 @@ public static class PredictorCorrectorSampler
         }
         x.Dispose();
         return xMean;   // the last step without its noise, as score_sde returns with noise removal
+    }
+
+    /// <summary>
+    /// The DDPM discretisation of a VP model has beta_i = beta(t_i) / N up to BetaMax / N: the reverse-diffusion predictor takes
+    /// sqrt(1 - beta_i) and the Langevin corrector steps by 1 - beta_i, so with N at or below BetaMax the first steps are NaN
+    /// (or wipe the state). Sub-VP uses that discretisation only in the corrector.
+    /// </summary>
+    static void RequireStepsAboveBetaMax(StochasticDifferentialEquation sde, SamplerOptions options)
+    {
+        if (sde is not VpSde vp || options.Steps > vp.BetaMax) return;
+        bool corrector = options.Corrector == CorrectorKind.Langevin && options.CorrectorSteps > 0;
+        bool predictor = options.Predictor == PredictorKind.ReverseDiffusion && sde is not SubVpSde;
+        if (!corrector && !predictor) return;
+        throw new ArgumentOutOfRangeException(nameof(options.Steps), $"Sampler.Steps must be above the {(sde is SubVpSde ? "sub-VP" : "VP")} " +
+            $"SDE's BetaMax ({OptionChecks.Format(vp.BetaMax)}) for the predictor-corrector sampler's " +
+            $"{(predictor ? "reverse-diffusion predictor" : "Langevin corrector")}, whose discrete beta_i = beta(t) / Steps must stay below 1; " +
+            $"got {options.Steps}.");
     }
 
     /// <summary>Reverse diffusion: rev_f = f - G^2 s, x_mean = x - rev_f, x = x_mean + G z.</summary>

@@ -17,6 +17,7 @@ public static class ProbabilityFlowOdeSampler
         int n = options.Steps;
         double eps = options.Epsilon ?? sde.SamplingEpsilon;
         double h = (eps - sde.T) / n;
+        var check = new DivergenceCheck(SamplerKind.ProbabilityFlowOde, options, score, sde, n);
         var x = sde.SamplePrior(count, dimension, generator, device);
         for (int i = 0; i < n; i++)
         {
@@ -27,7 +28,9 @@ public static class ProbabilityFlowOdeSampler
             var d0 = Velocity(score, sde, x, t0);
             var predicted = x + h * d0;
             var d1 = Velocity(score, sde, predicted, t1);
-            var next = (x + h / 2 * (d0 + d1)).MoveToOuterDisposeScope();
+            var next = x + h / 2 * (d0 + d1);
+            check.After(i, next, (x, t0), (predicted, t1));
+            next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
             options.StepObserver?.Invoke(i, x);

@@ -5,42 +5,63 @@ namespace ScoreML.Transforms.Sampling;
 /// <summary>Options of the samplers. Defaults follow score_sde (PC) and NCSN (annealed Langevin).</summary>
 public sealed class SamplerOptions
 {
+    /// <summary>The most steps <see cref="Steps"/> and a run of annealed Langevin dynamics (NoiseLevels x StepsPerLevel) may take:
+    /// a hundred times score_sde's 1000 (NCSNv2's longest schedule takes about 7000); a larger count only makes a run last days.</summary>
+    public const int MaxSteps = 100_000;
+
+    /// <summary>The most corrector steps per time step: score_sde uses 1 or 2; every one costs a network evaluation.</summary>
+    public const int MaxCorrectorSteps = 100;
+
+    /// <summary>
+    /// The largest <see cref="Snr"/>. The corrector's step is 2 alpha (r |z| / |s|)^2; on a Gaussian of variance v its ratio to v
+    /// is about 2 r^2, and Langevin steps of more than 2 v throw the state further out with every step, so r = 1 is the edge.
+    /// </summary>
+    public const double MaxSnr = 1;
+
+    /// <summary>
+    /// The largest annealed-Langevin <see cref="StepSize"/>. The step at the smallest level is StepSize itself, and Langevin steps
+    /// above about 2 SigmaMin^2 diverge (NCSN: 2e-5 with SigmaMin 0.01); 1 already diverges for every model with SigmaMin below 0.7.
+    /// </summary>
+    public const double MaxStepSize = 1;
+
     public SamplerKind Kind { get; set; } = SamplerKind.PredictorCorrector;
 
-    /// <summary>Number of time steps N of the PC sampler and the ODE.</summary>
+    /// <summary>Number of time steps N of the PC sampler and the ODE, in [1, <see cref="MaxSteps"/>]. For a VP or sub-VP model the
+    /// PC sampler's reverse-diffusion predictor and Langevin corrector also need N above the SDE's BetaMax.</summary>
     public int Steps { get; set; } = 1000;
 
     public PredictorKind Predictor { get; set; } = PredictorKind.ReverseDiffusion;
     public CorrectorKind Corrector { get; set; } = CorrectorKind.Langevin;
 
-    /// <summary>Signal-to-noise ratio r of the Langevin corrector (score_sde CIFAR-10 VE: 0.16).</summary>
+    /// <summary>Signal-to-noise ratio r of the Langevin corrector, in (0, <see cref="MaxSnr"/>] (score_sde CIFAR-10 VE: 0.16).</summary>
     public double Snr { get; set; } = 0.16;
 
-    /// <summary>Corrector steps per time step.</summary>
+    /// <summary>Corrector steps per time step, in [0, <see cref="MaxCorrectorSteps"/>].</summary>
     public int CorrectorSteps { get; set; } = 1;
 
-    /// <summary>The final time; null uses the SDE's default (1e-5 for VE, 1e-3 for VP).</summary>
+    /// <summary>The final time, in (0, 1); null uses the SDE's default (1e-5 for VE, 1e-3 for VP).</summary>
     public double? Epsilon { get; set; }
 
-    /// <summary>Annealed Langevin: number L of noise levels from SigmaMax down to SigmaMin.</summary>
+    /// <summary>Annealed Langevin: number L of noise levels from SigmaMax down to SigmaMin, in [2, <see cref="MaxSteps"/>].</summary>
     public int NoiseLevels { get; set; } = 10;
 
     /// <summary>Annealed Langevin: spacing of the noise levels.</summary>
     public NoiseScheduleKind NoiseSchedule { get; set; } = NoiseScheduleKind.Geometric;
 
-    /// <summary>Annealed Langevin: steps T per level.</summary>
+    /// <summary>Annealed Langevin: steps T per level, at least 1; NoiseLevels x StepsPerLevel is at most <see cref="MaxSteps"/>.</summary>
     public int StepsPerLevel { get; set; } = 100;
 
-    /// <summary>Annealed Langevin: eps in the step size eps * sigma_i^2 / sigma_L^2 (NCSN: 2e-5).</summary>
+    /// <summary>Annealed Langevin: eps in the step size eps * sigma_i^2 / sigma_L^2, in (0, <see cref="MaxStepSize"/>] (NCSN: 2e-5).</summary>
     public double StepSize { get; set; } = 2e-5;
 
     /// <summary>Annealed Langevin: finish with one denoising step x + sigma_L^2 s(x, sigma_L).</summary>
     public bool DenoiseLastStep { get; set; } = true;
 
-    /// <summary>Rows generated together; results depend on it (the corrector uses batch-mean norms).</summary>
+    /// <summary>Rows generated together; results depend on it (the corrector uses batch-mean norms). A batch never holds more rows
+    /// than were asked for, so any positive size is safe.</summary>
     public int BatchSize { get; set; } = 1000;
 
-    /// <summary>Seed of the sampling noise. The same seed and batch size give the same samples.</summary>
+    /// <summary>Seed of the sampling noise (any value). The same seed and batch size give the same samples.</summary>
     public int Seed { get; set; }
 
     /// <summary>
@@ -51,16 +72,23 @@ public sealed class SamplerOptions
     [System.Text.Json.Serialization.JsonIgnore]   // code, not settings: a saved model does not keep it
     public Action<int, TorchSharp.torch.Tensor>? StepObserver { get; set; }
 
+    /// <summary>Checks every option, whichever sampler uses it; names the option at fault.</summary>
     public void Validate()
     {
-        if (Steps <= 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Sampler.Steps must be positive.");
-        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Sampler.BatchSize must be positive.");
-        if (!(Snr > 0)) throw new ArgumentOutOfRangeException(nameof(Snr), Snr, "Sampler.Snr must be positive.");
-        if (CorrectorSteps < 0) throw new ArgumentOutOfRangeException(nameof(CorrectorSteps), CorrectorSteps, "Sampler.CorrectorSteps cannot be negative.");
-        if (Epsilon is double e && !(e > 0 && e < 1)) throw new ArgumentOutOfRangeException(nameof(Epsilon), e, "Sampler.Epsilon must lie in (0, 1).");
-        if (NoiseLevels < 2) throw new ArgumentOutOfRangeException(nameof(NoiseLevels), NoiseLevels, "Sampler.NoiseLevels must be at least 2.");
-        if (StepsPerLevel <= 0) throw new ArgumentOutOfRangeException(nameof(StepsPerLevel), StepsPerLevel, "Sampler.StepsPerLevel must be positive.");
-        if (!(StepSize > 0)) throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, "Sampler.StepSize must be positive.");
+        OptionChecks.Defined(Kind, "Sampler.Kind");
+        OptionChecks.Defined(Predictor, "Sampler.Predictor");
+        OptionChecks.Defined(Corrector, "Sampler.Corrector");
+        OptionChecks.Defined(NoiseSchedule, "Sampler.NoiseSchedule");
+        OptionChecks.InRange(Steps, "Sampler.Steps", 1, MaxSteps);
+        OptionChecks.InRange(BatchSize, "Sampler.BatchSize", 1, int.MaxValue);
+        OptionChecks.InRange(Snr, "Sampler.Snr", 0, MaxSnr, lowOpen: true);
+        OptionChecks.InRange(CorrectorSteps, "Sampler.CorrectorSteps", 0, MaxCorrectorSteps);
+        OptionChecks.InRange(Epsilon, "Sampler.Epsilon", 0, 1, lowOpen: true, highOpen: true);
+        OptionChecks.InRange(NoiseLevels, "Sampler.NoiseLevels", 2, MaxSteps);
+        OptionChecks.InRange(StepsPerLevel, "Sampler.StepsPerLevel", 1, MaxSteps);
+        if ((long)NoiseLevels * StepsPerLevel > MaxSteps)
+            throw OptionChecks.Refusal("Sampler.StepsPerLevel", $"small enough that Sampler.NoiseLevels x Sampler.StepsPerLevel is at most {MaxSteps}", $"{NoiseLevels} x {StepsPerLevel}");
+        OptionChecks.InRange(StepSize, "Sampler.StepSize", 0, MaxStepSize, lowOpen: true);
         if (Kind == SamplerKind.PredictorCorrector && Predictor == PredictorKind.None && Corrector == CorrectorKind.None)
             throw new ArgumentException("A predictor-corrector sampler needs a predictor, a corrector or both.", nameof(Predictor));
     }

@@ -1,0 +1,26 @@
+namespace ScoreML.Transforms.Sampling;
+
+/// <summary>
+/// A sampler's state became NaN or infinite. Thrown at the first step where that happened, instead of returning a batch of
+/// NaN; the message and <see cref="SuspectOption"/> say what is most likely at fault.
+/// </summary>
+public sealed class SamplerDivergedException : InvalidOperationException
+{
+    public SamplerDivergedException(SamplerKind kind, int step, string? suspectOption, string message) : base(message)
+    {
+        Kind = kind;
+        Step = step;
+        SuspectOption = suspectOption;
+    }
+
+    /// <summary>The sampler that diverged.</summary>
+    public SamplerKind Kind { get; }
+
+    /// <summary>The first step whose result was not finite, counted from 0 as <see cref="SamplerOptions.StepObserver"/> counts
+    /// them (annealed Langevin's final denoising step comes after the last observed one).</summary>
+    public int Step { get; }
+
+    /// <summary>The sampler option most likely at fault (e.g. "Sampler.Snr"), or null when the score function itself returned
+    /// non-finite values for a finite state, which no sampler option explains.</summary>
+    public string? SuspectOption { get; }
+}
