@@ -56,6 +56,9 @@ public sealed class GenerativeEvaluationOptions
         if (FeatureExtractor is null) throw new ArgumentNullException(nameof(FeatureExtractor), "GenerativeEvaluationOptions.FeatureExtractor is null.");
         OptionChecks.InRange(K, "GenerativeEvaluationOptions.K", 1, MaxK);
         OptionChecks.InRange(InceptionSplits, "GenerativeEvaluationOptions.InceptionSplits", 1, MaxInceptionSplits);
+        if (MemoryBudgetBytes is long budget && budget <= 0)
+            throw OptionChecks.Refusal("GenerativeEvaluationOptions.MemoryBudgetBytes", "a positive number of bytes (or null for half the available memory)",
+                budget.ToString(System.Globalization.CultureInfo.InvariantCulture));
         (Cas ?? throw new ArgumentNullException(nameof(Cas), "GenerativeEvaluationOptions.Cas is null.")).Validate();
     }
 }

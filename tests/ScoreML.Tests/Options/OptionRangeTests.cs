@@ -68,6 +68,8 @@ public sealed class OptionRangeTests
         [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.BatchSize))] = new object[] { Huge },
         [("DlsmClassifierOptions", "BatchSize")] = new object[] { Huge },
         [("CasOptions", "BatchSize")] = new object[] { Huge },
+        // A memory budget of long.MaxValue bytes means "no limit": the metrics then allocate what they need.
+        [(nameof(GenerativeEvaluationOptions), nameof(GenerativeEvaluationOptions.MemoryBudgetBytes))] = new object[] { long.MaxValue },
         [("LikelihoodOptions", "BatchSize")] = new object[] { Huge },
         // 0 corrector steps: predictor-only sampling.
         [(nameof(SamplerOptions), nameof(SamplerOptions.CorrectorSteps))] = new object[] { 0 },
