@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using ScoreML.Runtime;
 using ScoreML.Torch;
 using static TorchSharp.torch;
 
@@ -19,8 +20,7 @@ public static class ModelZip
     {
         ArgumentNullException.ThrowIfNull(model);
         RefuseDisposed(model);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string full = OutputLocations.RequireWritableFile(path, nameof(path));   // names the path before any model bytes are made
         string temp = full + ".tmp";
         try
         {

@@ -1,4 +1,5 @@
 using ScoreML.Runtime;
+using ScoreML.Transforms.Persistence;
 using ScoreML.Trainers.Training;
 using static ScoreML.Tests.Training.CheckpointTestRuns;
 
@@ -38,6 +39,17 @@ public sealed class OutputPathTests
 
         e = Assert.ThrowsExactly<ArgumentException>(() => FitClassifier(ClassifierOptions(blocked)));
         Assert.AreEqual("CheckpointPath", e.ParamName);
+    }
+
+    /// <summary>A model zip whose folder cannot be made is refused naming the path, and nothing is written.</summary>
+    [TestMethod]
+    public void AModelZipThatCannotBeWrittenIsRefusedNamingThePath()
+    {
+        using var model = FitScoreModel(ScoreOptions());
+        string zip = Path.Combine(folder.File("a-file"), "models", "m.zip");
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Ml.ScoreMatching().Model.Save(model, CheckpointTestRuns.Data.Schema, zip));
+        Assert.AreEqual("path", e.ParamName);
+        StringAssert.Contains(e.Message, zip);
     }
 
     [TestMethod]
