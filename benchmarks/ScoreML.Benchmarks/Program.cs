@@ -11,10 +11,10 @@ using ScoreML.Benchmarks;
 using ScoreML.Examples;
 
 var commandLine = new CommandLine(args);
-int repeats = int.Parse(commandLine.Value("--repeats") ?? "3", CultureInfo.InvariantCulture);
-int rows = int.Parse(commandLine.Value("--rows") ?? "10000", CultureInfo.InvariantCulture);
-int dimension = int.Parse(commandLine.Value("--dimension") ?? "2048", CultureInfo.InvariantCulture);
-int steps = int.Parse(commandLine.Value("--steps") ?? "500", CultureInfo.InvariantCulture);   // timed training steps
+int repeats = commandLine.Int("--repeats", 3);
+int rows = commandLine.Int("--rows", 10000);
+int dimension = commandLine.Int("--dimension", 2048);
+int steps = commandLine.Int("--steps", 500);   // timed training steps
 string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,prdc
 string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "memory", "fid", "prdc", "kernels" };
 
