@@ -6,7 +6,8 @@ namespace ScoreML.Examples;
 /// <summary>
 /// Every example app ends an error the same way: the message on one line without a stack trace (with <c>--verbose</c>, the
 /// whole exception), and an exit code that says what happened — 2 when the settings were refused (an
-/// <see cref="ArgumentException"/>, which the library throws naming the option at fault), 130 when a run was canceled
+/// <see cref="ArgumentException"/>, which the library throws naming the option at fault, or a named input file or folder
+/// that does not exist), 130 when a run was canceled
 /// (Ctrl-C; a checkpoint was written), 1 for any other failure. Installed when the app's assembly loads, so it also covers
 /// errors raised on other threads, and no app can forget it.
 /// </summary>
@@ -34,7 +35,7 @@ internal static class ExampleErrors
             case OperationCanceledException:
                 Console.Error.WriteLine("Run the same command with --resume to continue where it stopped.");
                 return Canceled;
-            case ArgumentException:
+            case ArgumentException or FileNotFoundException or DirectoryNotFoundException:
                 return Refused;
             default:
                 if (!verbose) Console.Error.WriteLine("(--verbose shows where it happened.)");

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+
+namespace ScoreML.Tests.Examples;
+
+/// <summary>
+/// The example apps, run as a user runs them, end refused settings with one line naming the option or file and exit code 2,
+/// never with a stack trace and the runtime's abort (exit 134). Every case fails before any training or data loading, so
+/// each run takes about a second. The apps are built by the solution build that `dotnet test ScoreML.sln` starts with.
+/// </summary>
+[TestClass]
+public sealed class ExampleAppErrorTests
+{
+    static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;   // bin/<Configuration>/net10.0
+    string folder = null!;
+
+    [TestInitialize]
+    public void MakeAFolder()
+    {
+        folder = Path.Combine(Path.GetTempPath(), $"scoreml-apps-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a-file"), "not a folder");
+    }
+
+    [TestCleanup]
+    public void DeleteIt() => Directory.Delete(folder, recursive: true);
+
+    [TestMethod]
+    public void AnOutputFolderThatCannotBeMadeIsRefusedAtOnce()
+    {
+        string blocked = Path.Combine(folder, "a-file", "out");
+        var (code, error) = Run("Checkerboard", "--quick", "--out", blocked);
+        Assert.AreEqual(2, code, error);
+        StringAssert.StartsWith(error, $"error: --out folder '{blocked}' cannot be created or written");
+        AssertNoStackTrace(error);
+    }
+
+    [TestMethod]
+    public void AMalformedNumberNamesItsOption()
+    {
+        var (code, error) = Run("TwoMoons", "--quick", "--seed", "abc", "--out", Path.Combine(folder, "out"));
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, "--seed needs a whole number, not 'abc'");
+        AssertNoStackTrace(error);
+    }
+
+    [TestMethod]
+    public void SettingsTheMetricsCannotUseAreRefusedBeforeTraining()
+    {
+        var (code, error) = Run("FashionMnist", "--quick", "--samples-per-class", "1", "--out", Path.Combine(folder, "out"));
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, "--samples-per-class must be at least");
+        AssertNoStackTrace(error);
+    }
+
+    [TestMethod]
+    public void AMissingInputFileIsNamedWithoutAStackTraceAndVerboseShowsIt()
+    {
+        string missing = Path.Combine(folder, "real.csv");
+        var args = new[] { "--real", missing, "--generated", missing, "--out", Path.Combine(folder, "out") };
+        var (code, error) = Run("Evaluate", args);
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, missing);
+        AssertNoStackTrace(error);
+        var (verboseCode, verbose) = Run("Evaluate", args.Append("--verbose").ToArray());
+        Assert.AreEqual(code, verboseCode);
+        StringAssert.Contains(verbose, "   at ", "--verbose shows where it happened");
+    }
+
+    static void AssertNoStackTrace(string error)
+    {
+        Assert.DoesNotContain("   at ", error, error);
+        Assert.DoesNotContain("Unhandled exception", error, error);
+    }
+
+    /// <summary>Runs an example's built assembly with <c>dotnet</c>; returns its exit code and standard error.</summary>
+    static (int Code, string Error) Run(string app, params string[] args)
+    {
+        string root = RepositoryRoot();
+        string dll = Path.Combine(root, "examples", app, "bin", Configuration, "net10.0", app + ".dll");
+        if (!File.Exists(dll)) Assert.Inconclusive($"{dll} is not built: run the tests through `dotnet test ScoreML.sln`, which builds the examples.");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = root };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{app} {string.Join(' ', args)} did not end within two minutes.");
+        }
+        output.Wait();
+        return (process.ExitCode, error.Trim());
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "ScoreML.sln"))) return directory.FullName;
+        throw new InvalidOperationException($"No ScoreML.sln above {AppContext.BaseDirectory}.");
+    }
+}
