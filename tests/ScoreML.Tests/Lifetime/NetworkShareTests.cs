@@ -6,6 +6,7 @@ using ScoreML.Sde;
 using ScoreML.Transforms;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
+using static ScoreML.Tests.Lifetime.LifetimeFixtures;
 using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Lifetime;
@@ -18,17 +19,7 @@ namespace ScoreML.Tests.Lifetime;
 [TestClass]
 public sealed class NetworkShareTests
 {
-    static readonly MLContext Ml = new(1);
-
     public TestContext TestContext { get; set; } = null!;
-
-    static SamplerOptions FewSteps(int seed = 3) => new() { Steps = 5, BatchSize = 4, Seed = seed };
-
-    static NoiseConditionalMlp ScoreNetwork() => new(2, 2, new NetworkOptions { HiddenSizes = new[] { 8 } }, seed: 1);
-
-    static NoiseConditionalMlp ClassifierNetwork() => new(2, 2, new NetworkOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false }, seed: 2);
-
-    static StochasticDifferentialEquation Sde => new SdeOptions { SigmaMax = 3 }.Create(double.NaN);
 
     static Tensor AWeightOf(nn.Module network) => network.parameters().First();
 
@@ -45,7 +36,7 @@ public sealed class NetworkShareTests
         {
             var network = ScoreNetwork();
             var weight = AWeightOf(network);
-            var original = new ScoreModel(network, Sde, CPU);
+            var original = new ScoreModel(network, SmallSde, CPU);
             var share = original.Share();
             Assert.AreSame(original.Network, share.Network, "a share is the same network, not a copy");
             float[] expected = Scores(original);
@@ -86,7 +77,7 @@ public sealed class NetworkShareTests
         var classifierNetwork = ClassifierNetwork();
         var scoreWeight = AWeightOf(scoreNetwork);
         var classifierWeight = AWeightOf(classifierNetwork);
-        var scores = new ScoreModelTransformer(new ScoreModel(scoreNetwork, Sde, CPU), FewSteps());
+        var scores = new ScoreModelTransformer(new ScoreModel(scoreNetwork, SmallSde, CPU), FewSteps());
         var copy = scores.WithSampler(FewSteps(4));
         var classifier = new NoiseConditionalClassifierTransformer(scores.Model, new NoiseConditionalClassifier(classifierNetwork), new LabelKeys(2));
         var sampler = classifier.CreateSampler(new ConditionalSamplerOptions { Sampler = FewSteps() });
@@ -110,7 +101,7 @@ public sealed class NetworkShareTests
         string folder = Path.Combine(TestContext.TestRunDirectory ?? Path.GetTempPath(), $"{TestContext.TestName}-{Guid.NewGuid():N}");
         string scoresPath = Path.Combine(folder, "scores.zip"), samplerPath = Path.Combine(folder, "sampler.zip");
         var schema = Ml.ScoreMatching().Data.Requests(1).Schema;
-        using (var scores = new ScoreModelTransformer(new ScoreModel(ScoreNetwork(), Sde, CPU), FewSteps()))
+        using (var scores = new ScoreModelTransformer(new ScoreModel(ScoreNetwork(), SmallSde, CPU), FewSteps()))
         using (var classifier = new NoiseConditionalClassifierTransformer(scores.Model, new NoiseConditionalClassifier(ClassifierNetwork()), new LabelKeys(2)))
         using (var sampler = classifier.CreateSampler(new ConditionalSamplerOptions { Sampler = FewSteps() }))
         {

@@ -11,6 +11,7 @@ using ScoreML.Trainers.Classification;
 using ScoreML.Transforms;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
+using static ScoreML.Tests.Lifetime.LifetimeFixtures;
 using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Lifetime;
@@ -23,20 +24,13 @@ namespace ScoreML.Tests.Lifetime;
 [TestClass]
 public sealed class TransformerLifetimeTests
 {
-    static readonly MLContext Ml = new(1);
-
     public TestContext TestContext { get; set; } = null!;
-
-    static SamplerOptions FewSteps(int seed = 3) => new() { Steps = 5, BatchSize = 4, Seed = seed };
 
     static ConditionalSamplerOptions Guided(double scale = 1, int seed = 3) => new() { GuidanceScale = scale, Sampler = FewSteps(seed) };
 
-    // Untrained small networks: lifetime does not depend on what the weights are.
-    static ScoreModel NewScoreModel() =>
-        new(new NoiseConditionalMlp(2, 2, new NetworkOptions { HiddenSizes = new[] { 8 } }, seed: 1), new SdeOptions { SigmaMax = 3 }.Create(double.NaN), CPU);
+    static ScoreModel NewScoreModel() => new(ScoreNetwork(), SmallSde, CPU);
 
-    static NoiseConditionalClassifier NewClassifier() =>
-        new(new NoiseConditionalMlp(2, 2, new NetworkOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false }, seed: 2));
+    static NoiseConditionalClassifier NewClassifier() => new(ClassifierNetwork());
 
     static LabelKeys Labels => new(2, new[] { "left", "right" }, TextDataViewType.Instance);
 
