@@ -9,7 +9,7 @@
 //       [--sampler-steps N] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
 //       [--unet-attention 14,7] [--classifier-channels N] [--classifier-blocks 1,1,1] [--device cpu|cuda|cuda:N] [--seed N]
 //       [--save dlsm.zip] [--resume]
-// --full is the papers' network sizes and run lengths, for a GPU (README: "Images"). --save writes the DLSM sampler as an ML.NET
+// --full is the papers' network sizes and run lengths, for a GPU (docs/images.md). --save writes the DLSM sampler as an ML.NET
 // model zip (examples/ConsumeModel turns it into PNGs). Ctrl-C stops after the current training step with a checkpoint under
 // DIR/checkpoints; --resume continues from there.
 // Writes DIR/results.json, DIR/grid-real.png, DIR/grid-{base,scaling,dlsm}.png and DIR/trajectory-dlsm.png, and prints the table.

@@ -19,7 +19,7 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         this.options = options;
         if (!File.Exists(options.ModelPath))
             throw new FileNotFoundException($"ONNX feature network '{options.ModelPath}' does not exist (OnnxFeatureExtractorOptions.ModelPath). " +
-                "Nothing is downloaded at run time; README explains how to export the FID Inception network to ONNX.", options.ModelPath);
+                "Nothing is downloaded at run time; docs/evaluation.md explains how to export the FID Inception network to ONNX.", options.ModelPath);
         options.Validate();
         try { session = new InferenceSession(options.ModelPath); }
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{options.ModelPath}' is not a usable ONNX model: {e.Message}", e); }

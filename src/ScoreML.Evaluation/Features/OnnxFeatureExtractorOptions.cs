@@ -1,7 +1,7 @@
 namespace ScoreML.Evaluation.Features;
 
 /// <summary>
-/// How to run an ONNX feature network (for FID: the Inception-v3 network of pytorch-fid, exported to ONNX; README says how to
+/// How to run an ONNX feature network (for FID: the Inception-v3 network of pytorch-fid, exported to ONNX; docs/evaluation.md says how to
 /// make the file). Inputs are image rows in channel-major order (C x H x W, as ML.NET's ExtractPixels and ScoreML's readers
 /// produce); they are scaled by <see cref="InputScale"/> and <see cref="InputShift"/>, resized bilinearly to
 /// <see cref="ModelHeight"/> x <see cref="ModelWidth"/> when that differs from the data, and fed as [B, C, H, W] float32.
