@@ -3,7 +3,6 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Runtime;
 using ScoreML.Sde;
 using ScoreML.Torch;
 using ScoreML.Trainers.Objectives;
@@ -52,8 +51,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
     public ScoreModelTransformer Fit(IDataView input)
     {
         options.Validate();   // the options object may have changed since construction
-        TrainingCheckpoint.RequireExists(options.ResumeFrom);
-        if (options.CheckpointPath is string checkpoint) OutputLocations.RequireWritableFile(checkpoint, "CheckpointPath");
+        TrainingCheckpoint.CheckPaths(options.CheckpointPath, options.ResumeFrom);
         var host = ((IHostEnvironment)mlContext).Register("ScoreML");
         using var channel = host.Start("Train score model");
         var (values, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName);

@@ -151,7 +151,6 @@ public sealed class ScoreModelOptions
         OptionChecks.InRange(Projections, nameof(Projections), 1, MaxProjections);
         OptionChecks.InRange(FiniteDifferenceStep, nameof(FiniteDifferenceStep), 0, 1, lowOpen: true);
         OptionChecks.InRange(LcssGamma, nameof(LcssGamma), 1 / MaxLcssGamma, MaxLcssGamma);
-        OptionChecks.InRange(CheckpointInterval, nameof(CheckpointInterval), 1, int.MaxValue);   // with or without a CheckpointPath
         OptionChecks.Defined(Objective, nameof(Objective));
         OptionChecks.Defined(ProjectionKind, nameof(ProjectionKind));
         (Sde ?? throw new ArgumentNullException(nameof(Sde))).Validate();

@@ -116,7 +116,6 @@ public sealed class DlsmClassifierOptions
         OptionChecks.InRange(SoftmaxEpsilon, nameof(SoftmaxEpsilon), 0, 1, highOpen: true);
         TrainingOptionChecks.ValidateCheckpoints(CheckpointPath, CheckpointInterval, ResumeFrom);
         OptionChecks.InRange(MonitorInterval, nameof(MonitorInterval), 1, int.MaxValue);
-        OptionChecks.InRange(CheckpointInterval, nameof(CheckpointInterval), 1, int.MaxValue);   // with or without a CheckpointPath
         (Network ?? throw new ArgumentNullException(nameof(Network))).Validate();
         (ResNet ?? throw new ArgumentNullException(nameof(ResNet))).Validate();
         if (Network.ScaleOutputBySigma)

@@ -3,7 +3,6 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Runtime;
 using ScoreML.Torch;
 using ScoreML.Trainers.Training;
 using ScoreML.Transforms;
@@ -57,8 +56,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
     public NoiseConditionalClassifierTransformer Fit(IDataView input)
     {
         options.Validate();
-        TrainingCheckpoint.RequireExists(options.ResumeFrom);
-        if (options.CheckpointPath is string checkpoint) OutputLocations.RequireWritableFile(checkpoint, "CheckpointPath");
+        TrainingCheckpoint.CheckPaths(options.CheckpointPath, options.ResumeFrom);
         var model = scoreModel ?? ScoreModelTransformer.ProducerOf(input)?.Model
             ?? throw new InvalidOperationException("DlsmClassifierTrainer needs the frozen score model: pass a fitted one to its constructor " +
                 "(e.g. scoreModelTransformer.Model), or place it right after the score-model trainer in one chain.");

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using ScoreML.Runtime;
 
 namespace ScoreML.Trainers.Training;
 
@@ -58,6 +59,16 @@ internal static class TrainingCheckpoint
     }
 
     /// <summary>A clear FileNotFoundException for a ResumeFrom that names no file (checked before the data is read).</summary>
+    /// <summary>
+    /// Before any training: the checkpoint to resume from exists, and the folder checkpoints go to can be written (named
+    /// CheckpointPath in the error), so a bad path is not found at the first write, after CheckpointInterval steps.
+    /// </summary>
+    public static void CheckPaths(string? checkpointPath, string? resumeFrom)
+    {
+        RequireExists(resumeFrom);
+        if (checkpointPath is not null) OutputLocations.RequireWritableFile(checkpointPath, "CheckpointPath");
+    }
+
     public static void RequireExists(string? resumeFrom)
     {
         if (resumeFrom is not null && !File.Exists(resumeFrom))

@@ -38,7 +38,7 @@ internal static class TrainingOptionChecks
     public static void ValidateCheckpoints(string? checkpointPath, int checkpointInterval, string? resumeFrom)
     {
         if (checkpointPath is not null && string.IsNullOrWhiteSpace(checkpointPath)) throw new ArgumentException("CheckpointPath must name a file (or be null).", "CheckpointPath");
-        if (checkpointPath is not null && checkpointInterval <= 0) throw new ArgumentOutOfRangeException("CheckpointInterval", checkpointInterval, "CheckpointInterval must be positive.");
+        OptionChecks.InRange(checkpointInterval, "CheckpointInterval", 1, int.MaxValue);   // with or without a CheckpointPath
         if (resumeFrom is not null && string.IsNullOrWhiteSpace(resumeFrom)) throw new ArgumentException("ResumeFrom must name a checkpoint file (or be null).", "ResumeFrom");
     }
 }
