@@ -1,3 +1,6 @@
+using ScoreML.Benchmarks;
+using ScoreML;
+using ScoreML.Examples;
 // ScoreML's benchmark harness: a small console program (not BenchmarkDotNet: each measurement here runs for seconds and
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
@@ -7,8 +10,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using ScoreML.Benchmarks;
-using ScoreML.Examples;
 
 var commandLine = new CommandLine(args);
 int repeats = commandLine.Int("--repeats", 3);
@@ -28,10 +29,10 @@ if (commandLine.Value("--single") is string single)
         "prdc" => EvaluationBenchmarks.Prdc(rows, dimension, repeats),
         "unet" => ImageBenchmarks.UNet(repeats),
         "kernels" => ConvolutionKernelSurvey.Measure(repeats),
-        "dsm" => TrainingBenchmarks.ScoreObjective("dsm", ScoreML.Trainers.Objectives.Objective.Dsm, steps),
-        "lcss" => TrainingBenchmarks.ScoreObjective("lcss", ScoreML.Trainers.Objectives.Objective.Lcss, steps),
-        "ssm" => TrainingBenchmarks.ScoreObjective("ssm", ScoreML.Trainers.Objectives.Objective.Ssm, steps),
-        "fdssm" => TrainingBenchmarks.ScoreObjective("fdssm", ScoreML.Trainers.Objectives.Objective.FdSsm, steps),
+        "dsm" => TrainingBenchmarks.ScoreObjective("dsm", Objective.Dsm, steps),
+        "lcss" => TrainingBenchmarks.ScoreObjective("lcss", Objective.Lcss, steps),
+        "ssm" => TrainingBenchmarks.ScoreObjective("ssm", Objective.Ssm, steps),
+        "fdssm" => TrainingBenchmarks.ScoreObjective("fdssm", Objective.FdSsm, steps),
         "dlsm" => TrainingBenchmarks.DlsmClassifier(steps),
         "sampler" => TrainingBenchmarks.Sampler(10_000, 1000),
         "memory" => TrainingBenchmarks.NativeMemory(10_000),

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Trainers.Objectives;
 using ScoreML.Trainers.Training;
 using ScoreML.Transforms.Sampling;
 using TorchSharp;
@@ -136,7 +132,7 @@ internal static class TrainingBenchmarks
         var scoreModel = model.Model;
         var network = scoreModel.AsScoreFunction();
         var networkClock = new Stopwatch();
-        ScoreML.Scores.ScoreFunction timed = (x, t) =>
+        ScoreML.ScoreFunction timed = (x, t) =>
         {
             networkClock.Start();
             var score = network(x, t);
@@ -149,7 +145,7 @@ internal static class TrainingBenchmarks
         {
             using var scope = NewDisposeScope();
             using var generator = new Generator((ulong)batch + 1);
-            ScoreML.Transforms.Sampling.Sampler.Sample(timed, scoreModel.Sde, batchSize, scoreModel.Dimension, options.Sampler, generator, scoreModel.Device);
+            ScoreML.Sampler.Sample(timed, scoreModel.Sde, batchSize, scoreModel.Dimension, options.Sampler, generator, scoreModel.Device);
         }
         double instrumentedSeconds = clock.Elapsed.TotalSeconds;
         return new Dictionary<string, object>

@@ -10,14 +10,10 @@ using Checkerboard;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML;
-using ScoreML.Data;
-using ScoreML.Evaluation;
-using ScoreML.Runtime;
 using ScoreML.Examples;
+using ScoreML.Data;
+using ScoreML.Runtime;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Objectives;
 using ScoreML.Transforms.Sampling;
 
 var commandLine = new CommandLine(args);

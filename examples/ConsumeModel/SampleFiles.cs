@@ -1,6 +1,6 @@
+using ScoreML;
 using System.Globalization;
 using ScoreML.Images;
-using ScoreML.Images.Pictures;
 using ScoreML.Networks;
 
 namespace ConsumeModel;

@@ -3,7 +3,6 @@ using Microsoft.ML.Data;
 using ScoreML;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Transforms;
 
 namespace ConsumeModel;
 

@@ -10,10 +10,9 @@ using System.Globalization;
 using Evaluate;
 using Microsoft.ML;
 using ScoreML;
-using ScoreML.Evaluation;
+using ScoreML.Examples;
 using ScoreML.Runtime;
 using ScoreML.Evaluation.Metrics;
-using ScoreML.Examples;
 
 try
 {

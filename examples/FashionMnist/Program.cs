@@ -19,18 +19,11 @@ using FashionMnist;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML;
-using ScoreML.Evaluation;
-using ScoreML.Runtime;
-using ScoreML.Evaluation.Features;
-using ScoreML.Evaluation.Metrics;
 using ScoreML.Examples;
+using ScoreML.Runtime;
+using ScoreML.Evaluation.Metrics;
 using ScoreML.Images;
-using ScoreML.Images.Pictures;
 using ScoreML.Images.Readers;
-using ScoreML.Sde;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Transforms;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 
@@ -49,7 +42,7 @@ catch (ArgumentException e)
 var ml = new MLContext(settings.Seed);
 try
 {
-    _ = ScoreML.Torch.DeviceSelection.Choose(ml, settings.Device);   // an unavailable --device fails now, not after an hour
+    _ = ScoreML.DeviceSelection.Choose(ml, settings.Device);   // an unavailable --device fails now, not after an hour
 }
 catch (Exception e) when (e is InvalidOperationException or ArgumentException)
 {

@@ -1,6 +1,6 @@
+using ScoreML;
 using System.Globalization;
 using System.Text;
-using ScoreML.Evaluation;
 
 namespace FashionMnist;
 

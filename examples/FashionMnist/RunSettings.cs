@@ -1,7 +1,7 @@
-using System.Globalization;
+using ScoreML;
 using ScoreML.Examples;
+using System.Globalization;
 using ScoreML.Networks;
-using ScoreML.Trainers.Objectives;
 
 namespace FashionMnist;
 

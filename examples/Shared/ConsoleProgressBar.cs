@@ -1,4 +1,3 @@
-using ScoreML.Trainers.Classification;
 using ScoreML.Trainers.Training;
 
 namespace ScoreML.Examples;

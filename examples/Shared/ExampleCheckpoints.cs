@@ -1,5 +1,3 @@
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
 using ScoreML.Trainers.Training;
 
 namespace ScoreML.Examples;

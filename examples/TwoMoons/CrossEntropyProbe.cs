@@ -1,6 +1,5 @@
 using ScoreML;
 using ScoreML.Data;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
 namespace TwoMoons;

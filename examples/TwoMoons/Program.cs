@@ -11,14 +11,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using ScoreML;
-using ScoreML.Data;
-using ScoreML.Evaluation;
-using ScoreML.Runtime;
 using ScoreML.Examples;
-using ScoreML.Scores;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Transforms;
+using ScoreML.Data;
+using ScoreML.Runtime;
 using ScoreML.Transforms.Persistence;
 using TwoMoons;
 

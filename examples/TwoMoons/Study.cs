@@ -1,16 +1,10 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using ScoreML;
-using ScoreML.Data;
-using ScoreML.Evaluation;
-using ScoreML.Evaluation.Metrics;
 using ScoreML.Examples;
+using ScoreML.Data;
+using ScoreML.Evaluation.Metrics;
 using ScoreML.Networks;
-using ScoreML.Scores;
-using ScoreML.Sde;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Transforms;
 using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 

@@ -1,6 +1,4 @@
 using ScoreML.Networks;
-using ScoreML.Scores;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
 namespace ScoreML;

@@ -1,7 +1,6 @@
-using ScoreML.Scores;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation;
+namespace ScoreML;
 
 /// <summary>
 /// An estimate of the two class-conditional scores the DLSM paper measures: the posterior score grad log p(x | y) and the

@@ -1,7 +1,6 @@
-using ScoreML.Evaluation.Features;
 using ScoreML.Evaluation.Metrics;
 
-namespace ScoreML.Evaluation;
+namespace ScoreML;
 
 /// <summary>What <c>mlContext.ScoreMatching().Evaluate(real, generated, options)</c> reads and computes.</summary>
 public sealed class GenerativeEvaluationOptions

@@ -1,10 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
-using ScoreML.Evaluation.Features;
 using ScoreML.Evaluation.Metrics;
 
-namespace ScoreML.Evaluation;
+namespace ScoreML;
 
 /// <summary>
 /// Evaluates generated samples against real ones as an ML.NET evaluator: two IDataViews in, a <see cref="GenerativeMetrics"/>

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ScoreML.Evaluation;
+namespace ScoreML;
 
 /// <summary>
 /// Sample-quality metrics of a generated set against a real one. A metric that was not computed is null. Printable as a table

@@ -1,7 +1,7 @@
 using ScoreML.Evaluation.Metrics;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation;
+namespace ScoreML;
 
 /// <summary>
 /// The squared maximum mean discrepancy between two samples with a Gaussian kernel

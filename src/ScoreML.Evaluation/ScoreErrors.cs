@@ -1,7 +1,6 @@
-using ScoreML.Scores;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation;
+namespace ScoreML;
 
 /// <summary>
 /// The DLSM paper's score errors (Eq. 7) at one noise level: for each class y, D_P = E |posterior estimate - oracle posterior|

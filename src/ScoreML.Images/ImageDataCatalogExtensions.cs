@@ -1,7 +1,8 @@
+using ScoreML.Images;
 using Microsoft.ML;
 using ScoreML.Images.Readers;
 
-namespace ScoreML.Images;
+namespace ScoreML;
 
 /// <summary>
 /// The image readers on <c>mlContext.ScoreMatching().Data</c>. Each returns an IDataView with an image-typed

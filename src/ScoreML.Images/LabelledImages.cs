@@ -1,8 +1,9 @@
+using ScoreML.Images;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
 
-namespace ScoreML.Images;
+namespace ScoreML;
 
 /// <summary>
 /// A labelled image set in memory: rows of Channels x Height x Width floats (channel-major) and 0-based class labels with

@@ -1,4 +1,5 @@
-namespace ScoreML.Images;
+using ScoreML.Images;
+namespace ScoreML;
 
 /// <summary>How 8-bit pixel values 0..255 become floats.</summary>
 public enum PixelScaling

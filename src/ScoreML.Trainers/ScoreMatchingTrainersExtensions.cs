@@ -1,7 +1,5 @@
-using ScoreML.Trainers.Classification;
-using ScoreML.Trainers.Objectives;
 
-namespace ScoreML.Trainers;
+namespace ScoreML;
 
 public static class ScoreMatchingTrainersExtensions
 {

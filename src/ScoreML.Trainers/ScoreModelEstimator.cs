@@ -3,15 +3,11 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Torch;
-using ScoreML.Trainers.Objectives;
 using ScoreML.Trainers.Training;
-using ScoreML.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers;
+namespace ScoreML;
 
 /// <summary>
 /// Trains an unconditional noise-conditional score model on a fixed-size float vector column with the chosen

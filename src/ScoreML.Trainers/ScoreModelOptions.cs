@@ -1,10 +1,8 @@
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Trainers.Objectives;
 using ScoreML.Trainers.Training;
 using ScoreML.Transforms.Sampling;
 
-namespace ScoreML.Trainers;
+namespace ScoreML;
 
 /// <summary>Everything a score-model training run takes. Defaults suit 2-D toy data on a CPU.</summary>
 public sealed class ScoreModelOptions

@@ -1,6 +1,6 @@
 using ScoreML.Transforms.Sampling;
 
-namespace ScoreML.Transforms;
+namespace ScoreML;
 
 /// <summary>How a class-conditional sampler reads its requests and draws samples.</summary>
 public sealed class ConditionalSamplerOptions

@@ -1,14 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Data;
-using ScoreML.Scores;
-using ScoreML.Sde;
 using ScoreML.Transforms.Batching;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
-namespace ScoreML.Transforms;
+namespace ScoreML;
 
 /// <summary>
 /// Generates class-conditional samples: each request row names a class (a key, or the original label value) and the

@@ -2,12 +2,11 @@ using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Data;
-using ScoreML.Scores;
 using ScoreML.Transforms.Batching;
 using ScoreML.Transforms.Persistence;
 using static TorchSharp.torch;
 
-namespace ScoreML.Transforms;
+namespace ScoreML;
 
 /// <summary>
 /// A fitted noise-conditional classifier together with the score model it was trained against. As a transformer it is

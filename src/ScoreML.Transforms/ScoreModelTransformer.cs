@@ -4,7 +4,7 @@ using ScoreML.Transforms.Batching;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 
-namespace ScoreML.Transforms;
+namespace ScoreML;
 
 /// <summary>
 /// A fitted score model that generates data: each input row asks for one sample, and the output adds a
@@ -116,7 +116,7 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         ThrowIfDisposed();
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var generator = new TorchSharp.torch.Generator(SamplerSeeds.ForBatch(Sampler.Seed, batchIndex), model.Device);
-        var samples = Transforms.Sampling.Sampler.Sample(model.AsScoreFunction(), model.Sde, rows, model.Dimension, Sampler, generator, model.Device);
+        var samples = ScoreML.Sampler.Sample(model.AsScoreFunction(), model.Sde, rows, model.Dimension, Sampler, generator, model.Device);
         return samples.cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray();
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using ScoreML.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 

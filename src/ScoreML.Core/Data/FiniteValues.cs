@@ -1,6 +1,7 @@
+using ScoreML.Data;
 using System.Numerics;
 
-namespace ScoreML.Data;
+namespace ScoreML;
 
 /// <summary>
 /// The check that refuses NaN and infinite input, shared by everything that reads rows of numbers (the trainers' column

@@ -1,7 +1,8 @@
+using ScoreML.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace ScoreML.Data;
+namespace ScoreML;
 
 /// <summary>
 /// The classes of a key-typed label column: how many there are and, when the column carries ML.NET's KeyValues

@@ -1,7 +1,8 @@
+using ScoreML.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace ScoreML.Data;
+namespace ScoreML;
 
 /// <summary>A labelled point set held in memory: row-major features and 0-based class labels.</summary>
 public sealed class LabelledPoints

@@ -1,4 +1,5 @@
-namespace ScoreML.Data;
+using ScoreML.Data;
+namespace ScoreML;
 
 /// <summary>
 /// Built-in 2-D data sets, deterministic by seed. Each returns labelled points; <see cref="ScoreMatchingDataCatalog"/>

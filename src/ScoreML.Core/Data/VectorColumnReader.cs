@@ -1,9 +1,10 @@
+using ScoreML.Data;
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
 
-namespace ScoreML.Data;
+namespace ScoreML;
 
 /// <summary>Reads a fixed-size float vector column of an IDataView into memory, refusing what would train on garbage.</summary>
 public static class VectorColumnReader

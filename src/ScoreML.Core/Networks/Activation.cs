@@ -1,4 +1,5 @@
-namespace ScoreML.Networks;
+using ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>The nonlinearity between hidden layers.</summary>
 public enum Activation

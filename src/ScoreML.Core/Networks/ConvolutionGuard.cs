@@ -1,6 +1,7 @@
+using ScoreML.Networks;
 using static TorchSharp.torch;
 
-namespace ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// The process-wide switch for <see cref="GuardedConv2d"/>'s workaround, and a check of libtorch's own kernel on this CPU.

@@ -1,8 +1,9 @@
+using ScoreML.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// The image networks' 2-D convolution (same parameters, names and initialisation as <c>nn.Conv2d</c>, so saved weights

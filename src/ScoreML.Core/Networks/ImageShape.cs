@@ -1,4 +1,5 @@
-namespace ScoreML.Networks;
+using ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// How a flat data row of Channels x Height x Width values (channel-major, as ML.NET's <c>ExtractPixels</c> writes them

@@ -1,4 +1,5 @@
-namespace ScoreML.Networks;
+using ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>Where the noise level joins the data in a noise-conditional MLP.</summary>
 public enum NetworkLayout

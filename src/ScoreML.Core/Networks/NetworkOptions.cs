@@ -1,4 +1,5 @@
-namespace ScoreML.Networks;
+using ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>The shape of a noise-conditional MLP (score network or classifier).</summary>
 public sealed class NetworkOptions

@@ -1,8 +1,9 @@
+using ScoreML.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// A noise-conditional MLP f(x, sigma) with a chosen number of outputs: the data dimension for a score network,

@@ -1,6 +1,7 @@
+using ScoreML.Networks;
 using static TorchSharp.torch;
 
-namespace ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// A network f(x, sigma) of flat data rows x [B, D] and noise levels sigma [B]: a score network (D outputs) or a

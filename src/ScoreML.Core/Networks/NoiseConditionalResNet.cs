@@ -1,8 +1,9 @@
+using ScoreML.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// A noise-conditional ResNet classifier for images, as DLSM's: each flat row viewed as <see cref="ImageShape"/>; a 3x3

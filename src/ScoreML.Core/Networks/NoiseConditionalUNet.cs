@@ -1,8 +1,9 @@
+using ScoreML.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// A noise-conditional U-Net score network in the DDPM++ / NCSN++ family for images: each flat row is viewed as

@@ -1,4 +1,5 @@
-namespace ScoreML.Networks;
+using ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>How the noise level sigma enters the network.</summary>
 public enum NoiseEmbeddingKind

@@ -1,8 +1,9 @@
+using ScoreML.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>How the image networks embed log sigma before their embedding MLP.</summary>
 public enum NoiseLevelFeatures

@@ -1,4 +1,5 @@
-namespace ScoreML.Networks;
+using ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// The shape of a <see cref="NoiseConditionalResNet"/>. The defaults are ResNet-18's layout (four stages of two basic

@@ -1,4 +1,5 @@
-namespace ScoreML.Networks;
+using ScoreML.Networks;
+namespace ScoreML;
 
 /// <summary>
 /// The shape of a <see cref="NoiseConditionalUNet"/>. The defaults are a small DDPM++-style network that trains on 28x28

@@ -1,4 +1,5 @@
-namespace ScoreML.Runtime;
+using ScoreML.Runtime;
+namespace ScoreML;
 
 /// <summary>
 /// Checks, before any long work starts, that an output file or folder can be written, so that a bad path is reported at

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Scores;
+namespace ScoreML;
 
 /// <summary>
 /// Classifier guidance: the posterior score s(x, sigma) + alpha grad_x log p(y | x, sigma), with sigma the SDE's marginal

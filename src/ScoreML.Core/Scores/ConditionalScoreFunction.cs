@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Scores;
+namespace ScoreML;
 
 /// <summary>A class-conditional score grad_x log p_t(x | y) at diffusion time t, for the 0-based class of each row.</summary>
 /// <param name="x">[B, D] points.</param>

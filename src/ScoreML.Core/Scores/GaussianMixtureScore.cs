@@ -1,7 +1,6 @@
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Scores;
+namespace ScoreML;
 
 /// <summary>
 /// The exact perturbed score of a mixture of isotropic Gaussians sum_k pi_k N(mu_k, s_k^2 I): under

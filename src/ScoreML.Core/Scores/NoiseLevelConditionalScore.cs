@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Scores;
+namespace ScoreML;
 
 /// <summary>A class-conditional score at a given noise level (rather than a diffusion time), for diagnostics.</summary>
 /// <param name="x">[B, D] points.</param>

@@ -1,7 +1,6 @@
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Scores;
+namespace ScoreML;
 
 /// <summary>
 /// The exact score of the Gaussian-smoothed empirical distribution (DLSM Eq. 2):

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Scores;
+namespace ScoreML;
 
 /// <summary>
 /// Posterior score matching (the DLSM paper's analytic reference): one unconditional score model per class, trained on that

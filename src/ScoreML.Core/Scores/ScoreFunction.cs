@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Scores;
+namespace ScoreML;
 
 /// <summary>
 /// A time-conditional score grad_x log p_t(x): <paramref name="x"/> is [B, D], <paramref name="t"/> is [B]

@@ -1,4 +1,4 @@
-namespace ScoreML.Sde;
+namespace ScoreML;
 
 /// <summary>How the discrete noise levels of annealed Langevin dynamics are spaced between SigmaMax and SigmaMin.</summary>
 public enum NoiseScheduleKind

@@ -1,4 +1,4 @@
-namespace ScoreML.Sde;
+namespace ScoreML;
 
 /// <summary>Which forward SDE a score model is trained and sampled with.</summary>
 public enum SdeKind

@@ -1,4 +1,4 @@
-namespace ScoreML.Sde;
+namespace ScoreML;
 
 /// <summary>The forward SDE of a score model and its parameters.</summary>
 public sealed class SdeOptions

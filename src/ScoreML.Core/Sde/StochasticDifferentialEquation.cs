@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Sde;
+namespace ScoreML;
 
 /// <summary>
 /// A forward noising SDE dx = f(x,t) dt + g(t) dw on t in [0, 1] with a Gaussian perturbation kernel

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Sde;
+namespace ScoreML;
 
 /// <summary>
 /// Sub-VP SDE: the VP drift with g = sqrt(beta(t) (1 - exp(-2 b0 t - (b1 - b0) t^2))) and

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Sde;
+namespace ScoreML;
 
 /// <summary>Variance-exploding SDE: sigma(t) = smin (smax/smin)^t, f = 0, g = sigma(t) sqrt(2 ln(smax/smin)).</summary>
 public sealed class VeSde : StochasticDifferentialEquation

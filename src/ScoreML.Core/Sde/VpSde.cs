@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Sde;
+namespace ScoreML;
 
 /// <summary>
 /// Variance-preserving SDE: beta(t) = b0 + t (b1 - b0), f = -beta x / 2, g = sqrt(beta),

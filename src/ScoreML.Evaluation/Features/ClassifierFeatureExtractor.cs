@@ -1,7 +1,7 @@
 using ScoreML.Evaluation.Metrics;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation.Features;
+namespace ScoreML;
 
 /// <summary>
 /// "Domain features" from a classifier trained on the real data: its penultimate layer as features and its logits for the

@@ -1,6 +1,6 @@
 using ScoreML.Evaluation.Metrics;
 
-namespace ScoreML.Evaluation.Features;
+namespace ScoreML;
 
 /// <summary>
 /// Turns rows of a data column (raw vectors or images as pixel vectors) into the feature vectors that FID and PRDC compare

@@ -1,6 +1,6 @@
 using ScoreML.Evaluation.Metrics;
 
-namespace ScoreML.Evaluation.Features;
+namespace ScoreML;
 
 /// <summary>The rows themselves as features: the right choice for low-dimensional vector data (toy sets, tabular data).</summary>
 public sealed class IdentityFeatureExtractor : IFeatureExtractor

@@ -4,7 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using ScoreML.Evaluation.Metrics;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation.Features;
+namespace ScoreML;
 
 /// <summary>Features (and optionally logits) from an ONNX network run with ONNX Runtime on the CPU.</summary>
 public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable

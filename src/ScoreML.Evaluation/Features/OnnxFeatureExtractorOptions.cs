@@ -1,4 +1,4 @@
-namespace ScoreML.Evaluation.Features;
+namespace ScoreML;
 
 /// <summary>
 /// How to run an ONNX feature network (for FID: the Inception-v3 network of pytorch-fid, exported to ONNX; docs/evaluation.md says how to

@@ -1,11 +1,10 @@
+using ScoreML.Evaluation.Likelihood;
 using Microsoft.ML;
 using ScoreML.Data;
 using ScoreML.Evaluation.Metrics;
-using ScoreML.Scores;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation.Likelihood;
+namespace ScoreML;
 
 /// <summary>
 /// The negative log-likelihood of data under a score model, through the probability-flow ODE (Song et al. 2021, Appendix

@@ -1,4 +1,5 @@
-namespace ScoreML.Evaluation.Likelihood;
+using ScoreML.Evaluation.Likelihood;
+namespace ScoreML;
 
 /// <summary>How the divergence of the probability-flow ODE is estimated.</summary>
 public enum DivergenceEstimator

@@ -1,7 +1,8 @@
+using ScoreML.Evaluation.Metrics;
 using Microsoft.ML;
 using ScoreML.Networks;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>Which classifier the classification accuracy score trains on the generated samples.</summary>
 public enum CasClassifier

@@ -1,3 +1,4 @@
+using ScoreML.Evaluation.Metrics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -7,7 +8,7 @@ using ScoreML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>
 /// The classification accuracy score (Ravuri and Vinyals 2019): a fresh classifier trained on the generated labelled samples

@@ -1,6 +1,7 @@
+using ScoreML.Evaluation.Metrics;
 using ScoreML.Data;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>
 /// A set of feature vectors, row-major [Rows, Dimension] floats, checked once on the way in: the metrics that consume it

@@ -1,6 +1,7 @@
+using ScoreML.Evaluation.Metrics;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>
 /// The Frechet distance between two Gaussians fitted to feature sets (FID when the features are Inception pool features):

@@ -1,6 +1,7 @@
+using ScoreML.Evaluation.Metrics;
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>
 /// The mean and covariance of a feature set, in float64, the two moments the Frechet distance compares. The covariance

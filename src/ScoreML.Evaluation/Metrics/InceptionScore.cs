@@ -1,6 +1,7 @@
+using ScoreML.Evaluation.Metrics;
 using ScoreML.Data;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>
 /// The Inception Score (Salimans et al. 2016) as improved-gan and torch-fidelity compute it: class probabilities in float64,

@@ -1,4 +1,5 @@
-namespace ScoreML.Evaluation.Metrics;
+using ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>Features with a 0-based class per row, for the class-aware metrics (CAS, class-wise PRDC).</summary>
 public sealed class LabelledFeatures

@@ -1,6 +1,7 @@
+using ScoreML.Evaluation.Metrics;
 using System.Globalization;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>
 /// How much memory a metric may allocate for its working matrices. The metrics whose memory grows with the square of the

@@ -1,6 +1,7 @@
+using ScoreML.Evaluation.Metrics;
 using System.Numerics;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>
 /// Precision and recall (Kynkaanniemi et al. 2019) and density and coverage (Naeem et al. 2020) from k-nearest-neighbour

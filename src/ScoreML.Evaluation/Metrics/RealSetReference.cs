@@ -1,7 +1,8 @@
+using ScoreML.Evaluation.Metrics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace ScoreML.Evaluation.Metrics;
+namespace ScoreML;
 
 /// <summary>
 /// What the metrics need from the real set, computed once and reusable across many generated sets: the Gaussian statistics

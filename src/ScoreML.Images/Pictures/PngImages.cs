@@ -1,7 +1,8 @@
+using ScoreML.Images;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
 
-namespace ScoreML.Images.Pictures;
+namespace ScoreML;
 
 /// <summary>
 /// Generated (or real) rows back to pictures: one PNG per row, or a grid with one row of tiles per class (as the DLSM

@@ -1,6 +1,7 @@
+using ScoreML.Images.Readers;
 using ScoreML.Networks;
 
-namespace ScoreML.Images.Readers;
+namespace ScoreML;
 
 /// <summary>Which CIFAR binary format, and for CIFAR-100 which of its two labels.</summary>
 public enum CifarKind

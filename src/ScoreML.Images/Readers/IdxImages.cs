@@ -1,6 +1,7 @@
+using ScoreML.Images.Readers;
 using ScoreML.Networks;
 
-namespace ScoreML.Images.Readers;
+namespace ScoreML;
 
 /// <summary>MNIST-format data: an IDX image file [n, height, width] and an IDX label file [n], as one labelled set.</summary>
 public static class IdxImages

@@ -1,9 +1,11 @@
+using ScoreML.Images;
+using ScoreML.Images.Readers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using ScoreML.Networks;
 
-namespace ScoreML.Images.Readers;
+namespace ScoreML;
 
 /// <summary>
 /// Images in a folder with one sub-folder per class (the sub-folder names, sorted, are the classes), read through ML.NET's

@@ -1,4 +1,4 @@
-namespace ScoreML.Trainers.Classification;
+namespace ScoreML;
 
 /// <summary>What the noise-conditional classifier is trained with (DLSM paper, Section 4).</summary>
 public enum ClassifierLoss

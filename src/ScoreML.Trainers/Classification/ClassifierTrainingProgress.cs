@@ -1,4 +1,4 @@
-namespace ScoreML.Trainers.Classification;
+namespace ScoreML;
 
 /// <summary>One progress report of a classifier training run.</summary>
 /// <param name="Step">Steps done so far (1-based).</param>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Classification;
+namespace ScoreML;
 
 /// <summary>
 /// The DLSM loss (Chao et al. 2022, Eq. A4). With x' = m x + std z, the score of the perturbation kernel is

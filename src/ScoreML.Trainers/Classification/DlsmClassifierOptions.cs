@@ -1,7 +1,7 @@
 using ScoreML.Networks;
 using ScoreML.Trainers.Training;
 
-namespace ScoreML.Trainers.Classification;
+namespace ScoreML;
 
 /// <summary>Everything a noise-conditional classifier training run takes (stage 2 of DLSM).</summary>
 public sealed class DlsmClassifierOptions

@@ -3,13 +3,11 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Torch;
 using ScoreML.Trainers.Training;
-using ScoreML.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Classification;
+namespace ScoreML;
 
 /// <summary>
 /// Stage 2 of DLSM (Chao et al. 2022): trains a noise-conditional classifier p(y | x', sigma) against a frozen score model,

@@ -1,8 +1,7 @@
 using ScoreML.Networks;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Objectives;
+namespace ScoreML;
 
 /// <summary>DSM with lambda = std^2: E |s(x', std) std + z|^2 / 2 (score_sde's loss with likelihood weighting off).</summary>
 public sealed class DenoisingScoreMatching : ScoreObjective

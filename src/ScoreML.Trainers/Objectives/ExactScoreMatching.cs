@@ -1,8 +1,7 @@
 using ScoreML.Networks;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Objectives;
+namespace ScoreML;
 
 /// <summary>
 /// Implicit score matching on perturbed data with the exact Jacobian trace, lambda = std^2:

@@ -1,8 +1,7 @@
 using ScoreML.Networks;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Objectives;
+namespace ScoreML;
 
 /// <summary>
 /// FD-SSM (Pang et al. 2020) for a score network, with lambda = std^2: the directional derivative v^T grad(v^T s) v

@@ -1,8 +1,7 @@
 using ScoreML.Networks;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Objectives;
+namespace ScoreML;
 
 /// <summary>
 /// LCSS (Osada et al.): with one draw x' ~ N(m x0, std^2 I) per point, Stein's identity turns the Jacobian trace

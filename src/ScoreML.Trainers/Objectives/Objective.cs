@@ -1,4 +1,4 @@
-namespace ScoreML.Trainers.Objectives;
+namespace ScoreML;
 
 /// <summary>The score-matching objective a score model is trained with. Each is weighted by lambda = sigma^2.</summary>
 public enum Objective

@@ -1,8 +1,7 @@
 using ScoreML.Networks;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Objectives;
+namespace ScoreML;
 
 /// <summary>
 /// A noise-conditional score-matching loss. Every objective perturbs clean data x0 to x' = m(t) x0 + std(t) z,

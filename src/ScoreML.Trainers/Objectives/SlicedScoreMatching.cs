@@ -1,8 +1,7 @@
 using ScoreML.Networks;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Objectives;
+namespace ScoreML;
 
 /// <summary>
 /// Sliced score matching, variance-reduced (SSM-VR of Song et al. 2019), on perturbed data with lambda = std^2:

@@ -1,4 +1,5 @@
-namespace ScoreML.Trainers.Training;
+using ScoreML.Trainers.Training;
+namespace ScoreML;
 
 /// <summary>
 /// Thrown by a trainer's Fit when its options' CancellationToken was cancelled. Training stopped between two steps and

@@ -1,4 +1,5 @@
-namespace ScoreML.Trainers.Training;
+using ScoreML.Trainers.Training;
+namespace ScoreML;
 
 /// <summary>One progress report of a training run.</summary>
 /// <param name="Step">Steps done so far (1-based).</param>

@@ -1,4 +1,3 @@
-using ScoreML.Persistence;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,10 +1,10 @@
+using ScoreML.Transforms.Persistence;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Runtime;
-using ScoreML.Torch;
 using static TorchSharp.torch;
 
-namespace ScoreML.Transforms.Persistence;
+namespace ScoreML;
 
 /// <summary>
 /// <c>mlContext.ScoreMatching().Model.Save / Load</c>: ML.NET model zips whose transformers, or some of them, are ScoreML's.

@@ -1,5 +1,3 @@
-using ScoreML.Persistence;
-using ScoreML.Sde;
 using ScoreML.Transforms.Sampling;
 
 namespace ScoreML.Transforms.Persistence;

@@ -1,6 +1,7 @@
+using ScoreML.Transforms.Persistence;
 using Microsoft.ML.Transforms;
 
-namespace ScoreML.Transforms.Persistence;
+namespace ScoreML;
 
 /// <summary>
 /// What stands in for a ScoreML transformer inside an ML.NET model zip. ML.NET's own persistence API is internal to ML.NET,

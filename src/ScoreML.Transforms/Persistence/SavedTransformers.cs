@@ -1,7 +1,6 @@
 using Microsoft.ML.Data;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Persistence;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,8 +1,7 @@
-using ScoreML.Scores;
-using ScoreML.Sde;
+using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
-namespace ScoreML.Transforms.Sampling;
+namespace ScoreML;
 
 /// <summary>
 /// Annealed Langevin dynamics (Song and Ermon 2019): for sigma_1 &gt; ... &gt; sigma_L, step size

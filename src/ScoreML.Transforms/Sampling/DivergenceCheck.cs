@@ -1,6 +1,4 @@
 using System.Globalization;
-using ScoreML.Scores;
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
 namespace ScoreML.Transforms.Sampling;

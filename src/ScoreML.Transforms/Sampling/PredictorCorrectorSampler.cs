@@ -1,8 +1,7 @@
-using ScoreML.Scores;
-using ScoreML.Sde;
+using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
-namespace ScoreML.Transforms.Sampling;
+namespace ScoreML;
 
 /// <summary>
 /// The predictor-corrector sampler of score_sde: x from the prior, t = linspace(1, eps, N); at each t a

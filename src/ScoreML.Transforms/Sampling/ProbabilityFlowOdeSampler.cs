@@ -1,8 +1,7 @@
-using ScoreML.Scores;
-using ScoreML.Sde;
+using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
-namespace ScoreML.Transforms.Sampling;
+namespace ScoreML;
 
 /// <summary>
 /// The probability-flow ODE dx/dt = f(x, t) - g(t)^2 s(x, t) / 2, integrated from t = 1 to eps with N steps of

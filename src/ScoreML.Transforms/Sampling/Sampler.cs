@@ -1,8 +1,7 @@
-using ScoreML.Scores;
-using ScoreML.Sde;
+using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
-namespace ScoreML.Transforms.Sampling;
+namespace ScoreML;
 
 /// <summary>Runs the sampler that <see cref="SamplerOptions.Kind"/> names.</summary>
 public static class Sampler

@@ -1,4 +1,5 @@
-namespace ScoreML.Transforms.Sampling;
+using ScoreML.Transforms.Sampling;
+namespace ScoreML;
 
 /// <summary>
 /// A sampler's state became NaN or infinite. Thrown at the first step where that happened, instead of returning a batch of

@@ -1,4 +1,5 @@
-namespace ScoreML.Transforms.Sampling;
+using ScoreML.Transforms.Sampling;
+namespace ScoreML;
 
 /// <summary>How samples are drawn from a score model.</summary>
 public enum SamplerKind

@@ -1,6 +1,6 @@
-using ScoreML.Sde;
+using ScoreML.Transforms.Sampling;
 
-namespace ScoreML.Transforms.Sampling;
+namespace ScoreML;
 
 /// <summary>Options of the samplers. Defaults follow score_sde (PC) and NCSN (annealed Langevin).</summary>
 public sealed class SamplerOptions

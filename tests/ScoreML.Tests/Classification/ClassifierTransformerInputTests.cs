@@ -2,8 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Transforms;
 using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Classification;

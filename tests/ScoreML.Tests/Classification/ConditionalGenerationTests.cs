@@ -1,8 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Transforms;
 using ScoreML.Transforms.Sampling;
 
 namespace ScoreML.Tests.Classification;

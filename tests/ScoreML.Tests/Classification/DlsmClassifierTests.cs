@@ -1,10 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using ScoreML.Evaluation;
-using ScoreML.Scores;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Transforms;
 using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Classification;

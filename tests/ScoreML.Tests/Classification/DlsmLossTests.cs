@@ -1,5 +1,4 @@
 using ScoreML.Networks;
-using ScoreML.Trainers.Classification;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,5 @@
 using ScoreML.Evaluation.Likelihood;
 using ScoreML.Evaluation.Metrics;
-using ScoreML.Scores;
-using ScoreML.Sde;
 
 namespace ScoreML.Tests.Evaluation;
 

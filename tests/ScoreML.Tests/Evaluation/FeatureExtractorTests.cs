@@ -1,4 +1,3 @@
-using ScoreML.Evaluation.Features;
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Networks;
 

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Data;
-using ScoreML.Evaluation;
 using ScoreML.Evaluation.Metrics;
 
 namespace ScoreML.Tests.Evaluation;

@@ -1,5 +1,4 @@
 using ScoreML.Data;
-using ScoreML.Evaluation;
 
 namespace ScoreML.Tests.Evaluation;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
-using ScoreML.Evaluation;
 using ScoreML.Evaluation.Metrics;
 
 namespace ScoreML.Tests.Evaluation;

@@ -3,7 +3,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Data;
 using ScoreML.Images;
-using ScoreML.Images.Pictures;
 using ScoreML.Images.Readers;
 using ScoreML.Networks;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using ScoreML.Networks;
-using ScoreML.Sde;
 using ScoreML.Transforms.Sampling;
 
 namespace ScoreML.Tests.Lifetime;

@@ -2,8 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Transforms;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 using static ScoreML.Tests.Lifetime.LifetimeFixtures;

@@ -1,14 +1,9 @@
+using ScoreML.Tests.Classification;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Data;
-using ScoreML.Evaluation.Features;
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Tests.Classification;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Transforms;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 using static ScoreML.Tests.Lifetime.LifetimeFixtures;

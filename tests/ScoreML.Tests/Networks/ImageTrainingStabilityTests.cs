@@ -1,7 +1,5 @@
 using Microsoft.ML;
 using ScoreML.Networks;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Objectives;
 
 namespace ScoreML.Tests.Networks;
 

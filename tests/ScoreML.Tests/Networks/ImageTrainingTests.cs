@@ -1,10 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Trainers.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using ScoreML.Networks;
-using ScoreML.Trainers.Objectives;
 using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Objectives;

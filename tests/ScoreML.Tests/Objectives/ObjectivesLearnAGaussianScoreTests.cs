@@ -1,8 +1,5 @@
 using Microsoft.ML;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Objectives;
 using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Objectives;

@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Reflection;
-using ScoreML.Evaluation;
-using ScoreML.Evaluation.Features;
 using ScoreML.Images;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Trainers;
 using ScoreML.Transforms.Sampling;
 
 namespace ScoreML.Tests.Options;

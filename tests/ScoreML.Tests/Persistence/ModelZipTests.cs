@@ -1,12 +1,8 @@
+using ScoreML.Tests.Classification;
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
-using ScoreML.Persistence;
-using ScoreML.Tests.Classification;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Transforms;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 

@@ -1,8 +1,5 @@
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Scores;
-using ScoreML.Sde;
-using ScoreML.Transforms;
 using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 

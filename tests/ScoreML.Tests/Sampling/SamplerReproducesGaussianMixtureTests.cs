@@ -1,5 +1,3 @@
-using ScoreML.Scores;
-using ScoreML.Sde;
 using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 

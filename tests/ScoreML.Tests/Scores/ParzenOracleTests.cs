@@ -1,5 +1,4 @@
 using ScoreML.Data;
-using ScoreML.Scores;
 using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Scores;

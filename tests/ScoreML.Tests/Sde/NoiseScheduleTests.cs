@@ -1,4 +1,3 @@
-using ScoreML.Sde;
 
 namespace ScoreML.Tests.Sde;
 

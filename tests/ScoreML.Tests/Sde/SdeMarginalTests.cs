@@ -1,4 +1,3 @@
-using ScoreML.Sde;
 using static TorchSharp.torch;
 
 namespace ScoreML.Tests.Sde;

@@ -1,9 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Objectives;
 
 namespace ScoreML.Tests.Training;
 

@@ -1,6 +1,4 @@
 using ScoreML.Networks;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Objectives;
 using ScoreML.Trainers.Training;
 using static ScoreML.Tests.Training.CheckpointTestRuns;
 

@@ -1,9 +1,6 @@
 using Microsoft.ML;
 using ScoreML.Networks;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
 using ScoreML.Trainers.Training;
-using ScoreML.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
-using ScoreML.Trainers;
 using ScoreML.Transforms.Sampling;
 
 namespace ScoreML.Tests.Training;

@@ -2,8 +2,6 @@ using System.Reflection;
 using Microsoft.ML;
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Networks;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
 using ScoreML.Trainers.Training;
 using static ScoreML.Tests.Training.CheckpointTestRuns;
 

@@ -1,6 +1,4 @@
-using ScoreML.Trainers.Classification;
 using ScoreML.Trainers.Training;
-using ScoreML.Transforms;
 using static ScoreML.Tests.Training.CheckpointTestRuns;
 
 namespace ScoreML.Tests.Training;

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
-using ScoreML.Trainers;
 using ScoreML.Trainers.Training;
 using ScoreML.Transforms.Sampling;
 
@@ -155,7 +154,7 @@ public sealed class ScoreModelEstimatorTests
         var options = Small();
         options.Steps = 1;
         using var model = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(TestData.Vectors(ml, corners, 2));
-        Assert.AreEqual(5.0, ((ScoreML.Sde.VeSde)model.Model.Sde).SigmaMax, 1e-5);
+        Assert.AreEqual(5.0, ((ScoreML.VeSde)model.Model.Sde).SigmaMax, 1e-5);
     }
 
     public sealed class PointRow

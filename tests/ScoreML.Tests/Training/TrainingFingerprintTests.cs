@@ -4,11 +4,6 @@ using Microsoft.ML;
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Images;
 using ScoreML.Networks;
-using ScoreML.Sde;
-using ScoreML.Trainers;
-using ScoreML.Trainers.Classification;
-using ScoreML.Trainers.Objectives;
-using ScoreML.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -2,7 +2,7 @@ using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ScoreML.Persistence;
+namespace ScoreML;
 
 /// <summary>
 /// A network's parameters and buffers as a stream: a header, then each state entry's name, element type, shape and raw

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ScoreML.Torch;
+namespace ScoreML;
 
 /// <summary>Chooses the TorchSharp device from an explicit option and the MLContext's GPU settings.</summary>
 public static class DeviceSelection

@@ -1,6 +1,5 @@
-using ScoreML.Sde;
 
-namespace ScoreML.Persistence;
+namespace ScoreML;
 
 /// <summary>An SDE as the <see cref="SdeOptions"/> that rebuild it exactly (VE with its resolved SigmaMax).</summary>
 public static class SdeDescription

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using ScoreML.Networks;
 
-namespace ScoreML.Persistence;
+namespace ScoreML;
 
 /// <summary>
 /// Everything needed to rebuild a <see cref="NoiseConditionalNetwork"/> of the same architecture, as plain data for a
