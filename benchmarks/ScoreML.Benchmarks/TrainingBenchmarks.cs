@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using ScoreML.Networks;
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 using ScoreML.Transforms.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -65,7 +65,7 @@ internal static class TrainingBenchmarks
                 Network = new NetworkOptions { ScaleOutputBySigma = false },
             };
             var clock = Stopwatch.StartNew();
-            using (ml.ScoreMatching().Trainers.DlsmClassifier(options, score.Model).Fit(data)) { }
+            using (ml.ScoreMatching().Trainers.DlsmClassifier(score.Model, options).Fit(data)) { }
             return clock.Elapsed.TotalSeconds;
         }
         Seconds(WarmupSteps);

@@ -21,22 +21,21 @@ internal static class FeatureClassifier
         var on = new Device(device ?? "cpu");
         var network = new NoiseConditionalResNet(train.Shape, train.ClassNames.Count, new ResNetOptions { BaseChannels = 16, BlocksPerStage = new[] { 2, 2, 2 } }, seed);
         network.to(on);
-        var optimizer = optim.Adam(network.parameters(), 1e-3);
-        var random = new Random(seed);
         using var x = tensor(train.Pixels, new long[] { train.Count, train.Shape.Size }, device: on);
         using var y = tensor(train.Labels.Select(l => (long)l).ToArray(), device: on);
-        network.train();
-        for (int step = 0; step < steps; step++)
+        // Rows drawn with replacement, plain Adam (no clipping): the classifier the evaluation's reference features came from.
+        var options = new TrainingOptions { Steps = steps, BatchSize = batchSize, LearningRate = 1e-3, Seed = seed, GradientClipNorm = null };
+        using (var run = new TrainingRun(network, options, new FixedNoiseCrossEntropy(network, x, y, (float)Sigma), new TrainingRunSettings
         {
-            using var scope = NewDisposeScope();
-            var index = tensor(Enumerable.Range(0, batchSize).Select(_ => (long)random.Next(train.Count)).ToArray(), device: on);
-            var loss = nn.functional.cross_entropy(network.forward(x.index_select(0, index), full(batchSize, (float)Sigma, device: on)), y.index_select(0, index));
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            if ((step + 1) % 10 == 0 || step + 1 == steps) progress?.Report((step + 1, loss.item<float>()));
-        }
-        network.eval();
+            Trainer = "FeatureClassifier",
+            Rows = train.Count,
+            Device = on,
+            BatchOrder = BatchOrder.DrawnWithReplacement,
+            Checkpoints = false,
+            Description = "Training the feature classifier",
+            Progress = progress is null ? null : p => progress.Report((p.Step, p.Loss)),
+        }))
+            run.Run();
         return new NoiseConditionalClassifier(network);
     }
 }

@@ -117,7 +117,7 @@ NoiseConditionalClassifierTransformer Classifier(string label, ClassifierLoss lo
         Progress = new ConsoleProgressBar(label),
     };
     checkpoints.Apply(options, label);
-    return Timed($"{label} classifier", () => ml.ScoreMatching().Trainers.DlsmClassifier(options, scoreModel.Model).Fit(trainView));
+    return Timed($"{label} classifier", () => ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel.Model, options).Fit(trainView));
 }
 using var crossEntropy = Classifier("CE", ClassifierLoss.CrossEntropy);
 using var dlsm = Classifier("DLSM+CE", ClassifierLoss.DlsmPlusCrossEntropy);

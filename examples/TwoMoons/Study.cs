@@ -108,10 +108,10 @@ internal sealed class Study
         double ClassifierStep(ClassifierLoss loss)
         {
             var clock = Stopwatch.StartNew();
-            using (ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", loss, 5, null), score.Model).Fit(data)) { }
+            using (ml.ScoreMatching().Trainers.DlsmClassifier(score.Model, ClassifierOptions("", loss, 5, null)).Fit(data)) { }
             double shortRun = clock.Elapsed.TotalSeconds;
             clock.Restart();
-            using (ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", loss, 25, null), score.Model).Fit(data)) { }
+            using (ml.ScoreMatching().Trainers.DlsmClassifier(score.Model, ClassifierOptions("", loss, 25, null)).Fit(data)) { }
             return Math.Max(0, clock.Elapsed.TotalSeconds - shortRun) / 20;
         }
         double ceStep = ClassifierStep(ClassifierLoss.CrossEntropy);
@@ -126,7 +126,7 @@ internal sealed class Study
         var x = randn(n, 2) * 10;
         var sigma = full(n, 1f);
         var y = zeros(n, dtype: ScalarType.Int64);
-        using var dlsmProbe = ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions("", ClassifierLoss.CrossEntropy, 1, null), score.Model).Fit(data);
+        using var dlsmProbe = ml.ScoreMatching().Trainers.DlsmClassifier(score.Model, ClassifierOptions("", ClassifierLoss.CrossEntropy, 1, null)).Fit(data);
         var guidance = ConditionalScoreEstimate.FromGuidance(score.Model, dlsmProbe.Classifier);
         using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels, singlePrecision: true);
         guidance.Posterior(x, sigma, y);   // warm-up
@@ -168,7 +168,7 @@ internal sealed class Study
                 var (dp, dl) = ScoreErrors.Measure(ConditionalScoreEstimate.FromGuidance(scoreModel.Model, classifier), oracle, grid, StudySettings.EvaluationSigma);
                 curve.Add(step, dp, dl, evaluation.Measure(classifier));
             }
-            return ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions(key, loss, settings.ClassifierSteps, Monitor), scoreModel.Model).Fit(data);
+            return ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel.Model, ClassifierOptions(key, loss, settings.ClassifierSteps, Monitor)).Fit(data);
         }
         var ce = TrainClassifier("ce", ClassifierLoss.CrossEntropy);
         var dlsmOnly = TrainClassifier("dlsm", ClassifierLoss.Dlsm);

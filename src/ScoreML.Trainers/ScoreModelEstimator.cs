@@ -3,7 +3,9 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
 using ScoreML.Networks;
-using ScoreML.Trainers.Training;
+using ScoreML.Objectives;
+using ScoreML.Runtime;
+using ScoreML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +46,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
             .GetOutputSchema(inputSchema);
     }
 
+    /// <summary>Trains a score model on <paramref name="input"/>'s feature column and returns the transformer that samples from it.</summary>
     public ScoreModelTransformer Fit(IDataView input)
     {
         options.Validate();   // the options object may have changed since construction
@@ -57,78 +60,42 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
 
         var sde = options.Sde.Create(options.Sde.Kind == SdeKind.VarianceExploding && options.Sde.SigmaMax is null
             ? DataSigmaMax(values, rows, dimension) : double.NaN);
-        int batchSize = Math.Min(options.BatchSize, rows);
-        int totalSteps = ShuffledBatches.TotalSteps(options.Steps, options.Epochs, rows, batchSize);
-        channel.Info(MessageSensitivity.None, "Training {0} on {1} rows of {2} values for {3} steps (batch {4}, {5}, device {6}).",
-            options.Objective, rows, dimension, totalSteps, batchSize, DescribeSde(sde), device);
-
+        var objective = ScoreObjective.Create(options);
+        string objectiveName = options.CustomObjective?.GetType().FullName ?? options.Objective.ToString();
         var shape = options.ImageShape ?? VectorColumnReader.ImageShapeOf(input.Schema, options.FeatureColumnName);
         NoiseConditionalNetwork network = shape is null
             ? new NoiseConditionalMlp(dimension, dimension, options.Network, options.Seed)
             : new NoiseConditionalUNet(shape, options.UNet, options.Seed);
-        channel.Info(MessageSensitivity.None, "Network: {0}.", shape is null ? "MLP" : $"U-Net on {shape} images");
-        network.to(device);
-        var objective = ScoreObjective.Create(options);
-        var summary = Train(network, sde, objective, values, rows, dimension, batchSize, totalSteps, device, host, channel);
-        return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary), options.Sampler, options.OutputColumnName);
-    }
-
-    TrainingSummary Train(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, ScoreObjective objective, float[] values,
-        int rows, int dimension, int batchSize, int totalSteps, Device device, IHost host, IChannel channel)
-    {
-        using var data = tensor(values, new long[] { rows, dimension }, device: device);
-        using var generator = new Generator((ulong)options.Seed + 0x5C0BE, device);
-        using var parameters = new ContiguousParameters(network);
-        var optimizer = optim.Adam(new[] { parameters.Values }, options.LearningRate, options.AdamBeta1, options.AdamBeta2,
-            options.AdamEpsilon, options.WeightDecay);
-        using var ema = options.EmaDecay is double decay ? new ExponentialMovingAverage(parameters, decay) : null;
-        using var batches = new ShuffledBatches(rows, batchSize, generator, device);
-        double eps = sde.SamplingEpsilon;
-        network.train();
         try
         {
-            var state = new TrainingState(network, optimizer, ema, generator, batches, totalSteps);
-            var run = new ResumableRun(state, () => CheckpointIdentity.Of("ScoreModel", options.Objective.ToString(), options.Seed, batchSize, rows,
-                    totalSteps, ema is not null, network, values),
-                options.Checkpoints, host, channel, $"The {options.Objective} loss",
-                "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.");
-            var progress = new ProgressClock(totalSteps, options.ProgressInterval, run.FirstStep);
-            run.Run(step =>
-            {
-                var x0 = data.index_select(0, batches.Indices(step));
-                var t = rand(new long[] { x0.shape[0] }, generator: generator, device: device) * (sde.T - eps) + eps;
-                var pointLosses = objective.PointLosses(network, sde, x0, t, generator);
-                if (options.WeightingExponent != 1)
-                    pointLosses = pointLosses * sde.MarginalStd(t).pow(2 * (options.WeightingExponent - 1));
-                var loss = pointLosses.mean();
-                parameters.ZeroGradients();
-                loss.backward();
-                if (options.WarmupSteps > 0)
-                    foreach (var group in optimizer.ParamGroups)
-                        group.LearningRate = options.LearningRate * Math.Min(1.0, (step + 1.0) / options.WarmupSteps);
-                if (options.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(parameters.Parameters, clip);
-                optimizer.step();
-                ema?.Update();
-                return loss.item<float>();
-            }, (done, loss) =>
-            {
-                if (progress.IsReportStep(done))
-                    options.Progress?.Report(new TrainingProgress(done, totalSteps, loss, progress.StepsPerSecond(done)));
-                if (progress.IsLogStep(done))
-                    channel.Info(MessageSensitivity.None, "Step {0}/{1}: loss {2:G5}.", done, totalSteps, loss);
-            });
-            ema?.CopyToModule();
-            network.eval();
-            return new TrainingSummary(state.Losses, state.StepMilliseconds);
+            network.to(device);
+            using var data = tensor(values, new long[] { rows, dimension }, device: device);
+            using var run = new TrainingRun(network, options, new ScoreMatchingStep(network, sde, objective, data, options.WeightingExponent),
+                new TrainingRunSettings
+                {
+                    Trainer = "ScoreModel",
+                    Objective = objectiveName,
+                    Rows = rows,
+                    Values = values,
+                    Device = device,
+                    GeneratorSeed = (ulong)options.Seed + 0x5C0BE,
+                    LossName = $"The {objectiveName} loss",
+                    Remedy = "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.",
+                    Log = message => channel.Info(MessageSensitivity.None, "{0}", message),
+                    Progress = options.Progress is { } progress ? progress.Report : null,
+                    IsCanceled = () => HostCancellation.IsCanceled(host),
+                    CanceledBy = "MLContext.CancelExecution() was called",
+                });
+            channel.Info(MessageSensitivity.None, "Training {0} on {1} rows of {2} values for {3} steps (batch {4}, {5}, device {6}).",
+                objectiveName, rows, dimension, run.TotalSteps, run.BatchSize, DescribeSde(sde), device);
+            channel.Info(MessageSensitivity.None, "Network: {0}.", shape is null ? "MLP" : $"U-Net on {shape} images");
+            var summary = run.Run();
+            return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary), options.Sampler, options.OutputColumnName);
         }
         catch
         {
             network.Dispose();   // a stopped run returns no model; what it learned is in its checkpoint, if any
             throw;
-        }
-        finally
-        {
-            optimizer.Dispose();
         }
     }
 

@@ -76,9 +76,11 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// The score-model transformer whose Transform made <paramref name="view"/>, or null. A classifier trainer placed right
-    /// after the score-model trainer in one chain finds its score model this way.
+    /// The score-model transformer whose Transform made <paramref name="view"/>, or null when any other transform made it. The
+    /// classifier trainer no longer finds its prior this way (a transform in between lost it): it takes the prior explicitly.
     /// </summary>
+    [Obsolete("The DLSM classifier takes its prior explicitly: mlContext.ScoreMatching().Trainers.DlsmClassifier(scoreModelTransformer, options). " +
+        "This lookup finds the score model only when nothing stands between it and the view.")]
     public static ScoreModelTransformer? ProducerOf(IDataView view) =>
         view is BatchMappedDataView { Mapper: SampleMapper mapper } ? mapper.Parent : null;
 

@@ -60,26 +60,25 @@ public static class ClassificationAccuracyScore
         using NoiseConditionalNetwork network = shape is null
             ? new NoiseConditionalMlp(d, train.ClassCount, new NetworkOptions { HiddenSizes = options.HiddenSizes, ScaleOutputBySigma = false }, options.Seed)
             : new NoiseConditionalResNet(shape, train.ClassCount, options.ResNet, options.Seed);
-        using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
-        var random = new Random(options.Seed);
         using var x = tensor(train.Features.Values, new long[] { n, d });
         using var y = tensor(train.Labels.Select(l => (long)l).ToArray());
-        network.train();
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        var shared = new TrainingOptions
         {
-            var order = Enumerable.Range(0, n).OrderBy(_ => random.Next()).Select(i => (long)i).ToArray();
-            for (int start = 0; start < n; start += options.BatchSize)
-            {
-                HostCancellation.ThrowIfCanceled(host, "Training the CAS classifier");
-                using var scope = NewDisposeScope();
-                var index = tensor(order.AsSpan(start, Math.Min(options.BatchSize, n - start)).ToArray());
-                var logits = network.forward(x.index_select(0, index), full(index.shape[0], NetworkSigma));
-                var loss = nn.functional.cross_entropy(logits, y.index_select(0, index));
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-            }
-        }
+            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed, GradientClipNorm = null,
+        };
+        using (var run = new TrainingRun(network, shared, new FixedNoiseCrossEntropy(network, x, y, NetworkSigma), new TrainingRunSettings
+        {
+            Trainer = "CasClassifier",
+            Rows = n,
+            BatchOrder = BatchOrder.ShuffledBySystemRandom,
+            Checkpoints = false,
+            Description = "Training the CAS classifier",
+            LossName = "The CAS classifier's cross-entropy",
+            Remedy = "Check the generated samples for NaN or huge values.",
+            IsCanceled = () => HostCancellation.IsCanceled(host),
+            CanceledBy = "MLContext.CancelExecution() was called",
+        }))
+            run.Run();
         network.eval();
         using var noGrad = no_grad();
         using var testScope = NewDisposeScope();

@@ -6,15 +6,18 @@ namespace ScoreML;
 /// <summary>
 /// A noise-conditional score-matching loss. Every objective perturbs clean data x0 to x' = m(t) x0 + std(t) z,
 /// evaluates the network at (x', std(t)), and returns lambda(t) = std(t)^2 times its loss for each point, so the
-/// objectives are on the same scale and comparable. The trainer averages them, after any extra weighting.
+/// objectives are on the same scale and comparable. The trainer averages them, after any extra weighting. The built-ins
+/// are named by <see cref="ScoreModelOptions.Objective"/>; a subclass of your own goes in
+/// <see cref="ScoreModelOptions.CustomObjective"/>. An objective is used only while training: a model zip holds the network,
+/// not the objective, so a custom one needs no registration to save or load the model.
 /// </summary>
 public abstract class ScoreObjective
 {
     /// <summary>The loss of each point [B] for clean data <paramref name="x0"/> [B, D] at times <paramref name="t"/> [B].</summary>
     public abstract Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator);
 
-    /// <summary>Creates the objective the options name.</summary>
-    public static ScoreObjective Create(ScoreModelOptions options) => options.Objective switch
+    /// <summary>Creates the built-in objective the options name, or returns their <see cref="ScoreModelOptions.CustomObjective"/>.</summary>
+    public static ScoreObjective Create(ScoreModelOptions options) => (options ?? throw new ArgumentNullException(nameof(options))).CustomObjective ?? options.Objective switch
     {
         Objective.Dsm => new DenoisingScoreMatching(),
         Objective.Lcss => new LocalCurvatureSmoothing(options.LcssGamma),

@@ -18,8 +18,8 @@ public sealed class DlsmClassifierTests
     {
         var ml = TwoGaussians.Ml;
         var scoreModel = TwoGaussians.ScoreModel.Model;
-        using var ce = ml.ScoreMatching().Trainers.DlsmClassifier(TwoGaussians.ClassifierOptions(ClassifierLoss.CrossEntropy), scoreModel).Fit(TwoGaussians.Data);
-        using var dlsm = ml.ScoreMatching().Trainers.DlsmClassifier(TwoGaussians.ClassifierOptions(ClassifierLoss.DlsmPlusCrossEntropy), scoreModel).Fit(TwoGaussians.Data);
+        using var ce = ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel, TwoGaussians.ClassifierOptions(ClassifierLoss.CrossEntropy)).Fit(TwoGaussians.Data);
+        using var dlsm = ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel, TwoGaussians.ClassifierOptions(ClassifierLoss.DlsmPlusCrossEntropy)).Fit(TwoGaussians.Data);
         using var oracle = new ParzenOracle(TwoGaussians.Points, 2, TwoGaussians.Labels);
         float[] grid = Grid(-4, 4, -2, 2, 15);
         foreach (double sigma in new[] { 1.0, 2.0 })
@@ -45,7 +45,7 @@ public sealed class DlsmClassifierTests
             options.ProgressInterval = 5;
             options.Monitor = (step, classifier) => { Assert.IsFalse(classifier.Network.training); monitored.Add(step); };
             options.MonitorInterval = 10;
-            using var model = TwoGaussians.Ml.ScoreMatching().Trainers.DlsmClassifier(options, TwoGaussians.ScoreModel.Model).Fit(TwoGaussians.Data);
+            using var model = TwoGaussians.Ml.ScoreMatching().Trainers.DlsmClassifier(TwoGaussians.ScoreModel.Model, options).Fit(TwoGaussians.Data);
             CollectionAssert.AreEqual(new[] { 10, 20, 25 }, monitored);
             Assert.HasCount(5, reports);
             Assert.IsTrue(reports.All(r => float.IsFinite(r.CrossEntropy) && float.IsFinite(r.Loss)));

@@ -279,12 +279,12 @@ public sealed class TransformerLifetimeTests
         var classifierOptions = TwoGaussians.ClassifierOptions(ClassifierLoss.CrossEntropy, steps: 10);
         classifierOptions.Network = new NetworkOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false };
 
-        // As two separate fits, and as one chain whose classifier finds the score model that made its input.
+        // Given the score model, and given its transformer while fitted on that transformer's output.
         var scores = Ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Fit(data);
-        var separate = Ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions, scores.Model).Fit(data);
-        var chain = Ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Append(Ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions)).Fit(data);
-        var chainScores = (ScoreModelTransformer)chain.First();
-        foreach (var (scoreTransformer, fitted) in new[] { (scores, separate), (chainScores, chain.LastTransformer) })
+        var separate = Ml.ScoreMatching().Trainers.DlsmClassifier(scores.Model, classifierOptions).Fit(data);
+        var priorScores = Ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Fit(data);
+        var onItsOutput = Ml.ScoreMatching().Trainers.DlsmClassifier(priorScores, classifierOptions).Fit(priorScores.Transform(data));
+        foreach (var (scoreTransformer, fitted) in new[] { (scores, separate), (priorScores, onItsOutput) })
         {
             float[] expected = fitted.CreateSampler(Guided()).Generate(new[] { 0, 1 });
             scoreTransformer.Dispose();
@@ -301,12 +301,11 @@ public sealed class TransformerLifetimeTests
         var classifierOptions = TwoGaussians.ClassifierOptions(ClassifierLoss.CrossEntropy, steps: 5);
         var scores = NewScoreModelTransformer();
         var model = scores.Model;
-        var madeByScores = scores.Transform(Ml.ScoreMatching().Data.Requests(4));
         scores.Dispose();
 
-        // Given to the trainer, or found as the producer of the trainer's input (the chain case).
-        AssertDisposed<ScoreModel>(() => Ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions, model).Fit(data), "a disposed score model given to the trainer");
-        AssertDisposed<ScoreModelTransformer>(() => Ml.ScoreMatching().Trainers.DlsmClassifier(classifierOptions).Fit(madeByScores), "a view made by a disposed transformer");
+        // Given to the trainer as the model, or as its disposed transformer.
+        AssertDisposed<ScoreModel>(() => Ml.ScoreMatching().Trainers.DlsmClassifier(model, classifierOptions).Fit(data), "a disposed score model given to the trainer");
+        AssertDisposed<ScoreModelTransformer>(() => Ml.ScoreMatching().Trainers.DlsmClassifier(scores, classifierOptions).Fit(data), "a disposed transformer given to the trainer");
         using var classifier = NewClassifier();   // refused, so not taken over
         AssertDisposed<ScoreModel>(() => new NoiseConditionalClassifierTransformer(model, classifier, Labels), "a disposed score model given to the transformer");
     }

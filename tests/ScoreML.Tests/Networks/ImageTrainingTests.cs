@@ -108,7 +108,7 @@ public sealed class ImageTrainingTests
             .Fit(view);
         Assert.IsInstanceOfType<NoiseConditionalUNet>(scoreModel.Model.Network);
         Assert.AreEqual(new ImageShape(1, 8, 8), ((NoiseConditionalUNet)scoreModel.Model.Network).Shape);
-        var classifier = new DlsmClassifierTrainer(ml, new DlsmClassifierOptions { ResNet = TinyResNet, Steps = 2, BatchSize = 8 }, scoreModel.Model)
+        var classifier = new DlsmClassifierTrainer(ml, scoreModel.Model, new DlsmClassifierOptions { ResNet = TinyResNet, Steps = 2, BatchSize = 8 })
             .Fit(view);
         Assert.IsInstanceOfType<NoiseConditionalResNet>(classifier.Classifier.Network);
         Assert.AreEqual(3, classifier.Classifier.ClassCount);

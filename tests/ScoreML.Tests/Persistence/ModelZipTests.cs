@@ -22,7 +22,7 @@ public sealed class ModelZipTests
         return Ml.ScoreMatching().Trainers.ScoreModel(options).Fit(TwoGaussians.Data);
     });
     static readonly Lazy<NoiseConditionalClassifierTransformer> classifier = new(() =>
-        Ml.ScoreMatching().Trainers.DlsmClassifier(TwoGaussians.ClassifierOptions(ClassifierLoss.DlsmPlusCrossEntropy, steps: 20), scoreModel.Value.Model)
+        Ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel.Value.Model, TwoGaussians.ClassifierOptions(ClassifierLoss.DlsmPlusCrossEntropy, steps: 20))
             .Fit(TwoGaussians.Data));
 
     static ConditionalSamplerOptions Sampling => new() { GuidanceScale = 2, Sampler = new SamplerOptions { Steps = 30, BatchSize = 8, Seed = 5 } };

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using ScoreML.Networks;
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -70,7 +70,7 @@ internal static class CheckpointTestRuns
         Ml.ScoreMatching().Trainers.ScoreModel(options).Fit(input ?? Data);
 
     public static NoiseConditionalClassifierTransformer FitClassifier(DlsmClassifierOptions options) =>
-        Ml.ScoreMatching().Trainers.DlsmClassifier(options, frozen.Value.Model).Fit(Data);
+        Ml.ScoreMatching().Trainers.DlsmClassifier(frozen.Value.Model, options).Fit(Data);
 
     /// <summary>Every parameter and buffer equal (torch.equal), to the bit.</summary>
     public static void AssertSameWeights(nn.Module expected, nn.Module actual)

@@ -1,5 +1,5 @@
 using ScoreML.Networks;
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

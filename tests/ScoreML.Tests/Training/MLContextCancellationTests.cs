@@ -2,7 +2,7 @@ using System.Reflection;
 using Microsoft.ML;
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Networks;
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 using static ScoreML.Tests.Training.CheckpointTestRuns;
 
 namespace ScoreML.Tests.Training;
@@ -57,7 +57,7 @@ public sealed class MLContextCancellationTests
         var steps = new List<int>();
         var options = ClassifierOptions(checkpoint);
         options.Progress = Progress<ClassifierTrainingProgress>(p => { steps.Add(p.Step); if (p.Step == 4) CancelExecution(ml); });
-        var error = Assert.ThrowsExactly<TrainingCanceledException>(() => ml.ScoreMatching().Trainers.DlsmClassifier(options, prior.Model).Fit(CheckpointTestRuns.Data));
+        var error = Assert.ThrowsExactly<TrainingCanceledException>(() => ml.ScoreMatching().Trainers.DlsmClassifier(prior.Model, options).Fit(CheckpointTestRuns.Data));
         Assert.AreEqual(4, steps.Last());
         Assert.AreEqual(4, error.Step);
         Assert.AreEqual(4, StepOf(checkpoint));

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 using static ScoreML.Tests.Training.CheckpointTestRuns;
 
 namespace ScoreML.Tests.Training;

@@ -1,6 +1,6 @@
 using ScoreML.Runtime;
 using ScoreML.Transforms.Persistence;
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 using static ScoreML.Tests.Training.CheckpointTestRuns;
 
 namespace ScoreML.Tests.Training;

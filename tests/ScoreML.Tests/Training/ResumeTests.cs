@@ -1,4 +1,4 @@
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 using static ScoreML.Tests.Training.CheckpointTestRuns;
 
 namespace ScoreML.Tests.Training;

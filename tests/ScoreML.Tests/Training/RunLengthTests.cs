@@ -1,4 +1,4 @@
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 
 namespace ScoreML.Tests.Training;
 
@@ -11,8 +11,8 @@ public sealed class RunLengthTests
     public void EpochsAddingUpToTooManyStepsAreRefusedNamingEpochs()
     {
         const int rows = 20, batchSize = 1;   // 20 steps an epoch
-        int epochs = TrainingOptionChecks.MaxSteps / rows;
-        Assert.AreEqual(TrainingOptionChecks.MaxSteps, ShuffledBatches.TotalSteps(null, epochs, rows, batchSize), "at the limit the run is allowed");
+        int epochs = TrainingOptions.MaxSteps / rows;
+        Assert.AreEqual(TrainingOptions.MaxSteps, ShuffledBatches.TotalSteps(null, epochs, rows, batchSize), "at the limit the run is allowed");
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ShuffledBatches.TotalSteps(null, epochs + 1, rows, batchSize));
         Assert.AreEqual("Epochs", error.ParamName);
         StringAssert.Contains(error.Message, $"{epochs + 1} x {rows}");

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML.Networks;
-using ScoreML.Trainers.Training;
+using ScoreML.Training;
 using ScoreML.Transforms.Sampling;
 
 namespace ScoreML.Tests.Training;

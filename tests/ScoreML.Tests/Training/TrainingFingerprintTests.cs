@@ -156,7 +156,7 @@ public sealed class TrainingFingerprintTests
                     ProgressInterval = 1,
                     Progress = new SynchronousProgress<ClassifierTrainingProgress>(p => losses.Add(p.Loss)),
                 };
-                using var classifier = Ml.ScoreMatching().Trainers.DlsmClassifier(options, prior.Model).Fit(data);
+                using var classifier = Ml.ScoreMatching().Trainers.DlsmClassifier(prior.Model, options).Fit(data);
                 return Of(losses, classifier.Classifier.Network);
             }
             case "cas-network-mlp":

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ScoreML.Trainers.Training;
+namespace ScoreML.Training;
 
 /// <summary>
 /// A forward-only stream that passes bytes through to another and keeps a SHA-256 of every byte read or written, so a

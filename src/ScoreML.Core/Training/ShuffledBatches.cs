@@ -1,13 +1,13 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Training;
+namespace ScoreML.Training;
 
 /// <summary>
 /// Minibatches drawn without replacement: each epoch is a fresh permutation of the rows from a seeded generator, cut
 /// into batches (the last one shorter). The same seed gives the same batches.
 /// </summary>
-internal sealed class ShuffledBatches : IDisposable
+internal sealed class ShuffledBatches : IBatchSource
 {
     readonly int rows;
     readonly int batchSize;
@@ -26,15 +26,15 @@ internal sealed class ShuffledBatches : IDisposable
     public int StepsPerEpoch => (rows + batchSize - 1) / batchSize;
 
     /// <summary>The run's length: <paramref name="steps"/>, or that many epochs of batches, or 5000 steps when neither is given.
-    /// Epochs of many batches may not add up to more than <see cref="TrainingOptionChecks.MaxSteps"/>.</summary>
+    /// Epochs of many batches may not add up to more than <see cref="TrainingOptions.MaxSteps"/>.</summary>
     public static int TotalSteps(int? steps, int? epochs, int rows, int batchSize)
     {
         if (steps is int s) return s;
         if (epochs is not int e) return 5000;
         int size = Math.Min(batchSize, rows);
         long perEpoch = ((long)rows + size - 1) / size;
-        if (e * perEpoch > TrainingOptionChecks.MaxSteps)
-            throw OptionChecks.Refusal("Epochs", $"small enough that Epochs x batches per epoch is at most {TrainingOptionChecks.MaxSteps} steps",
+        if (e * perEpoch > TrainingOptions.MaxSteps)
+            throw OptionChecks.Refusal("Epochs", $"small enough that Epochs x batches per epoch is at most {TrainingOptions.MaxSteps} steps",
                 $"{e} x {perEpoch}");
         return (int)(e * perEpoch);
     }

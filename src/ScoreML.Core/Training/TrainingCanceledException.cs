@@ -1,4 +1,3 @@
-using ScoreML.Trainers.Training;
 namespace ScoreML;
 
 /// <summary>

@@ -2,12 +2,13 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Training;
+namespace ScoreML.Training;
 
 /// <summary>
 /// Everything a training run carries from one step to the next, and so everything a checkpoint must hold for a resumed
 /// run to continue bit for bit: the steps done, the network (parameters and buffers), the EMA of the weights, Adam's
-/// moments and step counts, the random generator, the current epoch's batch order, and the per-step history.
+/// moments and step counts, the random generator, the current epoch's batch order, the per-step history, and whatever
+/// state the trainer's <see cref="ITrainingStep"/> adds.
 /// Hyperparameters are not state: they come from the options, so a resumed run may change, say, the learning rate.
 /// </summary>
 internal sealed class TrainingState
@@ -16,11 +17,13 @@ internal sealed class TrainingState
     readonly OptimizerHelper optimizer;
     readonly ExponentialMovingAverage? ema;
     readonly Generator generator;
-    readonly ShuffledBatches batches;
+    readonly IBatchSource batches;
+    readonly ITrainingStep step;
 
     public TrainingState(nn.Module network, OptimizerHelper optimizer, ExponentialMovingAverage? ema, Generator generator,
-        ShuffledBatches batches, int totalSteps)
+        IBatchSource batches, ITrainingStep step, int totalSteps)
     {
+        this.step = step;
         this.network = network;
         this.optimizer = optimizer;
         this.ema = ema;
@@ -54,6 +57,8 @@ internal sealed class TrainingState
         yield return ("the random generator state", WriteGenerator, ReadGenerator);
         yield return ("the batch order", batches.Save, batches.Load);
         yield return ("the loss history", WriteHistory, ReadHistory);
+        // Empty for the built-in trainers, so their checkpoints keep the format they had before trainers could add state.
+        yield return ("the trainer's own state", step.SaveState, step.LoadState);
     }
 
     /// <summary>The name of a parameter that is NaN or infinite, or null when all are finite.</summary>

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ScoreML.Runtime;
 
-namespace ScoreML.Trainers.Training;
+namespace ScoreML.Training;
 
 /// <summary>
 /// The checkpoint file: a header (format name with the trainer and version, the steps done, the run's

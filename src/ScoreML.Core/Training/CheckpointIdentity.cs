@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Training;
+namespace ScoreML.Training;
 
 /// <summary>
 /// What a checkpoint belongs to: the trainer, its objective or loss, the run's seed, batch size, length and data, and the

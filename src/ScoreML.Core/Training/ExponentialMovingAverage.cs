@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ScoreML.Trainers.Training;
+namespace ScoreML.Training;
 
 /// <summary>
 /// An exponential moving average of a network's trainable parameters (score_sde's ExponentialMovingAverage), kept

@@ -1,0 +1,28 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ScoreML;
+
+/// <summary>One step's batch of a <see cref="TrainingRun"/>, as its <see cref="ITrainingStep"/> sees it.</summary>
+public sealed class TrainingBatch
+{
+    internal TrainingBatch(int step, Tensor indices, Generator generator, Device device)
+    {
+        Step = step;
+        Indices = indices;
+        Generator = generator;
+        Device = device;
+    }
+
+    /// <summary>The step's 0-based index.</summary>
+    public int Step { get; }
+
+    /// <summary>The rows of the batch: an int64 tensor of row indices for <c>index_select</c> on the trainer's data.</summary>
+    public Tensor Indices { get; }
+
+    /// <summary>The run's seeded generator: the source of the step's noise, saved in checkpoints.</summary>
+    public Generator Generator { get; }
+
+    /// <summary>The device the run trains on.</summary>
+    public Device Device { get; }
+}

@@ -1,0 +1,38 @@
+using ScoreML.Networks;
+using static TorchSharp.torch;
+
+namespace ScoreML.Objectives;
+
+/// <summary>
+/// The score model's part of a training step: t ~ U(eps, T) for the batch's points, the objective's per-point losses at
+/// those times, the optional extra weighting sigma^(2 (p - 1)), and their mean.
+/// </summary>
+internal sealed class ScoreMatchingStep : ITrainingStep
+{
+    readonly NoiseConditionalNetwork network;
+    readonly StochasticDifferentialEquation sde;
+    readonly ScoreObjective objective;
+    readonly Tensor data;
+    readonly double weightingExponent;
+
+    /// <param name="data">All rows, [N, D], on the training device (owned by the caller).</param>
+    public ScoreMatchingStep(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, ScoreObjective objective, Tensor data, double weightingExponent)
+    {
+        this.network = network;
+        this.sde = sde;
+        this.objective = objective;
+        this.data = data;
+        this.weightingExponent = weightingExponent;
+    }
+
+    public Tensor Loss(TrainingBatch batch)
+    {
+        double eps = sde.SamplingEpsilon;
+        var x0 = data.index_select(0, batch.Indices);
+        var t = rand(new long[] { x0.shape[0] }, generator: batch.Generator, device: batch.Device) * (sde.T - eps) + eps;
+        var pointLosses = objective.PointLosses(network, sde, x0, t, batch.Generator);
+        if (weightingExponent != 1)
+            pointLosses = pointLosses * sde.MarginalStd(t).pow(2 * (weightingExponent - 1));
+        return pointLosses.mean();
+    }
+}
