@@ -55,14 +55,13 @@ public sealed class OptionRangeTests
     {
         // A seed is any int.
         [(nameof(SamplerOptions), nameof(SamplerOptions.Seed))] = AnySeed,
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.Seed))] = AnySeed,
-        [("DlsmClassifierOptions", "Seed")] = AnySeed,
+        // The trainers' shared options are declared once, in TrainingOptions.
+        [(nameof(TrainingOptions), nameof(TrainingOptions.Seed))] = AnySeed,
         [("CasOptions", "Seed")] = AnySeed,
         [("LikelihoodOptions", "Seed")] = AnySeed,
         // Batch sizes are capped at the rows there are (a sampler's batch at the rows requested), so a huge one needs no memory.
         [(nameof(SamplerOptions), nameof(SamplerOptions.BatchSize))] = new object[] { Huge },
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.BatchSize))] = new object[] { Huge },
-        [("DlsmClassifierOptions", "BatchSize")] = new object[] { Huge },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.BatchSize))] = new object[] { Huge },
         [("CasOptions", "BatchSize")] = new object[] { Huge },
         // A memory budget of long.MaxValue bytes means "no limit": the metrics then allocate what they need.
         [(nameof(GenerativeEvaluationOptions), nameof(GenerativeEvaluationOptions.MemoryBudgetBytes))] = new object[] { long.MaxValue },
@@ -70,26 +69,21 @@ public sealed class OptionRangeTests
         // 0 corrector steps: predictor-only sampling.
         [(nameof(SamplerOptions), nameof(SamplerOptions.CorrectorSteps))] = new object[] { 0 },
         // No weight decay, no warm-up, an average of decay 0 (the current weights); beta 0 is Adam without momentum or averaging.
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.WeightDecay))] = new object[] { 0.0 },
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.WarmupSteps))] = new object[] { 0 },
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.EmaDecay))] = new object[] { 0.0 },
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.AdamBeta1))] = new object[] { 0.0 },
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.AdamBeta2))] = new object[] { 0.0 },
-        [("DlsmClassifierOptions", "AdamBeta1")] = new object[] { 0.0 },
-        [("DlsmClassifierOptions", "AdamBeta2")] = new object[] { 0.0 },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.WeightDecay))] = new object[] { 0.0 },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.WarmupSteps))] = new object[] { 0 },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.EmaDecay))] = new object[] { 0.0 },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.AdamBeta1))] = new object[] { 0.0 },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.AdamBeta2))] = new object[] { 0.0 },
         // A clipping bound above every gradient norm clips nothing, as null does.
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.GradientClipNorm))] = new object[] { 1e300 },
-        [("DlsmClassifierOptions", "GradientClipNorm")] = new object[] { 1e300 },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.GradientClipNorm))] = new object[] { 1e300 },
         // Weighting exponent 0: the unweighted loss.
         [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.WeightingExponent))] = new object[] { 0.0 },
         [("DlsmClassifierOptions", "WeightingExponent")] = new object[] { 0.0 },
         // Softmax epsilon 0: log_softmax.
         [("DlsmClassifierOptions", "SoftmaxEpsilon")] = new object[] { 0.0 },
         // Intervals longer than the run: report, checkpoint and monitor only at the end.
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.ProgressInterval))] = new object[] { Huge },
-        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.CheckpointInterval))] = new object[] { Huge },
-        [("DlsmClassifierOptions", "ProgressInterval")] = new object[] { Huge },
-        [("DlsmClassifierOptions", "CheckpointInterval")] = new object[] { Huge },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.ProgressInterval))] = new object[] { Huge },
+        [(nameof(TrainingOptions), nameof(TrainingOptions.CheckpointInterval))] = new object[] { Huge },
         [("DlsmClassifierOptions", "MonitorInterval")] = new object[] { Huge },
         // The default joint layout has no noise branch; no attention blocks, or one at a size no feature map has; no dropout.
         [(nameof(NetworkOptions), nameof(NetworkOptions.NoiseBranchSizes))] = new object[] { Array.Empty<int>() },
