@@ -104,30 +104,25 @@ internal static class ConvolutionKernelSurvey
         {
             var shape = new ImageShape(1, 28, 28);
             using var network = new NoiseConditionalUNet(shape, options, seed: 1);
-            var optimizer = optim.Adam(network.parameters(), 2e-4);
             using var generator = new Generator(3);
             using var x = rand(new long[] { 64, shape.Size }, generator: generator);
             using var z = randn(new long[] { 64, shape.Size }, generator: generator);
             using var sigma = exp(rand(new long[] { 64 }, generator: generator) * 8 - 4);
-            double Step(bool guarded)
+            // Through the training core, the guard on for even steps and off for odd ones; the first two warm up both paths'
+            // kernel choices.
+            int rounds = Math.Max(5, repeats);
+            var loss = new FixedBatchDenoising(network, x, z, sigma, step => ConvolutionGuard.Enabled = step % 2 == 0);
+            double[] times;
+            try
             {
-                ConvolutionGuard.Enabled = guarded;
-                using var scope = NewDisposeScope();
-                var clock = Stopwatch.StartNew();
-                optimizer.zero_grad();
-                (network.forward(x + sigma.unsqueeze(1) * z, sigma) * sigma.unsqueeze(1) + z).pow(2).sum(1).mean().backward();
-                optimizer.step();
-                return clock.Elapsed.TotalMilliseconds;
+                times = FixedBatchDenoising.TimeSteps(network, loss, 2 + 2 * rounds);
             }
-            Step(true);
-            Step(false);   // warm-up of both paths' kernel choices
-            var on = new List<double>();
-            var off = new List<double>();
-            for (int round = 0; round < Math.Max(5, repeats); round++)
+            finally
             {
-                on.Add(Math.Round(Step(true), 1));
-                off.Add(Math.Round(Step(false), 1));
+                ConvolutionGuard.Enabled = true;
             }
+            var on = Enumerable.Range(1, rounds).Select(round => Math.Round(times[2 * round], 1)).ToList();
+            var off = Enumerable.Range(1, rounds).Select(round => Math.Round(times[2 * round + 1], 1)).ToList();
             var ratios = on.Zip(off, (a, b) => a / b).Order().ToList();
             result[$"guard_cost_unet_{name}_ms_on"] = on;
             result[$"guard_cost_unet_{name}_ms_off"] = off;
