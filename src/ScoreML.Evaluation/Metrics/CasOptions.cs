@@ -50,6 +50,9 @@ public sealed class CasOptions
     /// <summary>Seeds the network's initialisation and batch order.</summary>
     public int Seed { get; set; }
 
+    /// <summary>Network classifier: receives a report every 10 steps and at the last step (with elapsed time and an estimate of the time left).</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
     internal void Validate()
     {
         OptionChecks.Defined(Classifier, "CasOptions.Classifier");

@@ -75,6 +75,7 @@ public static class ClassificationAccuracyScore
             Description = "Training the CAS classifier",
             LossName = "The CAS classifier's cross-entropy",
             Remedy = "Check the generated samples for NaN or huge values.",
+            Progress = options.Progress is { } progress ? progress.Report : null,
             IsCanceled = () => HostCancellation.IsCanceled(host),
             CanceledBy = "MLContext.CancelExecution() was called",
         }))

@@ -75,4 +75,30 @@ public sealed class MLContextCancellationTests
             ClassificationAccuracyScore.Compute(ml, set, set, new CasOptions { Classifier = CasClassifier.Network, Epochs = 2 }));
         StringAssert.Contains(e.Message, "CAS classifier");
     }
+
+    [TestMethod]
+    public void TheCasClassifierStopsAtTheStepItWasCanceledIn()
+    {
+        var ml = new MLContext(0);
+        var set = LabelledSet(rows: 80);
+        var steps = new List<int>();
+        var options = new CasOptions
+        {
+            Classifier = CasClassifier.Network, HiddenSizes = new[] { 8 }, Epochs = 5, BatchSize = 8,
+            Progress = Progress<TrainingProgress>(p => { steps.Add(p.Step); if (p.Step == 20) CancelExecution(ml); }),
+        };
+        var e = Assert.ThrowsExactly<OperationCanceledException>(() => ClassificationAccuracyScore.Compute(ml, set, set, options));
+        Assert.AreEqual(20, steps.Last(), "no step runs after the cancellation");
+        CollectionAssert.AreEqual(new[] { 10, 20 }, steps, "reports every 10 steps");
+        StringAssert.Contains(e.Message, "CAS classifier");
+        StringAssert.Contains(e.Message, "after step 20 of 50");
+        StringAssert.Contains(e.Message, "MLContext.CancelExecution()");
+    }
+
+    static LabelledFeatures LabelledSet(int rows)
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, rows * 4).Select(_ => (float)random.NextDouble()).ToArray();
+        return new LabelledFeatures(new FeatureMatrix(values, 4, "features"), Enumerable.Range(0, rows).Select(i => i % 2).ToArray(), 2);
+    }
 }
