@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using ScoreML.Networks;
-using ScoreML.Training;
 using ScoreML.Transforms.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;

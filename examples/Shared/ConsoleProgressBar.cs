@@ -9,23 +9,24 @@ internal sealed class ConsoleProgressBar : IProgress<TrainingProgress>, IProgres
 
     public ConsoleProgressBar(string label) => this.label = label;
 
-    public void Report(TrainingProgress value) => Show(value.Step, value.TotalSteps, value.Loss, value.StepsPerSecond);
+    public void Report(TrainingProgress value) => Show(value.Step, value.TotalSteps, value.Loss, value.StepsPerSecond, value.Remaining);
 
-    public void Report(ClassifierTrainingProgress value) => Show(value.Step, value.TotalSteps, value.Loss, value.StepsPerSecond);
+    public void Report(ClassifierTrainingProgress value) => Show(value.Step, value.TotalSteps, value.Loss, value.StepsPerSecond, value.Remaining);
 
-    void Show(int step, int totalSteps, float loss, double stepsPerSecond)
+    void Show(int step, int totalSteps, float loss, double stepsPerSecond, TimeSpan remaining)
     {
+        string left = step == totalSteps ? "" : $"  {(int)remaining.TotalMinutes}:{remaining.Seconds:00} left";
         double fraction = (double)step / totalSteps;
         if (Console.IsOutputRedirected)
         {
             int decile = (int)(fraction * 10);
             if (decile == lastDecile) return;
             lastDecile = decile;
-            Console.WriteLine($"  {label}: step {step}/{totalSteps}  loss {loss,10:G4}  {stepsPerSecond,7:F0} steps/s");
+            Console.WriteLine($"  {label}: step {step}/{totalSteps}  loss {loss,10:G4}  {stepsPerSecond,7:F0} steps/s{left}");
             return;
         }
         int filled = (int)(fraction * 30);
-        Console.Write($"\r  {label,-12} [{new string('#', filled)}{new string('.', 30 - filled)}] {step}/{totalSteps}  loss {loss,10:G4}  {stepsPerSecond,7:F0} steps/s");
+        Console.Write($"\r  {label,-12} [{new string('#', filled)}{new string('.', 30 - filled)}] {step}/{totalSteps}  loss {loss,10:G4}  {stepsPerSecond,7:F0} steps/s{left}   ");
         if (step == totalSteps) Console.WriteLine();
     }
 }

@@ -28,10 +28,7 @@ internal sealed class ExampleCheckpoints
         // The cancellation surfaces as a TrainingCanceledException from deep inside a Fit; ExampleErrors ends the run with it.
     }
 
-    public void Apply(ScoreModelOptions options, string network) =>
-        (options.CheckpointPath, options.ResumeFrom, options.CancellationToken) = (PathFor(network), ResumeFor(network), stop.Token);
-
-    public void Apply(DlsmClassifierOptions options, string network) =>
+    public void Apply(TrainingOptions options, string network) =>
         (options.CheckpointPath, options.ResumeFrom, options.CancellationToken) = (PathFor(network), ResumeFor(network), stop.Token);
 
     string PathFor(string network) =>

@@ -54,6 +54,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         "DlsmClassifierTrainer needs its prior score model, the frozen score model the classifier is trained against: pass the fitted " +
         "score-model transformer (or its Model, or a loaded ScoreModel), e.g. mlContext.ScoreMatching().Trainers.DlsmClassifier(scoreModelTransformer, options).");
 
+    /// <summary>The input's shape plus the Score and PredictedLabel columns; refuses an input without the feature column or a key label.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var features = inputSchema.FirstOrDefault(c => c.Name == options.FeatureColumnName);

@@ -21,6 +21,8 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
     readonly MLContext mlContext;
     readonly ScoreModelOptions options;
 
+    /// <param name="mlContext">The context whose log, device settings and cancellation the estimator follows.</param>
+    /// <param name="options">The run's options (checked here, naming the option at fault); null for the defaults.</param>
     public ScoreModelEstimator(MLContext mlContext, ScoreModelOptions? options = null)
     {
         this.mlContext = mlContext ?? throw new ArgumentNullException(nameof(mlContext));
@@ -28,8 +30,10 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         this.options.Validate();
     }
 
+    /// <summary>The options the estimator was made with.</summary>
     public ScoreModelOptions Options => options;
 
+    /// <summary>The input's shape plus the generated column; refuses an input without a fixed-size Single vector feature column.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var column = inputSchema.FirstOrDefault(c => c.Name == options.FeatureColumnName);

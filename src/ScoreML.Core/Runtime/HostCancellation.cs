@@ -17,10 +17,4 @@ internal static class HostCancellation
 
     public static bool IsCanceled(IHostEnvironment host) =>
         CanceledFlag is not null && CanceledFlag.DeclaringType!.IsInstanceOfType(host) && (bool)CanceledFlag.GetValue(host)!;
-
-    /// <summary>Throws <see cref="OperationCanceledException"/> naming <paramref name="what"/> when the host was canceled.</summary>
-    public static void ThrowIfCanceled(IHostEnvironment host, string what)
-    {
-        if (IsCanceled(host)) throw new OperationCanceledException($"{what} was canceled by MLContext.CancelExecution().");
-    }
 }

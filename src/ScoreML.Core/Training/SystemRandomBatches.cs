@@ -39,10 +39,13 @@ internal sealed class SystemRandomBatches : IBatchSource
         return tensor(order.AsSpan(start, Math.Min(batchSize, rows - start)).ToArray(), device: device);
     }
 
-    public void Save(BinaryWriter writer) =>
-        throw new InvalidOperationException("Batches chosen by System.Random cannot be checkpointed; use BatchOrder.Shuffled.");
+    // TrainingRun refuses checkpoints for these orders before training, so these are never reached.
+    public void Save(BinaryWriter writer) => throw NotCheckpointable();
 
-    public void Load(BinaryReader reader) => Save(null!);
+    public void Load(BinaryReader reader) => throw NotCheckpointable();
+
+    static InvalidOperationException NotCheckpointable() =>
+        new("Batches chosen by System.Random cannot be checkpointed; use BatchOrder.Shuffled.");
 
     public void Dispose() { }
 }
