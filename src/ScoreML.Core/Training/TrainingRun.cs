@@ -118,7 +118,7 @@ public sealed class TrainingRun : IDisposable
 
     float Step(int index)
     {
-        var loss = step.Loss(new TrainingBatch(index, batches.Indices(index), generator, settings.Device));
+        var loss = step.Loss(new TrainingBatch { Step = index, Indices = batches.Indices(index), Generator = generator, Device = settings.Device });
         parameters.ZeroGradients();
         // Only the weights' gradients: a loss may make points that require a gradient (for a score or a likelihood score),
         // and a plain backward would also accumulate one into them that nothing reads.

@@ -6,29 +6,12 @@ namespace ScoreML.Objectives;
 /// The classifier's part of a training step: noise drawn as in stage 1 (t ~ U(eps, T), x' = m(t) x + std(t) z under the prior's
 /// SDE), the loss's terms kept for the progress report, and the monitor called on its schedule.
 /// </summary>
-internal sealed class ClassifierTrainingStep : ITrainingStep
+/// <param name="data">All rows, [N, D], on the training device (owned by the caller).</param>
+/// <param name="labels">Their 0-based classes (int64), [N].</param>
+/// <param name="monitor">Called after each step with the steps done.</param>
+internal sealed class ClassifierTrainingStep(NoiseConditionalClassifier classifier, ScoreModel prior, ClassifierObjective objective, Tensor data,
+    Tensor labels, Action<int>? monitor) : ITrainingStep
 {
-    readonly NoiseConditionalClassifier classifier;
-    readonly ScoreModel prior;
-    readonly ClassifierObjective objective;
-    readonly Tensor data;
-    readonly Tensor labels;
-    readonly Action<int>? monitor;
-
-    /// <param name="data">All rows, [N, D], on the training device (owned by the caller).</param>
-    /// <param name="labels">Their 0-based classes (int64), [N].</param>
-    /// <param name="monitor">Called after each step with the steps done.</param>
-    public ClassifierTrainingStep(NoiseConditionalClassifier classifier, ScoreModel prior, ClassifierObjective objective, Tensor data, Tensor labels,
-        Action<int>? monitor)
-    {
-        this.classifier = classifier;
-        this.prior = prior;
-        this.objective = objective;
-        this.data = data;
-        this.labels = labels;
-        this.monitor = monitor;
-    }
-
     /// <summary>The last step's cross-entropy term, NaN when the loss has none.</summary>
     public float CrossEntropy { get; private set; } = float.NaN;
 
@@ -44,7 +27,11 @@ internal sealed class ClassifierTrainingStep : ITrainingStep
         var t = rand(new long[] { x0.shape[0] }, generator: batch.Generator, device: batch.Device) * (sde.T - eps) + eps;
         var z = randn(x0.shape, generator: batch.Generator, device: batch.Device);
         var (perturbed, std, _) = sde.Perturb(x0, t, z);
-        var terms = objective.Loss(new ClassifierBatch(classifier, prior, x0, y, z, perturbed, std.squeeze(1), batch.Generator));
+        var terms = objective.Loss(new ClassifierBatch
+        {
+            Classifier = classifier, Prior = prior, CleanPoints = x0, Labels = y, Noise = z, NoisyPoints = perturbed, Std = std.squeeze(1),
+            Generator = batch.Generator,
+        });
         CrossEntropy = terms.CrossEntropy?.item<float>() ?? float.NaN;
         Dlsm = terms.Dlsm?.item<float>() ?? float.NaN;
         return terms.Total;

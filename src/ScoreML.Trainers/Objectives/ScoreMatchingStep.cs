@@ -7,24 +7,10 @@ namespace ScoreML.Objectives;
 /// The score model's part of a training step: t ~ U(eps, T) for the batch's points, the objective's per-point losses at
 /// those times, the optional extra weighting sigma^(2 (p - 1)), and their mean.
 /// </summary>
-internal sealed class ScoreMatchingStep : ITrainingStep
+/// <param name="data">All rows, [N, D], on the training device (owned by the caller).</param>
+internal sealed class ScoreMatchingStep(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, ScoreObjective objective, Tensor data,
+    double weightingExponent) : ITrainingStep
 {
-    readonly NoiseConditionalNetwork network;
-    readonly StochasticDifferentialEquation sde;
-    readonly ScoreObjective objective;
-    readonly Tensor data;
-    readonly double weightingExponent;
-
-    /// <param name="data">All rows, [N, D], on the training device (owned by the caller).</param>
-    public ScoreMatchingStep(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, ScoreObjective objective, Tensor data, double weightingExponent)
-    {
-        this.network = network;
-        this.sde = sde;
-        this.objective = objective;
-        this.data = data;
-        this.weightingExponent = weightingExponent;
-    }
-
     public Tensor Loss(TrainingBatch batch)
     {
         double eps = sde.SamplingEpsilon;
