@@ -5,31 +5,23 @@ namespace ScoreML;
 /// <summary>Where a <see cref="GuidanceTerm"/> is evaluated: the points, their times and labels, and what the prior gives there.</summary>
 public sealed class GuidanceContext
 {
-    internal GuidanceContext(Tensor x, Tensor t, Tensor labels, Tensor sigma, Tensor priorScore, StochasticDifferentialEquation sde)
-    {
-        X = x;
-        T = t;
-        Labels = labels;
-        Sigma = sigma;
-        PriorScore = priorScore;
-        Sde = sde;
-    }
+    internal GuidanceContext() { }
 
     /// <summary>[B, D] points.</summary>
-    public Tensor X { get; }
+    public required Tensor X { get; init; }
 
     /// <summary>[B] diffusion times.</summary>
-    public Tensor T { get; }
+    public required Tensor T { get; init; }
 
     /// <summary>[B] 0-based classes (Int64), the condition of each row.</summary>
-    public Tensor Labels { get; }
+    public required Tensor Labels { get; init; }
 
     /// <summary>[B] the SDE's marginal std at <see cref="T"/>: the noise level noise-conditional networks take.</summary>
-    public Tensor Sigma { get; }
+    public required Tensor Sigma { get; init; }
 
     /// <summary>[B, D] the prior's score at (X, T), to which the term is added (e.g. for classifier-free guidance).</summary>
-    public Tensor PriorScore { get; }
+    public required Tensor PriorScore { get; init; }
 
     /// <summary>The prior's SDE.</summary>
-    public StochasticDifferentialEquation Sde { get; }
+    public required StochasticDifferentialEquation Sde { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace ScoreML;
@@ -16,9 +15,6 @@ namespace ScoreML;
 /// </remarks>
 public abstract class GuidanceTerm
 {
-    [JsonIgnore]
-    public virtual string Name => GetType().Name;
-
     /// <summary>The term at <see cref="GuidanceContext.X"/>, <see cref="GuidanceContext.T"/> for <see cref="GuidanceContext.Labels"/>: [B, D] in x's dtype.</summary>
     public abstract Tensor Evaluate(GuidanceContext context);
 
@@ -31,7 +27,8 @@ public abstract class GuidanceTerm
             using var scope = NewDisposeScope();
             var sigma = prior.Sde.MarginalStd(t);
             var priorScore = prior.Network.forward(x, sigma);
-            return (priorScore + Evaluate(new GuidanceContext(x, t, labels, sigma, priorScore, prior.Sde))).MoveToOuterDisposeScope();
+            var at = new GuidanceContext { X = x, T = t, Labels = labels, Sigma = sigma, PriorScore = priorScore, Sde = prior.Sde };
+            return (priorScore + Evaluate(at)).MoveToOuterDisposeScope();
         };
     }
 }

@@ -11,16 +11,12 @@ namespace ScoreML.Transforms.Sampling;
 /// step rule, and the sampler names the option that sets it (<see cref="Sampler.DivergenceSuspect"/>). The diagnosis costs
 /// extra score evaluations only once, when the sampler has already failed.
 /// </summary>
-internal sealed class DivergenceCheck
+internal static class DivergenceCheck
 {
-    readonly SamplingContext context;
-
-    public DivergenceCheck(SamplingContext context) => this.context = context;
-
     /// <summary>Throws <see cref="SamplerDivergedException"/> unless <paramref name="state"/>, the result of step
     /// <paramref name="step"/> of <paramref name="steps"/>, is finite. <paramref name="scoreInputs"/> are states and times the
     /// step evaluated the score at, starting with the previous (finite) state.</summary>
-    public void After(int step, int steps, Tensor state, (Tensor X, Tensor T)[] scoreInputs)
+    public static void After(SamplingContext context, int step, int steps, Tensor state, (Tensor X, Tensor T)[] scoreInputs)
     {
         using (var scope = NewDisposeScope())
             if (state.isfinite().all().item<bool>()) return;

@@ -9,20 +9,14 @@ namespace ScoreML;
 /// </summary>
 public sealed class LangevinCorrector : Corrector
 {
-    public override string Name => nameof(CorrectorKind.Langevin);
-
-    public override (Tensor X, Tensor Mean) Step(SamplingContext context, Tensor x, Tensor t) =>
-        Step(context.Score, context.Sde, x, t, context.Options.Steps, context.Options.Snr, context.Generator);
-
-    internal static (Tensor X, Tensor Mean) Step(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, Tensor t, int steps,
-        double snr, Generator generator)
+    public override (Tensor X, Tensor Mean) Step(SamplingContext context, Tensor x, Tensor t)
     {
-        var grad = score(x, t);
-        var z = randn(x.shape, generator: generator, device: x.device);
+        var grad = context.Score(x, t);
+        var z = context.Noise(x);
         var gradNorm = grad.flatten(1).norm(1).mean();
         var noiseNorm = z.flatten(1).norm(1).mean();
-        var alpha = sde.LangevinAlpha(t, steps);
-        var step = (snr * noiseNorm / gradNorm).square() * 2 * alpha;
+        var alpha = context.Sde.LangevinAlpha(t, context.Options.Steps);
+        var step = (context.Options.Snr * noiseNorm / gradNorm).square() * 2 * alpha;
         var mean = x + step.unsqueeze(1) * grad;
         return (mean + sqrt(step * 2).unsqueeze(1) * z, mean);
     }

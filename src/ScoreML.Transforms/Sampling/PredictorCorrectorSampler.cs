@@ -85,13 +85,20 @@ public sealed class PredictorCorrectorSampler : Sampler
 
     [Obsolete("Use new ReverseDiffusionPredictor().Step(context, x, t), or SamplerOptions.Predictor = PredictorKind.ReverseDiffusion.")]
     public static (Tensor X, Tensor Mean) ReverseDiffusionStep(ScoreFunction score, StochasticDifferentialEquation sde,
-        Tensor x, Tensor t, int steps, Generator generator) => ReverseDiffusionPredictor.Step(score, sde, x, t, steps, generator);
+        Tensor x, Tensor t, int steps, Generator generator) =>
+        new ReverseDiffusionPredictor().Step(StepContext(score, sde, x, new SamplerOptions { Steps = steps }, generator), x, t);
 
     [Obsolete("Use new EulerMaruyamaPredictor().Step(context, x, t), or SamplerOptions.Predictor = PredictorKind.EulerMaruyama.")]
     public static (Tensor X, Tensor Mean) EulerMaruyamaStep(ScoreFunction score, StochasticDifferentialEquation sde,
-        Tensor x, Tensor t, int steps, Generator generator) => EulerMaruyamaPredictor.Step(score, sde, x, t, steps, generator);
+        Tensor x, Tensor t, int steps, Generator generator) =>
+        new EulerMaruyamaPredictor().Step(StepContext(score, sde, x, new SamplerOptions { Steps = steps }, generator), x, t);
 
     [Obsolete("Use new LangevinCorrector().Step(context, x, t), or SamplerOptions.Corrector = CorrectorKind.Langevin.")]
     public static (Tensor X, Tensor Mean) LangevinStep(ScoreFunction score, StochasticDifferentialEquation sde,
-        Tensor x, Tensor t, int steps, double snr, Generator generator) => LangevinCorrector.Step(score, sde, x, t, steps, snr, generator);
+        Tensor x, Tensor t, int steps, double snr, Generator generator) =>
+        new LangevinCorrector().Step(StepContext(score, sde, x, new SamplerOptions { Steps = steps, Snr = snr }, generator), x, t);
+
+    // The context the step methods of the first release were given piece by piece.
+    static SamplingContext StepContext(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, SamplerOptions options, Generator generator) =>
+        new(new PredictorCorrectorSampler(), score, sde, x.shape[0], x.shape[1], options, generator, x.device);
 }

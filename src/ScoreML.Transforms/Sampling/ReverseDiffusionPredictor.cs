@@ -8,18 +8,10 @@ namespace ScoreML;
 /// </summary>
 public sealed class ReverseDiffusionPredictor : Predictor
 {
-    public override string Name => nameof(PredictorKind.ReverseDiffusion);
-
-    public override (Tensor X, Tensor Mean) Step(SamplingContext context, Tensor x, Tensor t) =>
-        Step(context.Score, context.Sde, x, t, context.Options.Steps, context.Generator);
-
-    internal static (Tensor X, Tensor Mean) Step(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, Tensor t, int steps,
-        Generator generator)
+    public override (Tensor X, Tensor Mean) Step(SamplingContext context, Tensor x, Tensor t)
     {
-        var (f, g) = sde.Discretize(x, t, steps);
-        var g2 = g.square().unsqueeze(1);
-        var mean = x - (f - g2 * score(x, t));
-        var z = randn(x.shape, generator: generator, device: x.device);
-        return (mean + g.unsqueeze(1) * z, mean);
+        var (f, g) = context.Sde.Discretize(x, t, context.Options.Steps);
+        var mean = x - (f - g.square().unsqueeze(1) * context.Score(x, t));
+        return (mean + g.unsqueeze(1) * context.Noise(x), mean);
     }
 }

@@ -10,8 +10,6 @@ namespace ScoreML;
 /// </summary>
 public sealed class SamplingContext
 {
-    readonly DivergenceCheck check;
-
     internal SamplingContext(Sampler sampler, ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
         SamplerOptions options, Generator generator, Device device)
     {
@@ -23,7 +21,6 @@ public sealed class SamplingContext
         Options = options;
         Generator = generator;
         Device = device;
-        check = new DivergenceCheck(this);
     }
 
     /// <summary>The sampler that runs (named in errors).</summary>
@@ -69,7 +66,7 @@ public sealed class SamplingContext
     /// <paramref name="steps"/> is a final step after the observed ones (e.g. a denoising step).
     /// </summary>
     public void RequireFinite(int step, int steps, Tensor state, params (Tensor X, Tensor T)[] scoreInputs) =>
-        check.After(step, steps, state, scoreInputs);
+        DivergenceCheck.After(this, step, steps, state, scoreInputs);
 
     /// <summary>Reports <paramref name="state"/> after step <paramref name="step"/> to <see cref="SamplerOptions.StepObserver"/>, if any.</summary>
     public void Observe(int step, Tensor state) => Options.StepObserver?.Invoke(step, state);

@@ -237,6 +237,29 @@ public sealed class ExtensionPointTests
         StringAssert.Contains(e.Message, $"The {nameof(TinyEulerSampler)} sampler");
     }
 
+    [TestMethod]
+    public void TheFirstReleasesStaticEntryPointsStillDrawTheSameSamples()
+    {
+        using var scope = NewDisposeScope();
+        var score = new GaussianMixtureScore(new[] { 1.0 }, new[] { new[] { 1.0, -1.0 } }, new[] { 0.5 }).AsScoreFunction(Ve);
+        foreach (var kind in new[] { SamplerKind.PredictorCorrector, SamplerKind.AnnealedLangevin, SamplerKind.ProbabilityFlowOde })
+        {
+            var options = Options(o => { o.Kind = kind; o.NoiseLevels = 3; o.StepsPerLevel = 4; });
+            using var first = new Generator(4);
+            using var second = new Generator(4);
+            var expected = Sampler.Sample(score, Ve, 5, 2, options, first, CPU);
+#pragma warning disable CS0618   // the obsolete forwards are what this test checks
+            var actual = kind switch
+            {
+                SamplerKind.PredictorCorrector => PredictorCorrectorSampler.Sample(score, Ve, 5, 2, options, second, CPU),
+                SamplerKind.AnnealedLangevin => AnnealedLangevinSampler.Sample(score, Ve, 5, 2, options, second, CPU),
+                _ => ProbabilityFlowOdeSampler.Sample(score, Ve, 5, 2, options, second, CPU),
+            };
+#pragma warning restore CS0618
+            Assert.IsTrue(expected.equal(actual).all().item<bool>(), $"{kind} draws the same samples through its old static Sample");
+        }
+    }
+
     static (ITransformer, Type, string) Unconditional(Action<SamplerOptions> set, Type type, string option) =>
         (new ScoreModelTransformer(NewModel(), Options(set)), type, option);
 
