@@ -1,4 +1,4 @@
-using ScoreML.Transforms.Sampling;
+using System.Text.Json.Serialization;
 
 namespace ScoreML;
 
@@ -22,8 +22,17 @@ public sealed class ConditionalSamplerOptions
     public const double MaxGuidanceScale = 100;
 
     /// <summary>Alpha, the weight of the classifier's likelihood score, in (0, <see cref="MaxGuidanceScale"/>]: 1 for the Bayes
-    /// posterior (base, DLSM), above 1 for "scaling".</summary>
+    /// posterior (base, DLSM), above 1 for "scaling". Not used when <see cref="Guidance"/> is set.</summary>
     public double GuidanceScale { get; set; } = 1.0;
+
+    /// <summary>
+    /// A guidance term of your own, added to the prior score in place of the classifier's term (which
+    /// <see cref="GuidanceScale"/> weighs). Null: classifier guidance. Works with the samplers of
+    /// <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/> and <see cref="ScoreModelTransformer.CreateGuidedSampler"/>;
+    /// a model holding one can be saved once its type is registered with <see cref="ScoreMLRegistry"/>.
+    /// </summary>
+    [JsonIgnore]   // saved as a registered component (its contract name and settings), not as part of these options
+    public GuidanceTerm? Guidance { get; set; }
 
     public SamplerOptions Sampler { get; set; } = new();
 
@@ -35,6 +44,7 @@ public sealed class ConditionalSamplerOptions
         (Sampler ?? throw new ArgumentNullException(nameof(Sampler))).Validate();
     }
 
+    /// <summary>A copy of these options and their sampler options; a <see cref="Guidance"/> term is shared, not copied.</summary>
     public ConditionalSamplerOptions Clone()
     {
         var copy = (ConditionalSamplerOptions)MemberwiseClone();

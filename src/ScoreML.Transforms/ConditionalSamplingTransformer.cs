@@ -15,8 +15,8 @@ namespace ScoreML;
 /// Rows are sampled in batches when the column is read; a batch's samples depend on the sampler seed and the batch's place.
 /// </summary>
 /// <remarks>
-/// Ownership: a classifier-guidance sampler (from <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/>,
-/// <see cref="WithOptions"/> or a loaded zip) holds references of its own to the score model's and the classifier's
+/// Ownership: a guided sampler (from <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/>,
+/// <see cref="ScoreModelTransformer.CreateGuidedSampler"/>, <see cref="WithOptions"/> or a loaded zip) holds references of its own to the score model's and the classifier's
 /// networks (<see cref="ScoreModel.Share"/>), so it keeps working when the classifier transformer or another sampler is
 /// disposed, and disposing it frees a network only when no one else holds it. A sampler of any other conditional score
 /// holds no networks; whatever the score function uses stays its owner's to keep alive. Dispose may be called more than
@@ -29,18 +29,23 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     readonly ConditionalScoreFunction score;
     readonly StochasticDifferentialEquation sde;
     readonly Device device;
-    readonly (ScoreModel Prior, NoiseConditionalClassifier Classifier)? guidance;   // this sampler's own references, what a saved model stores; null: not saveable
+    // This sampler's own references to the networks of guidance, what a saved model stores: the prior, and the classifier of
+    // classifier guidance (null when the options' Guidance term is the only one). Null: a score function ScoreML cannot save.
+    readonly (ScoreModel Prior, NoiseConditionalClassifier? Classifier)? guidance;
     int disposed;
 
     public ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
         Device device, ConditionalSamplerOptions options)
         : this(score, sde, dimension, labels, device, options, guidance: null)
     {
+        if (options.Guidance is not null)
+            throw new ArgumentException("ConditionalSamplerOptions.Guidance adds a term to a score model's score; this sampler has a conditional " +
+                "score function of its own. Use ScoreModelTransformer.CreateGuidedSampler or NoiseConditionalClassifierTransformer.CreateSampler.", nameof(options));
     }
 
     /// <param name="guidance">The networks of classifier guidance, for saving: references this sampler takes over (Dispose frees them).</param>
     ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
-        Device device, ConditionalSamplerOptions options, (ScoreModel, NoiseConditionalClassifier)? guidance)
+        Device device, ConditionalSamplerOptions options, (ScoreModel, NoiseConditionalClassifier?)? guidance)
     {
         ArgumentNullException.ThrowIfNull(score);
         options.Validate();
@@ -55,19 +60,24 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// A classifier-guidance sampler with references of its own to both networks (shares of <paramref name="prior"/> and
+    /// A guided sampler: the prior's score plus the options' <see cref="ConditionalSamplerOptions.Guidance"/> term, or else the
+    /// classifier's term. It holds references of its own to the networks (shares of <paramref name="prior"/> and
     /// <paramref name="classifier"/>, which stay their owners' to dispose).
     /// </summary>
-    internal static ConditionalSamplingTransformer Guided(ScoreModel prior, NoiseConditionalClassifier classifier, LabelKeys labels,
+    internal static ConditionalSamplingTransformer Guided(ScoreModel prior, NoiseConditionalClassifier? classifier, LabelKeys labels,
         ConditionalSamplerOptions options)
     {
+        if (options.Guidance is null && classifier is null)
+            throw new ArgumentException("ConditionalSamplerOptions.Guidance must be set: without a classifier there is no classifier guidance, " +
+                "so the guidance term has to be your own.", nameof(options));
         var ownPrior = prior.Share();
         NoiseConditionalClassifier? ownClassifier = null;
         try
         {
-            ownClassifier = classifier.Share();
-            return new ConditionalSamplingTransformer(ClassifierGuidance.Create(ownPrior, ownClassifier, options.GuidanceScale), ownPrior.Sde,
-                ownPrior.Dimension, labels, ownPrior.Device, options, (ownPrior, ownClassifier));
+            ownClassifier = classifier?.Share();
+            var guided = options.Guidance is GuidanceTerm term ? term.AddTo(ownPrior)
+                : ClassifierGuidance.Create(ownPrior, ownClassifier!, options.GuidanceScale);
+            return new ConditionalSamplingTransformer(guided, ownPrior.Sde, ownPrior.Dimension, labels, ownPrior.Device, options, (ownPrior, ownClassifier));
         }
         catch
         {
@@ -82,8 +92,8 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     public ConditionalSamplerOptions Options { get; }
 
     /// <summary>
-    /// This sampler's reference to the score model of classifier guidance (from CreateSampler or a loaded zip); null for
-    /// other scores. Throws <see cref="ObjectDisposedException"/> after Dispose.
+    /// This sampler's reference to the score model of guidance (from CreateSampler, CreateGuidedSampler or a loaded zip); null
+    /// for other scores. Throws <see cref="ObjectDisposedException"/> after Dispose.
     /// </summary>
     public ScoreModel? Prior
     {
@@ -103,8 +113,8 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         ThrowIfDisposed();
         options.Validate();
         if (guidance is var (prior, classifier)) return Guided(prior, classifier, Labels, options);
-        if (options.GuidanceScale != Options.GuidanceScale)
-            throw new ArgumentException("Only a classifier-guidance sampler can change its GuidanceScale; build a new sampler for this score.", nameof(options));
+        if (options.GuidanceScale != Options.GuidanceScale || options.Guidance is not null)
+            throw new ArgumentException("Only a guided sampler can change its GuidanceScale or Guidance; build a new sampler for this score.", nameof(options));
         return new ConditionalSamplingTransformer(score, sde, Dimension, Labels, device, options);
     }
 
@@ -131,19 +141,28 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>): the score model, the classifier, the labels and these
-    /// options. Only classifier-guidance samplers (from <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/>) can
-    /// be saved; load with <c>mlContext.ScoreMatching().Model.Load</c>. A disposed sampler throws
-    /// <see cref="ObjectDisposedException"/> before writing.
+    /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>): the score model, the classifier (if any), the labels and
+    /// these options, with the custom sampler, predictor, corrector and guidance term they hold, whose types must be registered
+    /// with <see cref="ScoreMLRegistry"/>. Only guided samplers (from <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/>
+    /// or <see cref="ScoreModelTransformer.CreateGuidedSampler"/>) can be saved; load with <c>mlContext.ScoreMatching().Model.Load</c>.
+    /// A disposed sampler, or one holding an unregistered type, throws before writing.
     /// </summary>
     public void Save(ModelSaveContext ctx)
     {
-        ThrowIfDisposed();
-        if (guidance is not var (prior, classifier))
-            throw new NotSupportedException("This ConditionalSamplingTransformer samples from a conditional score function that ScoreML cannot save " +
-                "(an oracle, per-class models or a custom function). Only classifier-guidance samplers made by " +
-                "NoiseConditionalClassifierTransformer.CreateSampler can be saved.");
+        ThrowIfCannotSave();
+        var (prior, classifier) = guidance!.Value;
         PackageStorage.Save(ctx, SavedTransformers.Pack(this, prior, classifier).ToBytes());
+    }
+
+    /// <summary>Throws what <see cref="Save"/> would refuse, before anything is written; ModelZip calls it before it creates a file.</summary>
+    internal void ThrowIfCannotSave()
+    {
+        ThrowIfDisposed();
+        if (guidance is null)
+            throw new NotSupportedException("This ConditionalSamplingTransformer samples from a conditional score function that ScoreML cannot save " +
+                "(an oracle, per-class models or a custom function). Only guided samplers made by " +
+                "NoiseConditionalClassifierTransformer.CreateSampler or ScoreModelTransformer.CreateGuidedSampler can be saved.");
+        SavedComponents.Describe(Options.Sampler, Options.Guidance, nameof(ConditionalSamplingTransformer));
     }
 
     /// <summary>Frees this sampler's references to the networks (each network once no one else holds it); idempotent.</summary>
@@ -153,13 +172,13 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         if (guidance is var (prior, classifier))
         {
             prior.Dispose();
-            classifier.Dispose();
+            classifier?.Dispose();
         }
     }
 
     /// <summary>
     /// Throws <see cref="ObjectDisposedException"/> naming this type after Dispose, or naming the score model or classifier
-    /// when one of this sampler's references was disposed on its own. ModelZip calls it before it creates any file.
+    /// when one of this sampler's references was disposed on its own.
     /// </summary>
     internal void ThrowIfDisposed()
     {
@@ -167,7 +186,7 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         if (guidance is var (prior, classifier))
         {
             _ = prior.Network;
-            _ = classifier.Network;
+            _ = classifier?.Network;
         }
     }
 

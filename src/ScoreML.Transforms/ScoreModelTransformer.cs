@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using ScoreML.Data;
 using ScoreML.Transforms.Batching;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
@@ -124,13 +125,37 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
 
     /// <summary>
     /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>, alone or inside a chain): the network's architecture and
-    /// weights, the SDE, the sampler options and the output column. Load with <c>mlContext.ScoreMatching().Model.Load</c>.
-    /// A disposed transformer has no weights left to save and throws <see cref="ObjectDisposedException"/> before writing.
+    /// weights, the SDE, the sampler options (with the custom sampler, predictor and corrector they hold, whose types must be
+    /// registered with <see cref="ScoreMLRegistry"/>) and the output column. Load with <c>mlContext.ScoreMatching().Model.Load</c>.
+    /// A disposed transformer has no weights left to save and throws <see cref="ObjectDisposedException"/> before writing, as
+    /// one holding an unregistered type throws <see cref="InvalidOperationException"/>.
     /// </summary>
     public void Save(ModelSaveContext ctx)
     {
-        ThrowIfDisposed();
+        ThrowIfCannotSave();
         PackageStorage.Save(ctx, SavedTransformers.Pack(this).ToBytes());
+    }
+
+    /// <summary>Throws what <see cref="Save"/> would refuse, before anything is written; ModelZip calls it before it creates a file.</summary>
+    internal void ThrowIfCannotSave()
+    {
+        ThrowIfDisposed();
+        SavedComponents.Describe(Sampler, null, nameof(ScoreModelTransformer));
+    }
+
+    /// <summary>
+    /// A class-conditional sampler from this score model and a guidance term of your own
+    /// (<see cref="ConditionalSamplerOptions.Guidance"/>, required): each request row names a class of <paramref name="labels"/>,
+    /// and its sample is drawn with the score of this model plus the term. The sampler holds a reference of its own to the
+    /// network: dispose it too; it keeps working after this transformer is disposed.
+    /// </summary>
+    public ConditionalSamplingTransformer CreateGuidedSampler(LabelKeys labels, ConditionalSamplerOptions options)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return ConditionalSamplingTransformer.Guided(model, null, labels, options);
     }
 
     /// <summary>Frees this transformer's reference to the network (the network itself once no copy holds it); idempotent.</summary>
@@ -141,7 +166,7 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
 
     /// <summary>
     /// Throws <see cref="ObjectDisposedException"/> naming ScoreModelTransformer after Dispose, or naming ScoreModel when
-    /// the model was disposed on its own. ModelZip calls it before it creates any file.
+    /// the model was disposed on its own.
     /// </summary>
     internal void ThrowIfDisposed()
     {

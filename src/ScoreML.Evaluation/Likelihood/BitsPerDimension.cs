@@ -1,7 +1,7 @@
-using ScoreML.Evaluation.Likelihood;
 using Microsoft.ML;
 using ScoreML.Data;
 using ScoreML.Evaluation.Metrics;
+using ScoreML.Numerics;
 using static TorchSharp.torch;
 
 namespace ScoreML;
@@ -53,11 +53,10 @@ public static class BitsPerDimension
             int count = Math.Min(options.BatchSize, data.Rows - start);
             var x = tensor(data.Values.AsSpan(start * d, count * d).ToArray(), new long[] { count, d }).to(ScalarType.Float64);
             if (options.DequantizationWidth > 0) x = x + rand(new long[] { count, d }, generator: generator, dtype: ScalarType.Float64) * options.DequantizationWidth;
-            var probe = options.Divergence switch
-            {
-                DivergenceEstimator.HutchinsonGaussian => randn(new long[] { count, d }, generator: generator, dtype: ScalarType.Float64),
-                _ => randint(0, 2, new long[] { count, d }, generator: generator, dtype: ScalarType.Float64) * 2 - 1,
-            };
+            // The exact trace draws (unused) probes too: the generator's stream, and with it the dequantisation noise of later
+            // batches, does not depend on the estimator.
+            var probe = HutchinsonEstimator.Probes(options.Divergence == DivergenceEstimator.HutchinsonGaussian
+                ? DivergenceEstimator.HutchinsonGaussian : DivergenceEstimator.HutchinsonRademacher, new long[] { count, d }, generator, ScalarType.Float64);
             probe = probe.to(device);
             // The state [x, delta] in float64 (the solver's error control needs it); the network sees float32.
             Tensor Derivative(Tensor state, double time)
@@ -68,7 +67,8 @@ public static class BitsPerDimension
                 return cat(new[] { velocity.to(ScalarType.Float64), divergence.to(ScalarType.Float64).unsqueeze(1) }, 1);
             }
             var initial = cat(new[] { x.to(device), zeros(count, 1, dtype: ScalarType.Float64, device: device) }, 1);
-            var (final, batchSteps) = DormandPrince.Integrate(Derivative, initial, eps, sde.T, options.RelativeTolerance, options.AbsoluteTolerance, options.MaxSteps);
+            var (final, batchSteps) = DormandPrince.Integrate(Derivative, initial, eps, sde.T, options.RelativeTolerance, options.AbsoluteTolerance,
+                options.MaxSteps, "The likelihood ODE", "LikelihoodOptions.MaxSteps");
             steps += batchSteps;
             var z = final.narrow(1, 0, d);
             var delta = final.select(1, d);
@@ -92,20 +92,10 @@ public static class BitsPerDimension
         using var gradients = enable_grad();
         var leaf = y.detach().requires_grad_(true);
         var velocity = sde.ProbabilityFlowVelocity(leaf, t, score(leaf, t));
-        if (estimator != DivergenceEstimator.Exact)
-        {
-            var p = probe.to(velocity.dtype);
-            var vjp = autograd.grad(new[] { (velocity * p).sum() }, new[] { leaf })[0];
-            return (velocity.detach(), (vjp * p).sum(1).detach());
-        }
-        long d = y.shape[1];
-        var trace = zeros(y.shape[0], dtype: velocity.dtype, device: velocity.device);
-        for (long i = 0; i < d; i++)
-        {
-            var row = autograd.grad(new[] { velocity.select(1, i).sum() }, new[] { leaf }, retain_graph: i < d - 1)[0];
-            trace = trace + row.select(1, i);
-        }
-        return (velocity.detach(), trace.detach());
+        var divergence = estimator == DivergenceEstimator.Exact
+            ? JacobianTrace.Exact(velocity, leaf, createGraph: false)
+            : HutchinsonEstimator.Trace(velocity, leaf, probe);
+        return (velocity.detach(), divergence.detach());
     }
 }
 

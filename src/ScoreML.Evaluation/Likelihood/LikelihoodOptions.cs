@@ -1,16 +1,4 @@
-using ScoreML.Evaluation.Likelihood;
 namespace ScoreML;
-
-/// <summary>How the divergence of the probability-flow ODE is estimated.</summary>
-public enum DivergenceEstimator
-{
-    /// <summary>Hutchinson's estimator with Rademacher probes (one fixed probe per sample, as score_sde).</summary>
-    HutchinsonRademacher,
-    /// <summary>Hutchinson's estimator with Gaussian probes.</summary>
-    HutchinsonGaussian,
-    /// <summary>The exact trace of the Jacobian, one backward pass per dimension (low-dimensional data).</summary>
-    Exact,
-}
 
 /// <summary>Settings of the likelihood computation (Song et al. 2021, Appendix D.2; score_sde's likelihood.py).</summary>
 public sealed class LikelihoodOptions

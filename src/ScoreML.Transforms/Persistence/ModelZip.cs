@@ -9,8 +9,8 @@ namespace ScoreML;
 /// <summary>
 /// <c>mlContext.ScoreMatching().Model.Save / Load</c>: ML.NET model zips whose transformers, or some of them, are ScoreML's.
 /// Saving is ML.NET's own <c>Model.Save</c> (which a plain call does as well), written to a temporary file and renamed so
-/// that an interrupted save never replaces a good zip; a model holding a disposed ScoreML transformer is refused before
-/// anything is created. Loading runs ML.NET's <c>Model.Load</c> and then rebuilds every
+/// that an interrupted save never replaces a good zip; a model holding a disposed ScoreML transformer, or a custom sampler or
+/// guidance term whose type is not registered with <see cref="ScoreMLRegistry"/>, is refused before anything is created. Loading runs ML.NET's <c>Model.Load</c> and then rebuilds every
 /// ScoreML transformer in the result from the package stored in the zip (<see cref="SavedTransformerMarker"/>).
 /// </summary>
 public static class ModelZip
@@ -19,7 +19,7 @@ public static class ModelZip
     public static void Save(this ScoreMatchingModelOperations operations, ITransformer model, DataViewSchema inputSchema, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        RefuseDisposed(model);
+        RefuseUnsaveable(model);
         string full = OutputLocations.RequireWritableFile(path, nameof(path));   // names the path before any model bytes are made
         string temp = full + ".tmp";
         try
@@ -37,22 +37,23 @@ public static class ModelZip
         }
     }
 
-    // A disposed transformer has no weights left to save; its own Save refuses too, but only once the file exists.
-    static void RefuseDisposed(ITransformer model)
+    // A disposed transformer has no weights left to save, and an unregistered custom sampler or guidance term cannot be
+    // loaded again; their own Save refuses too, but only once the file exists.
+    static void RefuseUnsaveable(ITransformer model)
     {
         switch (model)
         {
             case ScoreModelTransformer scoreModel:
-                scoreModel.ThrowIfDisposed();
+                scoreModel.ThrowIfCannotSave();
                 break;
             case NoiseConditionalClassifierTransformer classifier:
                 classifier.ThrowIfDisposed();
                 break;
             case ConditionalSamplingTransformer sampler:
-                sampler.ThrowIfDisposed();
+                sampler.ThrowIfCannotSave();
                 break;
             case IEnumerable<ITransformer> chain:
-                foreach (var part in chain) RefuseDisposed(part);
+                foreach (var part in chain) RefuseUnsaveable(part);
                 break;
         }
     }

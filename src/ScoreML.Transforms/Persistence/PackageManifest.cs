@@ -1,4 +1,4 @@
-using ScoreML.Transforms.Sampling;
+using System.Text.Json;
 
 namespace ScoreML.Transforms.Persistence;
 
@@ -19,6 +19,10 @@ internal sealed class PackageManifest
     public string? FeatureColumnName { get; set; }
     public string? OutputColumnName { get; set; }
 
+    /// <summary>Custom samplers, predictors, correctors and guidance terms of the sampler options, by the option that holds
+    /// them (<see cref="SavedComponents"/>); null when there are none.</summary>
+    public Dictionary<string, ComponentPart>? Components { get; set; }
+
     internal sealed class ScoreModelPart
     {
         public NetworkDescription Network { get; set; } = new();
@@ -38,5 +42,12 @@ internal sealed class PackageManifest
 
         /// <summary>The original label values' type (Text, Single, Double, Int32, Int64, UInt32, Boolean), with <see cref="Names"/>.</summary>
         public string? ValueType { get; set; }
+    }
+
+    /// <summary>A component: its contract name in <see cref="ScoreMLRegistry"/> and its settings.</summary>
+    internal sealed class ComponentPart
+    {
+        public string Contract { get; set; } = "";
+        public JsonElement Settings { get; set; }
     }
 }

@@ -17,6 +17,7 @@ internal static class SavedTransformers
         var package = New(nameof(ScoreModelTransformer));
         AddScoreModel(package, transformer.Model);
         package.Manifest.Sampler = transformer.Sampler;
+        package.Manifest.Components = SavedComponents.Describe(transformer.Sampler, null, nameof(ScoreModelTransformer));
         package.Manifest.OutputColumnName = transformer.OutputColumnName;
         return package;
     }
@@ -30,12 +31,15 @@ internal static class SavedTransformers
         return package;
     }
 
-    public static TransformerPackage Pack(ConditionalSamplingTransformer transformer, ScoreModel scoreModel, NoiseConditionalClassifier classifier)
+    /// <param name="classifier">The classifier of classifier guidance; null when the options' guidance term is the only one.</param>
+    public static TransformerPackage Pack(ConditionalSamplingTransformer transformer, ScoreModel scoreModel, NoiseConditionalClassifier? classifier)
     {
         var package = New(nameof(ConditionalSamplingTransformer));
         AddScoreModel(package, scoreModel);
-        AddClassifier(package, classifier, transformer.Labels);
+        if (classifier is null) AddLabels(package, transformer.Labels);
+        else AddClassifier(package, classifier, transformer.Labels);
         package.Manifest.Conditional = transformer.Options;
+        package.Manifest.Components = SavedComponents.Describe(transformer.Options.Sampler, transformer.Options.Guidance, nameof(ConditionalSamplingTransformer));
         return package;
     }
 
@@ -52,7 +56,9 @@ internal static class SavedTransformers
             {
                 case nameof(ScoreModelTransformer):
                 {
-                    var transformer = new ScoreModelTransformer(scoreModel, Required(manifest.Sampler, "Sampler", what), Required(manifest.OutputColumnName, "OutputColumnName", what));
+                    var sampler = Required(manifest.Sampler, "Sampler", what);
+                    SavedComponents.Restore(manifest.Components, sampler, null, what);
+                    var transformer = new ScoreModelTransformer(scoreModel, sampler, Required(manifest.OutputColumnName, "OutputColumnName", what));
                     scoreModel = null;
                     return transformer;
                 }
@@ -60,9 +66,13 @@ internal static class SavedTransformers
                     return ReadClassifierTransformer(package, scoreModel, device, Required(manifest.FeatureColumnName, "FeatureColumnName", what), what);
                 case nameof(ConditionalSamplingTransformer):
                 {
+                    var options = Required(manifest.Conditional, "Conditional", what);
+                    SavedComponents.Restore(manifest.Components, options.Sampler, options, what);
+                    if (manifest.Classifier is null)
+                        return ConditionalSamplingTransformer.Guided(scoreModel, null, ReadLabels(package, what), options);
                     // The sampler holds its own references to both networks, so the classifier transformer can go.
                     using var owner = ReadClassifierTransformer(package, scoreModel, device, "Features", what);
-                    return owner.CreateSampler(Required(manifest.Conditional, "Conditional", what));
+                    return owner.CreateSampler(options);
                 }
                 default:
                     throw new InvalidDataException($"{what} holds a '{manifest.Kind}', which this ScoreML does not know.");
@@ -105,9 +115,12 @@ internal static class SavedTransformers
     static void AddClassifier(TransformerPackage package, NoiseConditionalClassifier classifier, LabelKeys labels)
     {
         package.Manifest.Classifier = new PackageManifest.ClassifierPart { Network = NetworkDescription.Of(classifier.Network), SoftmaxEpsilon = classifier.SoftmaxEpsilon };
-        package.Manifest.Labels = new PackageManifest.LabelPart { Count = labels.Count, Names = labels.Names, ValueType = ValueTypeName(labels.ValueType) };
+        AddLabels(package, labels);
         package.Sections[ClassifierSection] = WeightsOf(classifier.Network);
     }
+
+    static void AddLabels(TransformerPackage package, LabelKeys labels) =>
+        package.Manifest.Labels = new PackageManifest.LabelPart { Count = labels.Count, Names = labels.Names, ValueType = ValueTypeName(labels.ValueType) };
 
     static byte[] WeightsOf(NoiseConditionalNetwork network)
     {
@@ -126,17 +139,23 @@ internal static class SavedTransformers
     static (NoiseConditionalClassifier, LabelKeys) ReadClassifier(TransformerPackage package, Device device, string what)
     {
         var part = Required(package.Manifest.Classifier, "Classifier", what);
-        var labels = Required(package.Manifest.Labels, "Labels", what);
+        var labels = ReadLabels(package, what);
         var network = ReadNetwork(part.Network, package.Section(ClassifierSection, what), device, $"{what}, classifier");
         try
         {
-            return (new NoiseConditionalClassifier(network, part.SoftmaxEpsilon), new LabelKeys(labels.Count, labels.Names, ValueTypeOf(labels.ValueType, what)));
+            return (new NoiseConditionalClassifier(network, part.SoftmaxEpsilon), labels);
         }
         catch
         {
             network.Dispose();
             throw;
         }
+    }
+
+    static LabelKeys ReadLabels(TransformerPackage package, string what)
+    {
+        var labels = Required(package.Manifest.Labels, "Labels", what);
+        return new LabelKeys(labels.Count, labels.Names, ValueTypeOf(labels.ValueType, what));
     }
 
     static NoiseConditionalNetwork ReadNetwork(NetworkDescription description, byte[] weights, Device device, string what)

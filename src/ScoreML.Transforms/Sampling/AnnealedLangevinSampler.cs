@@ -1,4 +1,3 @@
-using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
 namespace ScoreML;
@@ -6,49 +5,67 @@ namespace ScoreML;
 /// <summary>
 /// Annealed Langevin dynamics (Song and Ermon 2019): for sigma_1 &gt; ... &gt; sigma_L, step size
 /// alpha_i = eps sigma_i^2 / sigma_L^2 and T steps x = x + alpha_i/2 s(x, sigma_i) + sqrt(alpha_i) z per level.
-/// Starts from N(0, sigma_1^2 I). Needs a VE model: the noise levels are its marginal stds.
+/// Starts from N(0, sigma_1^2 I). Needs a VE model: the noise levels are its marginal stds. <see cref="SamplerKind.AnnealedLangevin"/>.
 /// </summary>
-public static class AnnealedLangevinSampler
+public sealed class AnnealedLangevinSampler : Sampler
 {
-    public static Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
-        SamplerOptions options, Generator generator, Device device)
+    public override string Name => nameof(SamplerKind.AnnealedLangevin);
+
+    internal override SamplerKind Kind => SamplerKind.AnnealedLangevin;
+
+    public override Tensor Sample(SamplingContext context)
     {
+        var sde = context.Sde;
         if (sde is not VeSde ve)
             throw new ArgumentException("Annealed Langevin dynamics needs a variance-exploding (VE) score model; this one was trained with " +
                 $"{sde.GetType().Name}. Use the predictor-corrector sampler or the probability-flow ODE instead.", nameof(sde));
         using var noGrad = no_grad();
+        var options = context.Options;
         double[] sigmas = NoiseSchedule.Levels(options.NoiseSchedule, ve.SigmaMin, ve.SigmaMax, options.NoiseLevels);
         double sigmaLast = sigmas[^1];
-        var check = new DivergenceCheck(SamplerKind.AnnealedLangevin, options, score, sde, sigmas.Length * options.StepsPerLevel);
-        var x = sde.SamplePrior(count, dimension, generator, device);
+        int steps = sigmas.Length * options.StepsPerLevel;
+        var x = context.SamplePrior();
         int step = 0;
         foreach (double sigma in sigmas)
         {
             double alpha = options.StepSize * sigma * sigma / (sigmaLast * sigmaLast);
-            var t = full(count, ve.TimeOf(sigma), device: device);
+            var t = context.Times(ve.TimeOf(sigma));
             for (int k = 0; k < options.StepsPerLevel; k++)
             {
                 using var scope = NewDisposeScope();
-                var z = randn(x.shape, generator: generator, device: device);
-                var next = x + alpha / 2 * score(x, t) + Math.Sqrt(alpha) * z;
-                check.After(step, next, (x, t));
+                var z = context.Noise(x);
+                var next = x + alpha / 2 * context.Score(x, t) + Math.Sqrt(alpha) * z;
+                context.RequireFinite(step, steps, next, (x, t));
                 next.MoveToOuterDisposeScope();
                 x.Dispose();
                 x = next;
-                options.StepObserver?.Invoke(step, x);
-                step++;   // not inside the call: ?. skips its arguments when there is no observer
+                context.Observe(step, x);
+                step++;
             }
             t.Dispose();
         }
         if (!options.DenoiseLastStep) return x;
         using (var scope = NewDisposeScope())
         {
-            var t = full(count, ve.TimeOf(sigmaLast), device: device);
-            var denoised = x + sigmaLast * sigmaLast * score(x, t);
-            check.After(step, denoised, (x, t));
+            var t = context.Times(ve.TimeOf(sigmaLast));
+            var denoised = x + sigmaLast * sigmaLast * context.Score(x, t);
+            context.RequireFinite(step, steps, denoised, (x, t));
             denoised.MoveToOuterDisposeScope();
             x.Dispose();
             return denoised;
         }
     }
+
+    protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context)
+    {
+        string stable = context.Sde is VeSde ve ? $" ({OptionChecks.Format(2 * ve.SigmaMin * ve.SigmaMin)} for this model)" : "";
+        return ("Sampler.StepSize", $"Sampler.StepSize ({OptionChecks.Format(context.Options.StepSize)}) is too large: it is the Langevin " +
+            $"step at the smallest noise level, and steps above about 2 SigmaMin^2{stable} diverge; lower it.");
+    }
+
+    /// <summary>Runs annealed Langevin dynamics whatever <see cref="SamplerOptions.Kind"/> says.</summary>
+    [Obsolete("Set SamplerOptions.Kind to SamplerKind.AnnealedLangevin and call Sampler.Sample(score, sde, count, dimension, options, generator, device).")]
+    public static new Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
+        SamplerOptions options, Generator generator, Device device) =>
+        Run(new AnnealedLangevinSampler(), score, sde, count, dimension, options, generator, device);
 }

@@ -1,46 +1,63 @@
-using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
 namespace ScoreML;
 
 /// <summary>
-/// The predictor-corrector sampler of score_sde: x from the prior, t = linspace(1, eps, N); at each t a
-/// corrector step then a predictor step; returns the last x_mean (the noise-free final step).
+/// The predictor-corrector sampler of score_sde: x from the prior, t = linspace(T, eps, N); at each t
+/// <see cref="SamplerOptions.CorrectorSteps"/> corrector steps then a predictor step; returns the last x_mean (the noise-free
+/// final step). The predictor and corrector are <see cref="SamplerOptions.CustomPredictor"/> and
+/// <see cref="SamplerOptions.CustomCorrector"/> when set, else those <see cref="SamplerOptions.Predictor"/> and
+/// <see cref="SamplerOptions.Corrector"/> name. <see cref="SamplerKind.PredictorCorrector"/>.
 /// </summary>
-public static class PredictorCorrectorSampler
+public sealed class PredictorCorrectorSampler : Sampler
 {
-    public static Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
-        SamplerOptions options, Generator generator, Device device)
+    public override string Name => nameof(SamplerKind.PredictorCorrector);
+
+    internal override SamplerKind Kind => SamplerKind.PredictorCorrector;
+
+    public override Tensor Sample(SamplingContext context)
     {
         using var noGrad = no_grad();
+        var options = context.Options;
+        var predictor = options.ResolvePredictor();
+        var corrector = options.ResolveCorrector();
+        var sde = context.Sde;
         int n = options.Steps;
-        RequireStepsAboveBetaMax(sde, options);
-        double eps = options.Epsilon ?? sde.SamplingEpsilon;
-        var check = new DivergenceCheck(SamplerKind.PredictorCorrector, options, score, sde, n);
-        var x = sde.SamplePrior(count, dimension, generator, device);
+        RequireStepsAboveBetaMax(sde, options, predictor, corrector);
+        double eps = context.Epsilon;
+        var x = context.SamplePrior();
         var xMean = x.alias();
         for (int i = 0; i < n; i++)
         {
             using var scope = NewDisposeScope();
             double time = n == 1 ? sde.T : sde.T + (eps - sde.T) * i / (n - 1);
-            var t = full(count, time, device: device);
+            var t = context.Times(time);
             Tensor current = x.alias(), currentMean = x.alias();
-            if (options.Corrector == CorrectorKind.Langevin)
+            if (corrector is not null)
                 for (int k = 0; k < options.CorrectorSteps; k++)
-                    (current, currentMean) = LangevinStep(score, sde, current, t, n, options.Snr, generator);
-            if (options.Predictor == PredictorKind.ReverseDiffusion)
-                (current, currentMean) = ReverseDiffusionStep(score, sde, current, t, n, generator);
-            else if (options.Predictor == PredictorKind.EulerMaruyama)
-                (current, currentMean) = EulerMaruyamaStep(score, sde, current, t, n, generator);
-            check.After(i, current, (x, t));   // x = x_mean + noise is finite only if x_mean is
+                    (current, currentMean) = corrector.Step(context, current, t);
+            if (predictor is not null)
+                (current, currentMean) = predictor.Step(context, current, t);
+            context.RequireFinite(i, n, current, (x, t));   // x = x_mean + noise is finite only if x_mean is
             x.Dispose();
             xMean.Dispose();
             x = current.MoveToOuterDisposeScope();
             xMean = currentMean.MoveToOuterDisposeScope();
-            options.StepObserver?.Invoke(i, xMean);
+            context.Observe(i, xMean);
         }
         x.Dispose();
         return xMean;   // the last step without its noise, as score_sde returns with noise removal
+    }
+
+    protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context)
+    {
+        var options = context.Options;
+        string stepCount = options.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (options.ResolveCorrector() is LangevinCorrector && options.CorrectorSteps > 0)
+            return ("Sampler.Snr", $"Sampler.Snr ({OptionChecks.Format(options.Snr)}) sets the Langevin corrector's step " +
+                "2 alpha (Snr |z| / |score|)^2, which explodes where the score is small; lower Snr, or set Sampler.CorrectorSteps to 0. " +
+                $"If the corrector is not the cause, Sampler.Steps ({stepCount}) is too few for the predictor.");
+        return ("Sampler.Steps", $"Sampler.Steps ({stepCount}) is too few: each predictor step is too long for this score; raise it.");
     }
 
     /// <summary>
@@ -48,55 +65,40 @@ public static class PredictorCorrectorSampler
     /// sqrt(1 - beta_i) and the Langevin corrector steps by 1 - beta_i, so with N at or below BetaMax the first steps are NaN
     /// (or wipe the state). Sub-VP uses that discretisation only in the corrector.
     /// </summary>
-    static void RequireStepsAboveBetaMax(StochasticDifferentialEquation sde, SamplerOptions options)
+    static void RequireStepsAboveBetaMax(StochasticDifferentialEquation sde, SamplerOptions options, Predictor? predictor, Corrector? corrector)
     {
         if (sde is not VpSde vp || options.Steps > vp.BetaMax) return;
-        bool corrector = options.Corrector == CorrectorKind.Langevin && options.CorrectorSteps > 0;
-        bool predictor = options.Predictor == PredictorKind.ReverseDiffusion && sde is not SubVpSde;
-        if (!corrector && !predictor) return;
+        bool correctorNeeds = corrector is LangevinCorrector && options.CorrectorSteps > 0;
+        bool predictorNeeds = predictor is ReverseDiffusionPredictor && sde is not SubVpSde;
+        if (!correctorNeeds && !predictorNeeds) return;
         throw new ArgumentOutOfRangeException(nameof(options.Steps), $"Sampler.Steps must be above the {(sde is SubVpSde ? "sub-VP" : "VP")} " +
             $"SDE's BetaMax ({OptionChecks.Format(vp.BetaMax)}) for the predictor-corrector sampler's " +
-            $"{(predictor ? "reverse-diffusion predictor" : "Langevin corrector")}, whose discrete beta_i = beta(t) / Steps must stay below 1; " +
+            $"{(predictorNeeds ? "reverse-diffusion predictor" : "Langevin corrector")}, whose discrete beta_i = beta(t) / Steps must stay below 1; " +
             $"got {options.Steps}.");
     }
 
-    /// <summary>Reverse diffusion: rev_f = f - G^2 s, x_mean = x - rev_f, x = x_mean + G z.</summary>
+    /// <summary>Runs the predictor-corrector sampler whatever <see cref="SamplerOptions.Kind"/> says.</summary>
+    [Obsolete("Set SamplerOptions.Kind to SamplerKind.PredictorCorrector and call Sampler.Sample(score, sde, count, dimension, options, generator, device).")]
+    public static new Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
+        SamplerOptions options, Generator generator, Device device) =>
+        Run(new PredictorCorrectorSampler(), score, sde, count, dimension, options, generator, device);
+
+    [Obsolete("Use new ReverseDiffusionPredictor().Step(context, x, t), or SamplerOptions.Predictor = PredictorKind.ReverseDiffusion.")]
     public static (Tensor X, Tensor Mean) ReverseDiffusionStep(ScoreFunction score, StochasticDifferentialEquation sde,
-        Tensor x, Tensor t, int steps, Generator generator)
-    {
-        var (f, g) = sde.Discretize(x, t, steps);
-        var g2 = g.square().unsqueeze(1);
-        var mean = x - (f - g2 * score(x, t));
-        var z = randn(x.shape, generator: generator, device: x.device);
-        return (mean + g.unsqueeze(1) * z, mean);
-    }
+        Tensor x, Tensor t, int steps, Generator generator) =>
+        new ReverseDiffusionPredictor().Step(StepContext(score, sde, x, new SamplerOptions { Steps = steps }, generator), x, t);
 
-    /// <summary>Euler-Maruyama on the reverse SDE: drift f - g^2 s, dt = -1/N.</summary>
+    [Obsolete("Use new EulerMaruyamaPredictor().Step(context, x, t), or SamplerOptions.Predictor = PredictorKind.EulerMaruyama.")]
     public static (Tensor X, Tensor Mean) EulerMaruyamaStep(ScoreFunction score, StochasticDifferentialEquation sde,
-        Tensor x, Tensor t, int steps, Generator generator)
-    {
-        double dt = -sde.T / steps;
-        var g = sde.Diffusion(t).unsqueeze(1);
-        var drift = sde.Drift(x, t) - g.square() * score(x, t);
-        var mean = x + drift * dt;
-        var z = randn(x.shape, generator: generator, device: x.device);
-        return (mean + g * Math.Sqrt(-dt) * z, mean);
-    }
+        Tensor x, Tensor t, int steps, Generator generator) =>
+        new EulerMaruyamaPredictor().Step(StepContext(score, sde, x, new SamplerOptions { Steps = steps }, generator), x, t);
 
-    /// <summary>
-    /// Langevin corrector: step = 2 alpha (snr |z| / |s|)^2 with norms averaged over the batch;
-    /// x_mean = x + step s; x = x_mean + sqrt(2 step) z.
-    /// </summary>
+    [Obsolete("Use new LangevinCorrector().Step(context, x, t), or SamplerOptions.Corrector = CorrectorKind.Langevin.")]
     public static (Tensor X, Tensor Mean) LangevinStep(ScoreFunction score, StochasticDifferentialEquation sde,
-        Tensor x, Tensor t, int steps, double snr, Generator generator)
-    {
-        var grad = score(x, t);
-        var z = randn(x.shape, generator: generator, device: x.device);
-        var gradNorm = grad.flatten(1).norm(1).mean();
-        var noiseNorm = z.flatten(1).norm(1).mean();
-        var alpha = sde.LangevinAlpha(t, steps);
-        var step = (snr * noiseNorm / gradNorm).square() * 2 * alpha;
-        var mean = x + step.unsqueeze(1) * grad;
-        return (mean + sqrt(step * 2).unsqueeze(1) * z, mean);
-    }
+        Tensor x, Tensor t, int steps, double snr, Generator generator) =>
+        new LangevinCorrector().Step(StepContext(score, sde, x, new SamplerOptions { Steps = steps, Snr = snr }, generator), x, t);
+
+    // The context the step methods of the first release were given piece by piece.
+    static SamplingContext StepContext(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, SamplerOptions options, Generator generator) =>
+        new(new PredictorCorrectorSampler(), score, sde, x.shape[0], x.shape[1], options, generator, x.device);
 }

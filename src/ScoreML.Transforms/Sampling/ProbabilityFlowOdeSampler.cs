@@ -1,43 +1,54 @@
-using ScoreML.Transforms.Sampling;
+using ScoreML.Numerics;
 using static TorchSharp.torch;
 
 namespace ScoreML;
 
 /// <summary>
-/// The probability-flow ODE dx/dt = f(x, t) - g(t)^2 s(x, t) / 2, integrated from t = 1 to eps with N steps of
+/// The probability-flow ODE dx/dt = f(x, t) - g(t)^2 s(x, t) / 2, integrated from t = T to eps with N steps of
 /// Heun's method (second order; score_sde uses an adaptive RK45, which a fixed-step solver approximates as N grows).
+/// <see cref="SamplerKind.ProbabilityFlowOde"/>.
 /// </summary>
-public static class ProbabilityFlowOdeSampler
+public sealed class ProbabilityFlowOdeSampler : Sampler
 {
-    public static Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
-        SamplerOptions options, Generator generator, Device device)
+    public override string Name => nameof(SamplerKind.ProbabilityFlowOde);
+
+    internal override SamplerKind Kind => SamplerKind.ProbabilityFlowOde;
+
+    public override Tensor Sample(SamplingContext context)
     {
         using var noGrad = no_grad();
-        int n = options.Steps;
-        double eps = options.Epsilon ?? sde.SamplingEpsilon;
-        double h = (eps - sde.T) / n;
-        var check = new DivergenceCheck(SamplerKind.ProbabilityFlowOde, options, score, sde, n);
-        var x = sde.SamplePrior(count, dimension, generator, device);
+        var sde = context.Sde;
+        int n = context.Options.Steps;
+        double h = (context.Epsilon - sde.T) / n;
+        var x = context.SamplePrior();
         for (int i = 0; i < n; i++)
         {
             using var scope = NewDisposeScope();
-            double time = sde.T + h * i;
-            var t0 = full(count, time, device: device);
-            var t1 = full(count, time + h, device: device);
-            var d0 = Velocity(score, sde, x, t0);
-            var predicted = x + h * d0;
-            var d1 = Velocity(score, sde, predicted, t1);
-            var next = x + h / 2 * (d0 + d1);
-            check.After(i, next, (x, t0), (predicted, t1));
+            var (next, start, predicted) = HeunMethod.Step((y, t) => VelocityOf(context.Score, sde, y, t), context.Times, x, sde.T + h * i, h);
+            context.RequireFinite(i, n, next, start, predicted);
             next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
-            options.StepObserver?.Invoke(i, x);
+            context.Observe(i, x);
         }
         return x;
     }
 
-    /// <summary>The ODE's right-hand side f - g^2 s / 2.</summary>
-    public static Tensor Velocity(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, Tensor t) =>
+    protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
+        ("Sampler.Steps", $"Sampler.Steps ({context.Options.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture)}) is too few for " +
+            "Heun's method on this score (the probability-flow ODE is stiffest near its final time); raise Steps, or raise " +
+            $"Sampler.Epsilon ({OptionChecks.Format(context.Epsilon)}) to stop further from t = 0.");
+
+    static Tensor VelocityOf(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, Tensor t) =>
         sde.ProbabilityFlowVelocity(x, t, score(x, t));
+
+    /// <summary>Runs the probability-flow ODE sampler whatever <see cref="SamplerOptions.Kind"/> says.</summary>
+    [Obsolete("Set SamplerOptions.Kind to SamplerKind.ProbabilityFlowOde and call Sampler.Sample(score, sde, count, dimension, options, generator, device).")]
+    public static new Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
+        SamplerOptions options, Generator generator, Device device) =>
+        Run(new ProbabilityFlowOdeSampler(), score, sde, count, dimension, options, generator, device);
+
+    /// <summary>The ODE's right-hand side f - g^2 s / 2.</summary>
+    [Obsolete("Use sde.ProbabilityFlowVelocity(x, t, score(x, t)).")]
+    public static Tensor Velocity(ScoreFunction score, StochasticDifferentialEquation sde, Tensor x, Tensor t) => VelocityOf(score, sde, x, t);
 }

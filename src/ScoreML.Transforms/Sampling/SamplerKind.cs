@@ -1,4 +1,3 @@
-using ScoreML.Transforms.Sampling;
 namespace ScoreML;
 
 /// <summary>How samples are drawn from a score model.</summary>
@@ -10,9 +9,11 @@ public enum SamplerKind
     AnnealedLangevin,
     /// <summary>The probability-flow ODE, integrated with Heun's method (deterministic given the prior draw).</summary>
     ProbabilityFlowOde,
+    /// <summary>A sampler of your own, <see cref="SamplerOptions.CustomSampler"/> (which is used whenever it is set).</summary>
+    Custom,
 }
 
-/// <summary>The predictor of the PC sampler.</summary>
+/// <summary>The built-in predictor of the PC sampler (<see cref="SamplerOptions.CustomPredictor"/>, when set, replaces it).</summary>
 public enum PredictorKind
 {
     /// <summary>x_mean = x - (f - G^2 s); x = x_mean + G z on the SDE's own discretisation.</summary>
@@ -23,7 +24,7 @@ public enum PredictorKind
     None,
 }
 
-/// <summary>The corrector of the PC sampler.</summary>
+/// <summary>The built-in corrector of the PC sampler (<see cref="SamplerOptions.CustomCorrector"/>, when set, replaces it).</summary>
 public enum CorrectorKind
 {
     /// <summary>Langevin MCMC with a step size set by the signal-to-noise ratio.</summary>

@@ -1,4 +1,4 @@
-using ScoreML.Transforms.Sampling;
+using System.Text.Json.Serialization;
 
 namespace ScoreML;
 
@@ -24,7 +24,16 @@ public sealed class SamplerOptions
     /// </summary>
     public const double MaxStepSize = 1;
 
+    /// <summary>The built-in sampler to use; <see cref="SamplerKind.Custom"/> needs <see cref="CustomSampler"/>.</summary>
     public SamplerKind Kind { get; set; } = SamplerKind.PredictorCorrector;
+
+    /// <summary>
+    /// A sampler of your own (derived from <see cref="ScoreML.Sampler"/>): when set, every ScoreML transformer samples with it
+    /// and <see cref="Kind"/> is ignored. A model holding one can be saved once its type is registered with
+    /// <see cref="ScoreMLRegistry"/>; its public settable properties are saved with it.
+    /// </summary>
+    [JsonIgnore]   // saved as a registered component (its contract name and settings), not as part of these options
+    public Sampler? CustomSampler { get; set; }
 
     /// <summary>Number of time steps N of the PC sampler and the ODE, in [1, <see cref="MaxSteps"/>]. For a VP or sub-VP model the
     /// PC sampler's reverse-diffusion predictor and Langevin corrector also need N above the SDE's BetaMax.</summary>
@@ -32,6 +41,17 @@ public sealed class SamplerOptions
 
     public PredictorKind Predictor { get; set; } = PredictorKind.ReverseDiffusion;
     public CorrectorKind Corrector { get; set; } = CorrectorKind.Langevin;
+
+    /// <summary>A predictor of your own for the PC sampler (derived from <see cref="ScoreML.Predictor"/>): when set it replaces
+    /// <see cref="Predictor"/>. Saving needs its type registered with <see cref="ScoreMLRegistry"/>.</summary>
+    [JsonIgnore]
+    public Predictor? CustomPredictor { get; set; }
+
+    /// <summary>A corrector of your own for the PC sampler (derived from <see cref="ScoreML.Corrector"/>): when set it replaces
+    /// <see cref="Corrector"/> and runs <see cref="CorrectorSteps"/> times per step. Saving needs its type registered with
+    /// <see cref="ScoreMLRegistry"/>.</summary>
+    [JsonIgnore]
+    public Corrector? CustomCorrector { get; set; }
 
     /// <summary>Signal-to-noise ratio r of the Langevin corrector, in (0, <see cref="MaxSnr"/>] (score_sde CIFAR-10 VE: 0.16).</summary>
     public double Snr { get; set; } = 0.16;
@@ -89,9 +109,43 @@ public sealed class SamplerOptions
         if ((long)NoiseLevels * StepsPerLevel > MaxSteps)
             throw OptionChecks.Refusal("Sampler.StepsPerLevel", $"small enough that Sampler.NoiseLevels x Sampler.StepsPerLevel is at most {MaxSteps}", $"{NoiseLevels} x {StepsPerLevel}");
         OptionChecks.InRange(StepSize, "Sampler.StepSize", 0, MaxStepSize, lowOpen: true);
-        if (Kind == SamplerKind.PredictorCorrector && Predictor == PredictorKind.None && Corrector == CorrectorKind.None)
+        if (Kind == SamplerKind.Custom && CustomSampler is null)
+            throw new ArgumentException("Sampler.Kind is Custom but Sampler.CustomSampler is null: set CustomSampler to your sampler.", nameof(CustomSampler));
+        if (CustomSampler is null && Kind == SamplerKind.PredictorCorrector && ResolvePredictor() is null && ResolveCorrector() is null)
             throw new ArgumentException("A predictor-corrector sampler needs a predictor, a corrector or both.", nameof(Predictor));
     }
 
+    /// <summary>A copy of these options; the custom sampler, predictor and corrector instances are shared, not copied.</summary>
     public SamplerOptions Clone() => (SamplerOptions)MemberwiseClone();
+
+    static readonly PredictorCorrectorSampler predictorCorrector = new();
+    static readonly AnnealedLangevinSampler annealedLangevin = new();
+    static readonly ProbabilityFlowOdeSampler probabilityFlowOde = new();
+    static readonly ReverseDiffusionPredictor reverseDiffusion = new();
+    static readonly EulerMaruyamaPredictor eulerMaruyama = new();
+    static readonly LangevinCorrector langevin = new();
+
+    /// <summary>The sampler that runs: <see cref="CustomSampler"/>, else the built-in <see cref="Kind"/> names.</summary>
+    internal Sampler ResolveSampler() => CustomSampler ?? Kind switch
+    {
+        SamplerKind.PredictorCorrector => predictorCorrector,
+        SamplerKind.AnnealedLangevin => annealedLangevin,
+        SamplerKind.ProbabilityFlowOde => probabilityFlowOde,
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Sampler.Kind names no built-in sampler; set Sampler.CustomSampler."),
+    };
+
+    /// <summary>The PC sampler's predictor: <see cref="CustomPredictor"/>, else the built-in <see cref="Predictor"/> names; null for none.</summary>
+    internal Predictor? ResolvePredictor() => CustomPredictor ?? Predictor switch
+    {
+        PredictorKind.ReverseDiffusion => reverseDiffusion,
+        PredictorKind.EulerMaruyama => eulerMaruyama,
+        _ => null,
+    };
+
+    /// <summary>The PC sampler's corrector: <see cref="CustomCorrector"/>, else the built-in <see cref="Corrector"/> names; null for none.</summary>
+    internal Corrector? ResolveCorrector() => CustomCorrector ?? Corrector switch
+    {
+        CorrectorKind.Langevin => langevin,
+        _ => null,
+    };
 }

@@ -1,4 +1,3 @@
-using ScoreML.Evaluation.Likelihood;
 using ScoreML.Evaluation.Metrics;
 
 namespace ScoreML.Tests.Evaluation;

@@ -1,11 +1,11 @@
-using static TorchSharp.torch;
+using ScoreML.Guidance;
 
 namespace ScoreML;
 
 /// <summary>
 /// Classifier guidance: the posterior score s(x, sigma) + alpha grad_x log p(y | x, sigma), with sigma the SDE's marginal
 /// std at time t. alpha = 1 is the Bayes-rule posterior (the DLSM paper's base and DLSM methods); alpha &gt; 1 is the
-/// "scaling" method of Dhariwal and Nichol.
+/// "scaling" method of Dhariwal and Nichol. The classifier's term is a <see cref="GuidanceTerm"/> like any other.
 /// </summary>
 public static class ClassifierGuidance
 {
@@ -14,13 +14,9 @@ public static class ClassifierGuidance
         if (!(alpha > 0) || double.IsInfinity(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "The guidance scale alpha must be positive and finite.");
         if (scoreModel.Dimension != classifier.Dimension)
             throw new ArgumentException($"The score model works on {scoreModel.Dimension} values per row and the classifier on {classifier.Dimension}.", nameof(classifier));
-        return (x, t, labels) =>
-        {
-            using var scope = NewDisposeScope();
-            var sigma = scoreModel.Sde.MarginalStd(t);
-            var prior = scoreModel.Network.forward(x, sigma);
-            var likelihood = classifier.LikelihoodScore(x, sigma, labels);
-            return (prior + alpha * likelihood).MoveToOuterDisposeScope();
-        };
+        return Term(classifier, alpha).AddTo(scoreModel);
     }
+
+    /// <summary>The classifier's term alone, alpha grad_x log p(y | x, sigma), to add to a prior score.</summary>
+    public static GuidanceTerm Term(NoiseConditionalClassifier classifier, double alpha) => new ClassifierGuidanceTerm(classifier, alpha);
 }

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ScoreML.Evaluation.Likelihood;
+namespace ScoreML.Numerics;
 
 /// <summary>
 /// The adaptive Dormand-Prince 5(4) Runge-Kutta method (the RK45 of scipy's solve_ivp, which score_sde uses), for a state
@@ -23,9 +23,12 @@ internal static class DormandPrince
     // Fifth-order weights are A[6]; the error weights are those minus the embedded fourth-order ones.
     static readonly double[] E = { 71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40 };
 
+    /// <param name="what">Names the equation in the error when it needs more than <paramref name="maxSteps"/> steps
+    /// (e.g. "The likelihood ODE").</param>
+    /// <param name="maxStepsOption">The option that sets <paramref name="maxSteps"/>, named in that error.</param>
     /// <returns>The state at t1 and the number of accepted steps.</returns>
     public static (Tensor State, int Steps) Integrate(Func<Tensor, double, Tensor> f, Tensor y0, double t0, double t1,
-        double rtol, double atol, int maxSteps)
+        double rtol, double atol, int maxSteps, string what, string maxStepsOption)
     {
         double t = t0, h = (t1 - t0) * 1e-2;
         var y = y0.alias();
@@ -34,7 +37,7 @@ internal static class DormandPrince
         for (int attempt = 0; t < t1; attempt++)
         {
             if (attempt >= maxSteps)
-                throw new InvalidOperationException($"The likelihood ODE needed more than {maxSteps} steps (t = {t:G4}); the score model may be broken, or raise LikelihoodOptions.MaxSteps.");
+                throw new InvalidOperationException($"{what} needed more than {maxSteps} steps (t = {t:G4}); the score model may be broken, or raise {maxStepsOption}.");
             bool last = h >= t1 - t;
             if (last) h = t1 - t;
             using var scope = NewDisposeScope();
