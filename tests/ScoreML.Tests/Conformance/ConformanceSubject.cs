@@ -14,6 +14,7 @@ namespace ScoreML.Tests.Conformance;
 /// <param name="Input">What the fitted transformer reads: generation requests, or rows to classify.</param>
 /// <param name="ColumnsAdded">The columns the transformer adds, whose values are compared.</param>
 /// <param name="InputColumn">The column an empty training set's error must name.</param>
+/// <param name="RequiredInput">The column the fitted transformer reads from its input, or null when it reads none.</param>
 public sealed record ConformanceSubject(
     string Name,
     Func<MLContext, IDataView> TrainingData,
@@ -21,7 +22,8 @@ public sealed record ConformanceSubject(
     Func<MLContext, IDataView, ITransformer> Fit,
     Func<MLContext, IDataView, int, IDataView> Input,
     string[] ColumnsAdded,
-    string InputColumn)
+    string InputColumn,
+    string? RequiredInput)
 {
     public override string ToString() => Name;
 }

@@ -13,20 +13,20 @@ internal static class ConformanceSubjects
     public static readonly ConformanceSubject[] All =
     {
         new("score model on vectors", Points, ml => ScoreModel(ml, images: false), FitScoreModel(images: false),
-            (ml, _, count) => ml.ScoreMatching().Data.Requests(count), new[] { "Generated" }, "Features"),
+            (ml, _, count) => ml.ScoreMatching().Data.Requests(count), new[] { "Generated" }, "Features", null),
         new("score model on images", Images, ml => ScoreModel(ml, images: true), FitScoreModel(images: true),
-            (ml, _, count) => ml.ScoreMatching().Data.Requests(count), new[] { "Generated" }, "Features"),
+            (ml, _, count) => ml.ScoreMatching().Data.Requests(count), new[] { "Generated" }, "Features", null),
         new("DLSM classifier on vectors", Points, ml => Classifier(ml, Points(ml), images: false), FitClassifier(images: false),
-            (_, training, count) => training.Take(count), new[] { "Score", "PredictedLabel" }, "Features"),
+            (_, training, count) => training.Take(count), new[] { "Score", "PredictedLabel" }, "Features", "Features"),
         new("DLSM classifier on images", Images, ml => Classifier(ml, Images(ml), images: true), FitClassifier(images: true),
-            (_, training, count) => training.Take(count), new[] { "Score", "PredictedLabel" }, "Features"),
+            (_, training, count) => training.Take(count), new[] { "Score", "PredictedLabel" }, "Features", "Features"),
         new("conditional sampler", Points, _ => null,
             (ml, data) => FitClassifier(images: false)(ml, data).CreateSampler(new ConditionalSamplerOptions
             {
                 GuidanceScale = 2,
                 Sampler = new SamplerOptions { Steps = 8, BatchSize = 8, Seed = 4 },
             }),
-            (_, training, count) => training.Take(count), new[] { "Generated" }, "Features"),
+            (_, training, count) => training.Take(count), new[] { "Generated" }, "Features", "Label"),
     };
 
     public static ConformanceSubject Named(string name) => All.Single(s => s.Name == name);

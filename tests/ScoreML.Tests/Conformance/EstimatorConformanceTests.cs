@@ -22,6 +22,9 @@ public sealed class EstimatorConformanceTests
     static IEnumerable<object[]> SubjectsWithAnEstimator() =>
         ConformanceSubjects.All.Where(s => s.Estimator(new MLContext(1)) is not null).Select(s => new object[] { s.Name });
 
+    static IEnumerable<object[]> SubjectsThatReadAColumn() =>
+        ConformanceSubjects.All.Where(s => s.RequiredInput is not null).Select(s => new object[] { s.Name });
+
     [TestMethod]
     [DynamicData(nameof(SubjectsWithAnEstimator))]
     public void EstimatorOutputSchemaIsTheFittedTransformersOutput(string name)
@@ -68,6 +71,24 @@ public sealed class EstimatorConformanceTests
         Assert.AreEqual(InputRows, Count(output), $"{name}: one output row per input row");
         foreach (string added in subject.ColumnsAdded)
             Assert.IsNotNull(produced.GetColumnOrNull(added), $"{name}: no '{added}' column");
+        (transformer as IDisposable)?.Dispose();
+    }
+
+    /// <summary>An input without the column the transformer reads is refused alike before and at Transform, by the column's name.</summary>
+    [TestMethod]
+    [DynamicData(nameof(SubjectsThatReadAColumn))]
+    public void AnInputWithoutTheColumnReadIsRefusedByNameByGetOutputSchemaAndTransform(string name)
+    {
+        var subject = ConformanceSubjects.Named(name);
+        string column = subject.RequiredInput!;
+        var ml = new MLContext(1);
+        var training = subject.TrainingData(ml);
+        var transformer = subject.Fit(ml, training);
+        var input = ml.Transforms.DropColumns(column).Fit(subject.Input(ml, training, InputRows)).Transform(subject.Input(ml, training, InputRows));
+        var promised = Assert.Throws<ArgumentException>(() => transformer.GetOutputSchema(input.Schema), $"{name}: GetOutputSchema without '{column}'");
+        StringAssert.Contains(promised.Message, $"'{column}'", $"{name}: GetOutputSchema's error names the column");
+        var produced = Assert.Throws<ArgumentException>(() => transformer.Transform(input), $"{name}: Transform without '{column}'");
+        StringAssert.Contains(produced.Message, $"'{column}'", $"{name}: Transform's error names the column");
         (transformer as IDisposable)?.Dispose();
     }
 
