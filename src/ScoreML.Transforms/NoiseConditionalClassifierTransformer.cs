@@ -103,16 +103,22 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ThrowIfDisposed();
+        CheckInput(inputSchema);   // the schema promised is the schema Transform produces: refuse the same inputs
         return BatchMappedDataView.OutputSchema(inputSchema, new ClassifyMapper(this));
     }
 
     public IDataView Transform(IDataView input)
     {
         ThrowIfDisposed();
-        int size = VectorColumnReader.RequireFixedSizeFloatVector(input.Schema, FeatureColumnName);
-        if (size != classifier.Dimension)
-            throw new ArgumentException($"Column '{FeatureColumnName}' has {size} values per row; the classifier was trained on {classifier.Dimension}.", nameof(input));
+        CheckInput(input.Schema);
         return new BatchMappedDataView(input, new ClassifyMapper(this));
+    }
+
+    void CheckInput(DataViewSchema schema)
+    {
+        int size = VectorColumnReader.RequireFixedSizeFloatVector(schema, FeatureColumnName);
+        if (size != classifier.Dimension)
+            throw new ArgumentException($"Column '{FeatureColumnName}' has {size} values per row; the classifier was trained on {classifier.Dimension}.", "input");
     }
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)

@@ -8,11 +8,17 @@ namespace ScoreML.Tests;
 public sealed class DeviceSelectionTests
 {
     [TestMethod]
-    public void NamedDeviceWinsAndTheDefaultIsTheCpu()
+    public void TheDefaultIsTheCpu() => Assert.AreEqual(DeviceType.CPU, DeviceSelection.Choose(new MLContext(1), null).type);
+
+    /// <summary>
+    /// A context that asks for CUDA device 0 without a fallback, which alone would give CUDA (or throw, without CUDA): an
+    /// explicit "cpu" must override it either way.
+    /// </summary>
+    [TestMethod]
+    public void ANamedDeviceWinsOverTheContextsGpuSetting()
     {
-        var ml = new MLContext(1);
-        Assert.AreEqual(DeviceType.CPU, DeviceSelection.Choose(ml, null).type);
-        Assert.AreEqual(DeviceType.CPU, DeviceSelection.Choose(ml, "cpu").type);
+        var wantsGpu = new MLContext(1) { GpuDeviceId = 0, FallbackToCpu = false };
+        Assert.AreEqual(DeviceType.CPU, DeviceSelection.Choose(wantsGpu, "cpu").type);
     }
 
     [TestMethod]
@@ -26,7 +32,7 @@ public sealed class DeviceSelectionTests
     [TestMethod]
     public void CudaWithoutCudaIsRefusedUnlessFallbackIsAllowed()
     {
-        if (cuda.is_available()) return;   // the test is about a CPU-only build, which is what CI runs
+        if (cuda.is_available()) Assert.Inconclusive("CUDA is available here; this test is about a CPU-only build, which is what CI runs.");
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => DeviceSelection.Choose(new MLContext(1), "cuda"));
         StringAssert.Contains(e.Message, "CUDA is not available");
         var fallback = new MLContext(1) { GpuDeviceId = 0, FallbackToCpu = true };

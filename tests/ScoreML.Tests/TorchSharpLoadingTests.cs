@@ -23,8 +23,8 @@ public sealed class TorchSharpLoadingTests
     [TestMethod]
     public void BuildOutputCarriesTheWeakVersionExactlyWhenTheHostLacksIt()
     {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("The GLIBCXX version fix edits an ELF file: Linux only.");
         string[] copies = NativeCopies();
-        if (!OperatingSystem.IsLinux()) return;
         Assert.IsNotEmpty(copies, "the build output has no libLibTorchSharp.so");
         foreach (string copy in copies)
         {

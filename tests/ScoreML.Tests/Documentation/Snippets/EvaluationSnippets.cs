@@ -1,0 +1,30 @@
+#region Usings
+using Microsoft.ML;
+using ScoreML;
+#endregion
+
+namespace Snippets;
+
+/// <summary>The C# of docs/evaluation.md (compiled).</summary>
+public static class EvaluationSnippets
+{
+    public static void Evaluate(MLContext ml, ConditionalSamplingTransformer sampler, IReadOnlyList<int> realTrainCounts, IDataView realTest)
+    {
+        #region Evaluate
+        var generated = sampler.GenerateForEachClass(ml, realTrainCounts);   // per-class counts of the real training set
+        var options = new GenerativeEvaluationOptions
+        {
+            RealColumnName = "Features", GeneratedColumnName = "Generated", LabelColumnName = "Label",
+            FeatureExtractor = new IdentityFeatureExtractor(),    // or OnnxFeatureExtractor, ClassifierFeatureExtractor
+            K = 3,
+        };
+        var metrics = ml.ScoreMatching().Evaluate(realTest, generated, options);
+        Console.Write(metrics.ToTable());
+        File.WriteAllText("metrics.json", metrics.ToJson());
+
+        // The real set's statistics and k-NN radii, computed once and reused:
+        ml.ScoreMatching().ComputeRealReference(realTest, options).Save("real.ref");
+        options.RealReference = RealSetReference.Load("real.ref");
+        #endregion
+    }
+}
