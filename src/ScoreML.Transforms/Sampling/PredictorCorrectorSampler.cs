@@ -38,6 +38,8 @@ public sealed class PredictorCorrectorSampler : Sampler
                     (current, currentMean) = corrector.Step(context, current, t);
             if (predictor is not null)
                 (current, currentMean) = predictor.Step(context, current, t);
+            // A deterministic step may return one tensor as both: it must not be moved out and disposed twice.
+            if (ReferenceEquals(current, currentMean)) currentMean = current.alias();
             context.RequireFinite(i, n, current, (x, t));   // x = x_mean + noise is finite only if x_mean is
             x.Dispose();
             xMean.Dispose();

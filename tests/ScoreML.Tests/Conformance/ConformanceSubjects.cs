@@ -65,13 +65,13 @@ internal static class ConformanceSubjects
 
     // The classifier's prior is given explicitly, the form every version of the catalog accepts.
     static IEstimator<ITransformer> Classifier(MLContext ml, IDataView data, bool images) =>
-        ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions(), FitScoreModel(images)(ml, data).Model);
+        ml.ScoreMatching().Trainers.DlsmClassifier(FitScoreModel(images)(ml, data).Model, ClassifierOptions());
 
     static Func<MLContext, IDataView, NoiseConditionalClassifierTransformer> FitClassifier(bool images) =>
         (ml, data) =>
         {
             using var prior = FitScoreModel(images)(ml, data);
-            return ml.ScoreMatching().Trainers.DlsmClassifier(ClassifierOptions(), prior.Model).Fit(data);
+            return ml.ScoreMatching().Trainers.DlsmClassifier(prior, ClassifierOptions()).Fit(data);
         };
 
     /// <summary>48 2-D points in two classes, "left" and "right", with the label mapped to a key.</summary>

@@ -57,7 +57,7 @@ public sealed class ImageTrainingTests
         using var prior = ml.ScoreMatching().Trainers.ScoreModel(new ScoreModelOptions { UNet = TinyUNet, Steps = 2, BatchSize = 8, EmaDecay = null })
             .Fit(view);
         var losses = new LossLog();
-        using var classifier = ml.ScoreMatching().Trainers.DlsmClassifier(new DlsmClassifierOptions
+        using var classifier = ml.ScoreMatching().Trainers.DlsmClassifier(prior, new DlsmClassifierOptions
         {
             Loss = kind,
             ResNet = TinyResNet,
@@ -67,7 +67,7 @@ public sealed class ImageTrainingTests
             Seed = 3,
             Progress = losses,
             ProgressInterval = 1,
-        }, prior.Model).Fit(view);
+        }).Fit(view);
         Assert.HasCount(ClassifierSteps, losses.Losses);
         AssertFalls(losses.Losses.ToArray(), kind.ToString());
     }

@@ -44,12 +44,12 @@ public static class TrainingSnippets
         using var scoreModel = ml.ScoreMatching().Trainers.ScoreModel(new ScoreModelOptions { Steps = 5000 }).Fit(keyed);
 
         // Stage 2: the noise-conditional classifier, trained against that frozen score model.
-        using var classifier = ml.ScoreMatching().Trainers.DlsmClassifier(new DlsmClassifierOptions
+        using var classifier = ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel, new DlsmClassifierOptions
         {
             Loss = ClassifierLoss.DlsmPlusCrossEntropy,   // or CrossEntropy ("base"), Dlsm
             Lambda = 1,
             Steps = 5000,
-        }, scoreModel.Model).Fit(keyed);
+        }).Fit(keyed);
 
         // As an ordinary classifier at the smallest noise level: Score and PredictedLabel columns.
         var metrics = ml.MulticlassClassification.Evaluate(classifier.Transform(keyedTestData));
