@@ -18,7 +18,7 @@ internal static class HardwareCeiling
     {
         double gflops = MatrixProductGflops(2048, Math.Max(3, repeats));
         // Products of one forward pass, 2 B sum(in * out), with sigma's embedding as an extra input (the joint layout).
-        int[] widths = new[] { Dimension + 1 }.Concat(new NetworkOptions().HiddenSizes).Append(Dimension).ToArray();
+        int[] widths = new[] { Dimension + 1 }.Concat(new MlpOptions().HiddenSizes).Append(Dimension).ToArray();
         double forward = 0;
         for (int i = 0; i + 1 < widths.Length; i++) forward += 2.0 * Batch * widths[i] * widths[i + 1];
         double firstLayer = 2.0 * Batch * widths[0] * widths[1];

@@ -28,7 +28,7 @@ internal static class TrainingBenchmarks
         LearningRate = 1e-3,
         EmaDecay = null,
         Seed = 1,
-        Network = new NetworkOptions(),
+        Mlp = new MlpOptions(),
         Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = 1e-3, SigmaMax = 10 },
     };
 
@@ -61,7 +61,7 @@ internal static class TrainingBenchmarks
             var options = new DlsmClassifierOptions
             {
                 Loss = ClassifierLoss.DlsmPlusCrossEntropy, Steps = n, BatchSize = BatchSize, LearningRate = 1e-3, Seed = 1,
-                Network = new NetworkOptions { ScaleOutputBySigma = false },
+                Mlp = new MlpOptions { ScaleOutputBySigma = false },
             };
             var clock = Stopwatch.StartNew();
             using (ml.ScoreMatching().Trainers.DlsmClassifier(score.Model, options).Fit(data)) { }

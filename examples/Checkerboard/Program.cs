@@ -48,7 +48,7 @@ foreach (var (key, objective) in methods)
         LearningRate = settings.LearningRate,
         EmaDecay = emaDecay,
         Seed = seed,
-        Network = new NetworkOptions { HiddenSizes = settings.HiddenSizes },
+        Mlp = new MlpOptions { HiddenSizes = settings.HiddenSizes },
         Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = 0.01 },   // SigmaMax from the data
         Sampler = new SamplerOptions { Steps = settings.SamplerSteps, Snr = 0.16, BatchSize = settings.Samples, Seed = seed },
         Progress = new ConsoleProgressBar(key),

@@ -47,7 +47,7 @@ internal sealed class Study
     }
 
     /// <summary>The authors' networks: an x branch 2-256-128-64 and a branch on raw sigma 1-64-32-16 (ReLU), then one linear layer.</summary>
-    static NetworkOptions Network() => new()
+    static MlpOptions Network() => new()
     {
         Layout = NetworkLayout.TwoBranch,
         HiddenSizes = new[] { 256, 128, 64 },
@@ -68,7 +68,7 @@ internal sealed class Study
             GradientClipNorm = null,
             WeightingExponent = 2,
             Seed = seed,
-            Network = Network(),
+            Mlp = Network(),
             Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = StudySettings.SigmaMin, SigmaMax = StudySettings.SigmaMax },
             Progress = label.Length == 0 ? null : new ConsoleProgressBar(label),
         };
@@ -89,7 +89,7 @@ internal sealed class Study
             WeightingExponent = 2,
             SoftmaxEpsilon = 1e-8,
             Seed = seed,
-            Network = Network(),
+            Mlp = Network(),
             Progress = label.Length == 0 ? null : new ConsoleProgressBar(label),
             Monitor = monitor,
             MonitorInterval = settings.MonitorInterval,

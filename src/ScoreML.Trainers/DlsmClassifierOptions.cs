@@ -40,7 +40,13 @@ public sealed class DlsmClassifierOptions : TrainingOptions
     public double SoftmaxEpsilon { get; set; }
 
     /// <summary>The classifier network; its output width is the number of classes. Output scaling by sigma must stay off.</summary>
-    public NetworkOptions Network { get; set; } = new() { ScaleOutputBySigma = false };
+    public MlpOptions Mlp { get; set; } = new() { ScaleOutputBySigma = false };
+
+    /// <summary>The first release's name for <see cref="Mlp"/>.</summary>
+    [Obsolete("Network shapes only the MLP: use Mlp.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MlpOptions Network { get => Mlp; set => Mlp = value; }
 
     /// <summary>
     /// Views each row as an image of this shape and trains a <see cref="NoiseConditionalResNet"/> (<see cref="ResNet"/>)
@@ -73,9 +79,9 @@ public sealed class DlsmClassifierOptions : TrainingOptions
         OptionChecks.InRange(WeightingExponent, nameof(WeightingExponent), 0, 4);
         OptionChecks.InRange(SoftmaxEpsilon, nameof(SoftmaxEpsilon), 0, 1, highOpen: true);
         OptionChecks.InRange(MonitorInterval, nameof(MonitorInterval), 1, int.MaxValue);
-        (Network ?? throw new ArgumentNullException(nameof(Network))).Validate();
+        (Mlp ?? throw new ArgumentNullException(nameof(Mlp))).Validate();
         (ResNet ?? throw new ArgumentNullException(nameof(ResNet))).Validate();
-        if (Network.ScaleOutputBySigma)
-            throw new ArgumentException("Network.ScaleOutputBySigma must be false for a classifier: its logits are not a score.", nameof(Network));
+        if (Mlp.ScaleOutputBySigma)
+            throw new ArgumentException("Mlp.ScaleOutputBySigma must be false for a classifier: its logits are not a score.", nameof(Mlp));
     }
 }

@@ -99,7 +99,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
             ?? VectorColumnReader.ImageShapeOf(input.Schema, options.FeatureColumnName);
         shape?.Validate(dimension, $"The classifier's image shape (column '{options.FeatureColumnName}')");
         NoiseConditionalNetwork network = shape is null
-            ? new NoiseConditionalMlp(dimension, keys.Count, options.Network, options.Seed)
+            ? new NoiseConditionalMlp(dimension, keys.Count, options.Mlp, options.Seed)
             : new NoiseConditionalResNet(shape, keys.Count, options.ResNet, options.Seed);
         try
         {

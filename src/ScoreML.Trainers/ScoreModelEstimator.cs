@@ -68,7 +68,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         string objectiveName = options.CustomObjective?.GetType().FullName ?? options.Objective.ToString();
         var shape = options.ImageShape ?? VectorColumnReader.ImageShapeOf(input.Schema, options.FeatureColumnName);
         NoiseConditionalNetwork network = shape is null
-            ? new NoiseConditionalMlp(dimension, dimension, options.Network, options.Seed)
+            ? new NoiseConditionalMlp(dimension, dimension, options.Mlp, options.Seed)
             : new NoiseConditionalUNet(shape, options.UNet, options.Seed);
         try
         {

@@ -43,7 +43,13 @@ public sealed class ScoreModelOptions : TrainingOptions
     public SdeOptions Sde { get; set; } = new();
 
     /// <summary>The MLP's shape and noise conditioning.</summary>
-    public NetworkOptions Network { get; set; } = new();
+    public MlpOptions Mlp { get; set; } = new();
+
+    /// <summary>The first release's name for <see cref="Mlp"/>.</summary>
+    [Obsolete("Network shapes only the MLP: use Mlp.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MlpOptions Network { get => Mlp; set => Mlp = value; }
 
     /// <summary>
     /// Views each row as an image of this shape and trains a <see cref="NoiseConditionalUNet"/> (<see cref="UNet"/>) instead of
@@ -93,7 +99,7 @@ public sealed class ScoreModelOptions : TrainingOptions
         OptionChecks.Defined(Objective, nameof(Objective));
         OptionChecks.Defined(ProjectionKind, nameof(ProjectionKind));
         (Sde ?? throw new ArgumentNullException(nameof(Sde))).Validate();
-        (Network ?? throw new ArgumentNullException(nameof(Network))).Validate();
+        (Mlp ?? throw new ArgumentNullException(nameof(Mlp))).Validate();
         (UNet ?? throw new ArgumentNullException(nameof(UNet))).Validate();
         (Sampler ?? throw new ArgumentNullException(nameof(Sampler))).Validate();
     }

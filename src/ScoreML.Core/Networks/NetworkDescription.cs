@@ -15,7 +15,7 @@ public sealed class NetworkDescription
     public int Dimension { get; set; }
     public int Outputs { get; set; }
     public ImageShape? Image { get; set; }
-    public NetworkOptions? Mlp { get; set; }
+    public MlpOptions? Mlp { get; set; }
     public UNetOptions? UNet { get; set; }
     public ResNetOptions? ResNet { get; set; }
 

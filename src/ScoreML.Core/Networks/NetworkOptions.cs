@@ -1,64 +1,7 @@
-using ScoreML.Networks;
 namespace ScoreML;
 
-/// <summary>The shape of a noise-conditional MLP (score network or classifier).</summary>
-public sealed class NetworkOptions
+/// <summary>The first release's name for <see cref="MlpOptions"/>, which shapes only the MLP (the U-Net and ResNet have their own).</summary>
+[Obsolete("NetworkOptions shapes only the MLP: use MlpOptions (and the options' Mlp property instead of Network).")]
+public sealed class NetworkOptions : MlpOptions
 {
-    /// <summary>The widest layer: a 16384-wide layer after another is 268 M weights (1 GB in float32), far beyond what an MLP on
-    /// vectors needs (the DLSM toy network's widest is 128).</summary>
-    public const int MaxWidth = 16384;
-
-    /// <summary>The most Fourier features (NCSN++ uses 256); each is one sine or cosine per row.</summary>
-    public const int MaxFourierFeatures = 4096;
-
-    /// <summary>
-    /// The largest std of the Fourier frequencies (NCSN++: 16). The features are sines of 2 pi w log sigma, and at scales above
-    /// 1000 their arguments reach 1e4 to 1e5, where float32 keeps too few digits for the sine to mean anything.
-    /// </summary>
-    public const double MaxFourierScale = 1000;
-
-    /// <summary>Hidden layer widths of the x path (default 128-64-32, the DLSM paper's toy network), each in [1, <see cref="MaxWidth"/>].</summary>
-    public int[] HiddenSizes { get; set; } = { 128, 64, 32 };
-
-    /// <summary>Joint input (default) or the DLSM toy code's two branches.</summary>
-    public NetworkLayout Layout { get; set; } = NetworkLayout.Joint;
-
-    /// <summary>With <see cref="NetworkLayout.TwoBranch"/>: the widths of the noise branch (DLSM toy code: 64-32-16).</summary>
-    public int[] NoiseBranchSizes { get; set; } = { 64, 32, 16 };
-
-    public Activation Activation { get; set; } = Activation.SiLU;
-
-    /// <summary>How sigma is fed in.</summary>
-    public NoiseEmbeddingKind NoiseEmbedding { get; set; } = NoiseEmbeddingKind.LogSigma;
-
-    /// <summary>Number of Fourier features (even, at most <see cref="MaxFourierFeatures"/>) when <see cref="NoiseEmbedding"/> is Fourier.</summary>
-    public int FourierFeatures { get; set; } = 16;
-
-    /// <summary>Standard deviation of the fixed Fourier frequencies, in (0, <see cref="MaxFourierScale"/>].</summary>
-    public double FourierScale { get; set; } = 16;
-
-    /// <summary>Divide the network output by sigma (score_sde's scale_by_sigma), so a score network predicts -z; on by default
-    /// because the score's size spans 1/SigmaMin to 1/SigmaMax, which an MLP learns poorly on its own. Classifiers refuse it.</summary>
-    public bool ScaleOutputBySigma { get; set; } = true;
-
-    /// <summary>Checks every option, whether or not the layout and embedding use it; names the option at fault.</summary>
-    public void Validate()
-    {
-        OptionChecks.Defined(Layout, "Network.Layout");
-        OptionChecks.Defined(Activation, "Network.Activation");
-        OptionChecks.Defined(NoiseEmbedding, "Network.NoiseEmbedding");
-        OptionChecks.AllInRange(HiddenSizes, "Network.HiddenSizes", 1, MaxWidth);
-        // The joint layout has no noise branch, so its widths may be empty there.
-        OptionChecks.AllInRange(NoiseBranchSizes, "Network.NoiseBranchSizes", 1, MaxWidth, minimumCount: Layout == NetworkLayout.TwoBranch ? 1 : 0);
-        OptionChecks.EvenInRange(FourierFeatures, "Network.FourierFeatures", 2, MaxFourierFeatures);
-        OptionChecks.InRange(FourierScale, "Network.FourierScale", 0, MaxFourierScale, lowOpen: true);
-    }
-
-    internal NetworkOptions Clone()
-    {
-        var copy = (NetworkOptions)MemberwiseClone();
-        copy.HiddenSizes = (int[])HiddenSizes.Clone();
-        copy.NoiseBranchSizes = (int[])NoiseBranchSizes.Clone();
-        return copy;
-    }
 }

@@ -7,7 +7,7 @@ namespace ScoreML;
 
 /// <summary>
 /// A noise-conditional MLP f(x, sigma) with a chosen number of outputs: the data dimension for a score network,
-/// the number of classes for a classifier. <see cref="NetworkOptions.Layout"/> says where sigma's embedding joins x.
+/// the number of classes for a classifier. <see cref="MlpOptions.Layout"/> says where sigma's embedding joins x.
 /// </summary>
 public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
 {
@@ -22,7 +22,7 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
     /// <param name="outputs">Output width (D for a score, the class count for a classifier).</param>
     /// <param name="options">Network shape.</param>
     /// <param name="seed">Seeds the weight initialisation and the Fourier frequencies.</param>
-    public NoiseConditionalMlp(int inputs, int outputs, NetworkOptions options, long seed) : base(nameof(NoiseConditionalMlp), inputs, outputs)
+    public NoiseConditionalMlp(int inputs, int outputs, MlpOptions options, long seed) : base(nameof(NoiseConditionalMlp), inputs, outputs)
     {
         options.Validate();
         Options = options.Clone();
@@ -49,7 +49,7 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
         RegisterComponents();
     }
 
-    public NetworkOptions Options { get; }
+    public MlpOptions Options { get; }
     public override bool ScalesOutputBySigma => scaleBySigma;
 
     /// <param name="x">[B, D] inputs.</param>

@@ -24,13 +24,13 @@ public sealed class ResNetOptions
 
     public NoiseLevelFeatures NoiseFeatures { get; set; } = NoiseLevelFeatures.Fourier;
 
-    /// <summary>Width of the log-sigma features (even, at most <see cref="NetworkOptions.MaxFourierFeatures"/>; DLSM: 16 frequencies, 32 features).</summary>
+    /// <summary>Width of the log-sigma features (even, at most <see cref="MlpOptions.MaxFourierFeatures"/>; DLSM: 16 frequencies, 32 features).</summary>
     public int NoiseFeatureCount { get; set; } = 32;
 
-    /// <summary>Standard deviation of the fixed Fourier frequencies (DLSM: 16), in (0, <see cref="NetworkOptions.MaxFourierScale"/>].</summary>
+    /// <summary>Standard deviation of the fixed Fourier frequencies (DLSM: 16), in (0, <see cref="MlpOptions.MaxFourierScale"/>].</summary>
     public double FourierScale { get; set; } = 16;
 
-    /// <summary>Width of the noise embedding MLP (DLSM: 128), at most <see cref="NetworkOptions.MaxWidth"/>.</summary>
+    /// <summary>Width of the noise embedding MLP (DLSM: 128), at most <see cref="MlpOptions.MaxWidth"/>.</summary>
     public int NoiseEmbeddingWidth { get; set; } = 128;
 
     /// <summary>Checks every option; names the option at fault.</summary>
@@ -42,9 +42,9 @@ public sealed class ResNetOptions
         if (BaseChannels * Math.Pow(2, BlocksPerStage.Length - 1) > MaxChannels)
             throw OptionChecks.Refusal("ResNet.BaseChannels", $"small enough that the last stage, with BaseChannels x 2^(stages - 1) channels, has at most {MaxChannels}",
                 $"{BaseChannels} with {BlocksPerStage.Length} stages (ResNet.BlocksPerStage)");
-        OptionChecks.EvenInRange(NoiseFeatureCount, "ResNet.NoiseFeatureCount", 2, NetworkOptions.MaxFourierFeatures);
-        OptionChecks.InRange(FourierScale, "ResNet.FourierScale", 0, NetworkOptions.MaxFourierScale, lowOpen: true);
-        OptionChecks.InRange(NoiseEmbeddingWidth, "ResNet.NoiseEmbeddingWidth", 1, NetworkOptions.MaxWidth);
+        OptionChecks.EvenInRange(NoiseFeatureCount, "ResNet.NoiseFeatureCount", 2, MlpOptions.MaxFourierFeatures);
+        OptionChecks.InRange(FourierScale, "ResNet.FourierScale", 0, MlpOptions.MaxFourierScale, lowOpen: true);
+        OptionChecks.InRange(NoiseEmbeddingWidth, "ResNet.NoiseEmbeddingWidth", 1, MlpOptions.MaxWidth);
     }
 
     internal ResNetOptions Clone()

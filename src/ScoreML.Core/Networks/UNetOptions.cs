@@ -38,10 +38,10 @@ public sealed class UNetOptions
     /// <summary>How log sigma is embedded (Fourier for VE models as NCSN++; sinusoidal as DDPM++).</summary>
     public NoiseLevelFeatures NoiseFeatures { get; set; } = NoiseLevelFeatures.Fourier;
 
-    /// <summary>Width of the log-sigma features (even, at most <see cref="NetworkOptions.MaxFourierFeatures"/>).</summary>
+    /// <summary>Width of the log-sigma features (even, at most <see cref="MlpOptions.MaxFourierFeatures"/>).</summary>
     public int NoiseFeatureCount { get; set; } = 32;
 
-    /// <summary>Standard deviation of the fixed Fourier frequencies (NCSN++: 16), in (0, <see cref="NetworkOptions.MaxFourierScale"/>].</summary>
+    /// <summary>Standard deviation of the fixed Fourier frequencies (NCSN++: 16), in (0, <see cref="MlpOptions.MaxFourierScale"/>].</summary>
     public double FourierScale { get; set; } = 16;
 
     /// <summary>Divide the output by sigma, so the network predicts -z (score_sde's scale_by_sigma for VE models).</summary>
@@ -60,8 +60,8 @@ public sealed class UNetOptions
         // A size no feature map has adds no attention block, so any positive size is harmless.
         OptionChecks.AllInRange(AttentionResolutions, "UNet.AttentionResolutions", 1, int.MaxValue, minimumCount: 0);
         OptionChecks.InRange(Dropout, "UNet.Dropout", 0, 1, highOpen: true);
-        OptionChecks.EvenInRange(NoiseFeatureCount, "UNet.NoiseFeatureCount", 2, NetworkOptions.MaxFourierFeatures);
-        OptionChecks.InRange(FourierScale, "UNet.FourierScale", 0, NetworkOptions.MaxFourierScale, lowOpen: true);
+        OptionChecks.EvenInRange(NoiseFeatureCount, "UNet.NoiseFeatureCount", 2, MlpOptions.MaxFourierFeatures);
+        OptionChecks.InRange(FourierScale, "UNet.FourierScale", 0, MlpOptions.MaxFourierScale, lowOpen: true);
     }
 
     internal UNetOptions Clone()

@@ -39,7 +39,7 @@ public sealed class CasOptions
     /// </summary>
     public Func<MLContext, IEstimator<ITransformer>>? Trainer { get; set; }
 
-    /// <summary>Network classifier on vectors: hidden layer widths, each in [1, <see cref="NetworkOptions.MaxWidth"/>].</summary>
+    /// <summary>Network classifier on vectors: hidden layer widths, each in [1, <see cref="MlpOptions.MaxWidth"/>].</summary>
     public int[] HiddenSizes { get; set; } = { 256, 256 };
     /// <summary>Network classifier: passes over the generated set, in [1, <see cref="MaxEpochs"/>].</summary>
     public int Epochs { get; set; } = 30;
@@ -59,7 +59,7 @@ public sealed class CasOptions
         OptionChecks.InRange(Epochs, "CasOptions.Epochs", 1, MaxEpochs);
         OptionChecks.InRange(BatchSize, "CasOptions.BatchSize", 1, int.MaxValue);
         OptionChecks.InRange(LearningRate, "CasOptions.LearningRate", 0, 1, lowOpen: true);
-        OptionChecks.AllInRange(HiddenSizes, "CasOptions.HiddenSizes", 1, NetworkOptions.MaxWidth);
+        OptionChecks.AllInRange(HiddenSizes, "CasOptions.HiddenSizes", 1, MlpOptions.MaxWidth);
         (ResNet ?? throw new ArgumentNullException(nameof(ResNet))).Validate();
     }
 }

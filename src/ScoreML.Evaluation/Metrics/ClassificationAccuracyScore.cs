@@ -58,7 +58,7 @@ public static class ClassificationAccuracyScore
     {
         int d = train.Features.Dimension, n = train.Features.Rows;
         using NoiseConditionalNetwork network = shape is null
-            ? new NoiseConditionalMlp(d, train.ClassCount, new NetworkOptions { HiddenSizes = options.HiddenSizes, ScaleOutputBySigma = false }, options.Seed)
+            ? new NoiseConditionalMlp(d, train.ClassCount, new MlpOptions { HiddenSizes = options.HiddenSizes, ScaleOutputBySigma = false }, options.Seed)
             : new NoiseConditionalResNet(shape, train.ClassCount, options.ResNet, options.Seed);
         using var x = tensor(train.Features.Values, new long[] { n, d });
         using var y = tensor(train.Labels.Select(l => (long)l).ToArray());

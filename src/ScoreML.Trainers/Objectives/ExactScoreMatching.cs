@@ -21,15 +21,5 @@ public sealed class ExactScoreMatching : ScoreObjective
     }
 
     /// <summary>sum_j d s_j / d x_j per row, keeping the graph so the loss can be backpropagated.</summary>
-    public static Tensor JacobianTrace(Tensor score, Tensor x)
-    {
-        var trace = zeros(score.shape[0], device: score.device);
-        for (long j = 0; j < score.shape[1]; j++)
-        {
-            // create_graph and retain_graph both: TorchSharp does not imply the second from the first.
-            var gradient = autograd.grad(new[] { score.select(1, j).sum() }, new[] { x }, create_graph: true, retain_graph: true)[0];
-            trace = trace + gradient.select(1, j);
-        }
-        return trace;
-    }
+    public static Tensor JacobianTrace(Tensor score, Tensor x) => Numerics.JacobianTrace.Exact(score, x, createGraph: true);
 }

@@ -13,7 +13,13 @@ namespace ScoreML.Transforms.Persistence;
 internal sealed class TransformerPackage
 {
     const string Magic = "ScoreML.TransformerPackage";
-    public const int Version = 1;
+    /// <summary>The newest format version: 2 holds custom components (<see cref="PackageManifest.Components"/>).</summary>
+    public const int Version = 2;
+
+    /// <summary>The version written when there are no custom components, so that ScoreML releases reading only version 1 still
+    /// load such packages, while a package with custom components is refused by them rather than silently sampled with a
+    /// built-in sampler (version 1 readers ignore the manifest's unknown Components).</summary>
+    const int VersionWithoutComponents = 1;
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -45,7 +51,7 @@ internal sealed class TransformerPackage
         using (var writer = new BinaryWriter(result, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
-            writer.Write(Version);
+            writer.Write(Manifest.Components is null ? VersionWithoutComponents : Version);
             writer.Write(SHA256.HashData(body));
             writer.Write(body);
         }
@@ -60,8 +66,9 @@ internal sealed class TransformerPackage
             using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
             if (reader.ReadString() != Magic) throw new InvalidDataException($"{what} is not a ScoreML transformer package.");
             int version = reader.ReadInt32();
-            if (version != Version)
-                throw new InvalidDataException($"{what} was saved in ScoreML package format version {version}; this ScoreML reads version {Version}" +
+            if (version is < VersionWithoutComponents or > Version)
+                throw new InvalidDataException($"{what} was saved in ScoreML package format version {version}; this ScoreML reads versions " +
+                    $"{VersionWithoutComponents} to {Version}" +
                     (version > Version ? ": update ScoreML to load it." : ": re-train or re-save it with this version."));
             byte[] hash = reader.ReadBytes(32);
             byte[] body = reader.ReadBytes(bytes.Length - (int)reader.BaseStream.Position);

@@ -14,7 +14,7 @@ public sealed class ClassifierTransformerInputTests
 
     /// <summary>An untrained 2-D classifier with its score model: what it predicts does not matter, only what it accepts.</summary>
     static NoiseConditionalClassifierTransformer Untrained(ScoreModel scoreModel) =>
-        new(scoreModel, new NoiseConditionalClassifier(new NoiseConditionalMlp(2, 2, new NetworkOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false }, seed: 2)),
+        new(scoreModel, new NoiseConditionalClassifier(new NoiseConditionalMlp(2, 2, new MlpOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false }, seed: 2)),
             new LabelKeys(2));
 
     static IDataView Points(MLContext ml, int badRow, float badValue)
@@ -30,7 +30,7 @@ public sealed class ClassifierTransformerInputTests
     public void NonFiniteFeaturesAreRefusedNamingTheRowAndColumn()
     {
         var ml = new MLContext(1);
-        using var scoreModel = new ScoreModel(new NoiseConditionalMlp(2, 2, new NetworkOptions { HiddenSizes = new[] { 8 } }, seed: 1), new VeSde(0.05, 6), CPU);
+        using var scoreModel = new ScoreModel(new NoiseConditionalMlp(2, 2, new MlpOptions { HiddenSizes = new[] { 8 } }, seed: 1), new VeSde(0.05, 6), CPU);
         using var transformer = Untrained(scoreModel);
 
         var finite = transformer.Transform(Points(ml, -1, 0)).GetColumn<uint>("PredictedLabel").ToArray();

@@ -34,7 +34,7 @@ public sealed class DlsmLossTests
     public void LikelihoodScoreMatchesFiniteDifferences(double softmaxEpsilon)
     {
         using var scope = NewDisposeScope();
-        var network = new NoiseConditionalMlp(3, 4, new NetworkOptions { HiddenSizes = new[] { 16, 16 }, ScaleOutputBySigma = false }, seed: 7);
+        var network = new NoiseConditionalMlp(3, 4, new MlpOptions { HiddenSizes = new[] { 16, 16 }, ScaleOutputBySigma = false }, seed: 7);
         network.to(ScalarType.Float64);
         using var classifier = new NoiseConditionalClassifier(network, softmaxEpsilon);
         using var generator = new Generator(2);

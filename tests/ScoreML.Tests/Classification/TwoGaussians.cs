@@ -32,7 +32,7 @@ internal static class TwoGaussians
         LearningRate = 3e-3,
         Lambda = 1,
         Seed = 3,
-        Network = new NetworkOptions { HiddenSizes = new[] { 64, 64 }, ScaleOutputBySigma = false },
+        Mlp = new MlpOptions { HiddenSizes = new[] { 64, 64 }, ScaleOutputBySigma = false },
     };
 
     public static ScoreModelOptions ScoreOptions() => new()
@@ -42,7 +42,7 @@ internal static class TwoGaussians
         LearningRate = 3e-3,
         EmaDecay = 0.99,
         Seed = 2,
-        Network = new NetworkOptions { HiddenSizes = new[] { 64, 64 } },
+        Mlp = new MlpOptions { HiddenSizes = new[] { 64, 64 } },
         Sde = new SdeOptions { SigmaMin = 0.05, SigmaMax = 6 },
     };
 

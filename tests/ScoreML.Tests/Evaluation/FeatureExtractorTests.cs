@@ -59,7 +59,7 @@ public sealed class FeatureExtractorTests
     [TestMethod]
     public void ClassifierExtractorGivesPenultimateFeaturesAndLogits()
     {
-        var network = new NoiseConditionalMlp(6, 3, new NetworkOptions { HiddenSizes = new[] { 16, 8 }, ScaleOutputBySigma = false }, seed: 1);
+        var network = new NoiseConditionalMlp(6, 3, new MlpOptions { HiddenSizes = new[] { 16, 8 }, ScaleOutputBySigma = false }, seed: 1);
         using var classifier = new NoiseConditionalClassifier(network);
         var extractor = new ClassifierFeatureExtractor(classifier, 0.01);
         var result = extractor.Extract(new FeatureMatrix(Enumerable.Range(0, 60).Select(i => (float)Math.Sin(i)).ToArray(), 6, "real"));

@@ -25,7 +25,7 @@ public sealed class ExtensionPointTests
     string TempFile(string name) => Path.Combine(TestContext.TestRunDirectory ?? Path.GetTempPath(), $"{TestContext.TestName}-{name}");
 
     // An untrained network: a round trip must reproduce any model exactly, and the tests need no training time.
-    static ScoreModel NewModel() => new(new NoiseConditionalMlp(2, 2, new NetworkOptions { HiddenSizes = new[] { 16 } }, seed: 1), Ve, CPU);
+    static ScoreModel NewModel() => new(new NoiseConditionalMlp(2, 2, new MlpOptions { HiddenSizes = new[] { 16 } }, seed: 1), Ve, CPU);
 
     static SamplerOptions Options(Action<SamplerOptions> set)
     {

@@ -274,10 +274,10 @@ public sealed class TransformerLifetimeTests
         var data = TwoGaussiansSample(200);
         var scoreOptions = TwoGaussians.ScoreOptions();
         scoreOptions.Steps = 10;
-        scoreOptions.Network = new NetworkOptions { HiddenSizes = new[] { 8 } };
+        scoreOptions.Mlp = new MlpOptions { HiddenSizes = new[] { 8 } };
         scoreOptions.Sampler = FewSteps();
         var classifierOptions = TwoGaussians.ClassifierOptions(ClassifierLoss.CrossEntropy, steps: 10);
-        classifierOptions.Network = new NetworkOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false };
+        classifierOptions.Mlp = new MlpOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false };
 
         // Given the score model, and given its transformer while fitted on that transformer's output.
         var scores = Ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Fit(data);

@@ -24,7 +24,7 @@ public sealed class GradientReferenceTests
         yield return new object[] { "U-Net default 1x28x28", (Func<NoiseConditionalNetwork>)(() => new NoiseConditionalUNet(new ImageShape(1, 28, 28), new UNetOptions(), seed: 5)) };
         yield return new object[] { "ResNet 1x16x16", (Func<NoiseConditionalNetwork>)(() => new NoiseConditionalResNet(new ImageShape(1, 16, 16), 5, TinyResNet, seed: 6)) };
         yield return new object[] { "ResNet 3x12x12", (Func<NoiseConditionalNetwork>)(() => new NoiseConditionalResNet(new ImageShape(3, 12, 12), 4, TinyResNet, seed: 7)) };
-        yield return new object[] { "MLP", (Func<NoiseConditionalNetwork>)(() => new NoiseConditionalMlp(6, 6, new NetworkOptions(), seed: 8)) };
+        yield return new object[] { "MLP", (Func<NoiseConditionalNetwork>)(() => new NoiseConditionalMlp(6, 6, new MlpOptions(), seed: 8)) };
     }
 
     /// <summary>The gradient of sum(f(x, sigma) * u) with respect to x and every parameter, float32 against float64.</summary>
@@ -62,7 +62,7 @@ public sealed class GradientReferenceTests
     {
         NoiseConditionalNetwork Create() => kind == "ResNet"
             ? new NoiseConditionalResNet(new ImageShape(1, 12, 12), 3, TinyResNet, seed: 9)
-            : new NoiseConditionalMlp(4, 3, new NetworkOptions { ScaleOutputBySigma = false }, seed: 9);
+            : new NoiseConditionalMlp(4, 3, new MlpOptions { ScaleOutputBySigma = false }, seed: 9);
         using var single = Create();
         using var twin = Create();
         twin.to(float64);

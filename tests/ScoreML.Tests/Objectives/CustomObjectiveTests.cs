@@ -73,7 +73,7 @@ public sealed class CustomObjectiveTests
         Steps = 20,
         BatchSize = 64,
         Seed = 4,
-        Network = new NetworkOptions { HiddenSizes = new[] { 16, 16 } },
+        Mlp = new MlpOptions { HiddenSizes = new[] { 16, 16 } },
         Sampler = new SamplerOptions { Steps = 10 },
     };
 

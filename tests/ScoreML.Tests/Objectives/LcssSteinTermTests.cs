@@ -24,7 +24,7 @@ public sealed class LcssSteinTermTests
     {
         using var scope = NewDisposeScope();
         const int n = 100_000, dimension = 3;
-        using var network = new NoiseConditionalMlp(dimension, dimension, new NetworkOptions { HiddenSizes = new[] { 32, 32 }, ScaleOutputBySigma = false }, seed: 5);
+        using var network = new NoiseConditionalMlp(dimension, dimension, new MlpOptions { HiddenSizes = new[] { 32, 32 }, ScaleOutputBySigma = false }, seed: 5);
         using var generator = new Generator(9);
         var x0 = randn(new long[] { n, dimension }, generator: generator);
         var z = randn(new long[] { n, dimension }, generator: generator);

@@ -10,7 +10,7 @@ public sealed class NetworkLayoutTests
     [TestMethod]
     public void TwoBranchLayoutHasTheToyCodesShape()
     {
-        var options = new NetworkOptions
+        var options = new MlpOptions
         {
             Layout = NetworkLayout.TwoBranch, HiddenSizes = new[] { 256, 128, 64 }, NoiseBranchSizes = new[] { 64, 32, 16 },
             Activation = Activation.ReLU, NoiseEmbedding = NoiseEmbeddingKind.Sigma, ScaleOutputBySigma = false,
@@ -30,11 +30,11 @@ public sealed class NetworkLayoutTests
     [TestMethod]
     public void JointLayoutOutputWidthIsConfigurable()
     {
-        using var network = new NoiseConditionalMlp(3, 5, new NetworkOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false }, seed: 1);
+        using var network = new NoiseConditionalMlp(3, 5, new MlpOptions { HiddenSizes = new[] { 8 }, ScaleOutputBySigma = false }, seed: 1);
         using var scope = NewDisposeScope();
         CollectionAssert.AreEqual(new long[] { 4, 5 }, network.forward(randn(4, 3), full(4, 0.5f)).shape);
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new NoiseConditionalMlp(3, 0, new NetworkOptions(), 1));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new NoiseConditionalMlp(3, 0, new MlpOptions(), 1));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            new NoiseConditionalMlp(3, 3, new NetworkOptions { Layout = NetworkLayout.TwoBranch, NoiseBranchSizes = Array.Empty<int>() }, 1));
+            new NoiseConditionalMlp(3, 3, new MlpOptions { Layout = NetworkLayout.TwoBranch, NoiseBranchSizes = Array.Empty<int>() }, 1));
     }
 }

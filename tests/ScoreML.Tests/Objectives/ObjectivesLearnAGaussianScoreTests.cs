@@ -37,7 +37,7 @@ public sealed class ObjectivesLearnAGaussianScoreTests
             LearningRate = 3e-3,
             EmaDecay = 0.99,
             Seed = 2,
-            Network = new NetworkOptions { HiddenSizes = new[] { 64, 64 } },
+            Mlp = new MlpOptions { HiddenSizes = new[] { 64, 64 } },
             Sde = new SdeOptions { SigmaMin = 0.05, SigmaMax = 4 },
         };
         using var model = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(TestData.Vectors(ml, values, 2));

@@ -32,7 +32,7 @@ public sealed class OptionRangeTests
     {
         [nameof(SamplerOptions)] = "Sampler.",
         [nameof(SdeOptions)] = "Sde.",
-        [nameof(NetworkOptions)] = "Network.",
+        [nameof(MlpOptions)] = "Mlp.",
         [nameof(UNetOptions)] = "UNet.",
         [nameof(ResNetOptions)] = "ResNet.",
         ["CasOptions"] = "CasOptions.",
@@ -86,7 +86,7 @@ public sealed class OptionRangeTests
         [(nameof(TrainingOptions), nameof(TrainingOptions.CheckpointInterval))] = new object[] { Huge },
         [("DlsmClassifierOptions", "MonitorInterval")] = new object[] { Huge },
         // The default joint layout has no noise branch; no attention blocks, or one at a size no feature map has; no dropout.
-        [(nameof(NetworkOptions), nameof(NetworkOptions.NoiseBranchSizes))] = new object[] { Array.Empty<int>() },
+        [(nameof(MlpOptions), nameof(MlpOptions.NoiseBranchSizes))] = new object[] { Array.Empty<int>() },
         [(nameof(UNetOptions), nameof(UNetOptions.AttentionResolutions))] = new object[] { Array.Empty<int>(), new[] { Huge } },
         [(nameof(UNetOptions), nameof(UNetOptions.Dropout))] = new object[] { 0.0 },
         // Bits offsets of 0 (continuous data) and -1 (data on twice the quoted scale); no dequantisation.

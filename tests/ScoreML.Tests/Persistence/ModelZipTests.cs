@@ -117,8 +117,8 @@ public sealed class ModelZipTests
     [TestMethod]
     public void WeightsOfAnotherArchitectureAreRefusedNamingTheWeight()
     {
-        using var small = new NoiseConditionalMlp(2, 2, new NetworkOptions { HiddenSizes = new[] { 16 } }, 1);
-        using var wide = new NoiseConditionalMlp(2, 2, new NetworkOptions { HiddenSizes = new[] { 32 } }, 1);
+        using var small = new NoiseConditionalMlp(2, 2, new MlpOptions { HiddenSizes = new[] { 16 } }, 1);
+        using var wide = new NoiseConditionalMlp(2, 2, new MlpOptions { HiddenSizes = new[] { 32 } }, 1);
         using var stream = new MemoryStream();
         NetworkWeights.Write(small, stream);
         stream.Position = 0;
@@ -177,6 +177,25 @@ public sealed class ModelZipTests
             }
         }
         Assert.IsGreaterThan(12, refused, "most single-byte changes must be noticed");
+    }
+
+    /// <summary>
+    /// A package without custom components is written as version 1, which every ScoreML release reads; one holding a custom
+    /// sampler is version 2, so a release that knows only version 1 refuses it by number instead of sampling it with a built-in.
+    /// </summary>
+    [TestMethod]
+    public void OnlyPackagesWithCustomComponentsAreWrittenAsVersion2()
+    {
+        int versionAt = 1 + "ScoreML.TransformerPackage".Length;   // after the length-prefixed magic
+        byte[] plain = SavedTransformers.Pack(scoreModel.Value).ToBytes();
+        Assert.AreEqual(1, BitConverter.ToInt32(plain, versionAt));
+
+        ScoreMLRegistry.RegisterAssembly(typeof(Extending.TinyEulerSampler).Assembly);
+        using var custom = scoreModel.Value.WithSampler(new SamplerOptions { CustomSampler = new Extending.TinyEulerSampler { Steps = 3 } });
+        byte[] withComponent = SavedTransformers.Pack(custom).ToBytes();
+        Assert.AreEqual(2, BitConverter.ToInt32(withComponent, versionAt));
+        var manifest = TransformerPackage.FromBytes(withComponent, "p").Manifest;
+        Assert.IsNotNull(manifest.Components, "version 2 carries the component");
     }
 
     [TestMethod]

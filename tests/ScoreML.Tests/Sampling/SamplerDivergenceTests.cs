@@ -139,7 +139,7 @@ public sealed class SamplerDivergenceTests
     public void AHugeBatchSizeGeneratesTheSameSamplesAsOneBatchOfTheRequest()
     {
         const int count = 5;
-        using var model = new ScoreModel(new NoiseConditionalMlp(2, 2, new NetworkOptions { HiddenSizes = new[] { 8 } }, seed: 1), Ve, CPU);
+        using var model = new ScoreModel(new NoiseConditionalMlp(2, 2, new MlpOptions { HiddenSizes = new[] { 8 } }, seed: 1), Ve, CPU);
         var options = new SamplerOptions { Steps = 5, BatchSize = count, Seed = 7 };
         var oneBatch = new ScoreModelTransformer(model, options).Generate(count);
         options.BatchSize = int.MaxValue;   // count + BatchSize - 1 overflowed an int, which made no batches: all zeros

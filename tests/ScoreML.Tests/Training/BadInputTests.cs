@@ -14,7 +14,7 @@ public sealed class BadInputTests
     ScoreModelOptions Options() => new()
     {
         Steps = 5,
-        Network = new NetworkOptions { HiddenSizes = new[] { 8 } },
+        Mlp = new MlpOptions { HiddenSizes = new[] { 8 } },
         Progress = progress,
         ProgressInterval = 1,
     };

@@ -107,7 +107,7 @@ public sealed class CheckpointRefusalTests
         longer.Steps = 30;
         StringAssert.Contains(Refused(longer, checkpoint), "the number of steps (20 vs 30)");
         var wider = Options();
-        wider.Network = new NetworkOptions { HiddenSizes = new[] { 32, 16 } };
+        wider.Mlp = new MlpOptions { HiddenSizes = new[] { 32, 16 } };
         StringAssert.Contains(Refused(wider, checkpoint), "the network (weight tensor");
         var noEma = Options();
         noEma.EmaDecay = null;

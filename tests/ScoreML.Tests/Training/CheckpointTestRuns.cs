@@ -22,7 +22,7 @@ internal static class CheckpointTestRuns
     {
         Steps = 30,
         BatchSize = 64,
-        Network = new NetworkOptions { HiddenSizes = new[] { 16, 16 } },
+        Mlp = new MlpOptions { HiddenSizes = new[] { 16, 16 } },
     }).Fit(data.Value));
 
     public static IDataView Data => data.Value;
@@ -39,7 +39,7 @@ internal static class CheckpointTestRuns
         WarmupSteps = 40,
         EmaDecay = 0.99,
         Seed = 1,
-        Network = new NetworkOptions { HiddenSizes = new[] { 16, 16 } },
+        Mlp = new MlpOptions { HiddenSizes = new[] { 16, 16 } },
         CheckpointPath = checkpoint,
         CheckpointInterval = interval,
         ResumeFrom = resumeFrom,
@@ -55,7 +55,7 @@ internal static class CheckpointTestRuns
         BatchSize = 64,
         LearningRate = 3e-3,
         Seed = 3,
-        Network = new NetworkOptions { HiddenSizes = new[] { 16, 16 }, ScaleOutputBySigma = false },
+        Mlp = new MlpOptions { HiddenSizes = new[] { 16, 16 }, ScaleOutputBySigma = false },
         CheckpointPath = checkpoint,
         CheckpointInterval = interval,
         ResumeFrom = resumeFrom,

@@ -20,7 +20,7 @@ public sealed class ConcurrentTransformTests
         {
             Steps = 30,
             BatchSize = 64,
-            Network = new NetworkOptions { HiddenSizes = new[] { 16, 16 } },
+            Mlp = new MlpOptions { HiddenSizes = new[] { 16, 16 } },
             Sampler = new SamplerOptions { Steps = 20, BatchSize = 10, Seed = 5 },
         }).Fit(ml.ScoreMatching().Data.TwoMoons(300, seed: 1));
         var view = model.Transform(ml.ScoreMatching().Data.Requests(40));

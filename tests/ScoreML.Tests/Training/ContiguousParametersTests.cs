@@ -62,14 +62,14 @@ public sealed class ContiguousParametersTests
     [TestMethod]
     public void FrozenParametersKeepTheirOwnStorage()
     {
-        using var network = new NoiseConditionalMlp(2, 2, new NetworkOptions { NoiseEmbedding = NoiseEmbeddingKind.Fourier }, seed: 1);
+        using var network = new NoiseConditionalMlp(2, 2, new MlpOptions { NoiseEmbedding = NoiseEmbeddingKind.Fourier }, seed: 1);
         long trainable = network.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         using var parameters = new ContiguousParameters(network);
         Assert.AreEqual(trainable, parameters.Values.numel());
         Assert.IsTrue(network.parameters().Any(p => !p.requires_grad), "the Fourier frequencies are a frozen parameter");
     }
 
-    static NoiseConditionalMlp Network() => new(2, 2, new NetworkOptions { HiddenSizes = new[] { 16, 8 } }, seed: 5);
+    static NoiseConditionalMlp Network() => new(2, 2, new MlpOptions { HiddenSizes = new[] { 16, 8 } }, seed: 5);
 
     static Tensor Batch(int seed) => randn(new long[] { 64, 2 }, generator: new Generator((ulong)seed));
 

@@ -51,7 +51,7 @@ public sealed class MLContextCancellationTests
     [TestMethod]
     public void TheDlsmClassifierStopsAtTheStepItWasCanceledIn()
     {
-        using var prior = FitScoreModel(new ScoreModelOptions { Steps = 5, BatchSize = 64, Network = new NetworkOptions { HiddenSizes = new[] { 8 } } });
+        using var prior = FitScoreModel(new ScoreModelOptions { Steps = 5, BatchSize = 64, Mlp = new MlpOptions { HiddenSizes = new[] { 8 } } });
         var ml = new MLContext(0);
         string checkpoint = folder.File("classifier.ckpt");
         var steps = new List<int>();

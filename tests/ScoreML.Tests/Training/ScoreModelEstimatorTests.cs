@@ -14,7 +14,7 @@ public sealed class ScoreModelEstimatorTests
         Steps = 60,
         BatchSize = 64,
         Seed = seed,
-        Network = new NetworkOptions { HiddenSizes = new[] { 16, 16 } },
+        Mlp = new MlpOptions { HiddenSizes = new[] { 16, 16 } },
         Sampler = new SamplerOptions { Steps = 20, BatchSize = 10, Seed = 5 },
     };
 

@@ -102,13 +102,13 @@ public sealed class TrainingFingerprintTests
     static Fingerprint Run(string name)
     {
         var moons = Ml.ScoreMatching().Data.TwoMoons(300, seed: 1);
-        var mlp = new NetworkOptions { HiddenSizes = new[] { 16, 16 } };
+        var mlp = new MlpOptions { HiddenSizes = new[] { 16, 16 } };
         ScoreModelTransformer Score(ScoreModelOptions options, IDataView data) => Ml.ScoreMatching().Trainers.ScoreModel(options).Fit(data);
         switch (name)
         {
             case "score-dsm-ve-mlp":
             {
-                using var model = Score(new ScoreModelOptions { Steps = 40, BatchSize = 64, LearningRate = 3e-3, WarmupSteps = 10, EmaDecay = 0.99, Seed = 5, Network = mlp }, moons);
+                using var model = Score(new ScoreModelOptions { Steps = 40, BatchSize = 64, LearningRate = 3e-3, WarmupSteps = 10, EmaDecay = 0.99, Seed = 5, Mlp = mlp }, moons);
                 return Of(model.Model.Training!.Losses, model.Model.Network);
             }
             case "score-ssm-vp-mlp":
@@ -116,7 +116,7 @@ public sealed class TrainingFingerprintTests
                 using var model = Score(new ScoreModelOptions
                 {
                     Objective = Objective.Ssm, Sde = new SdeOptions { Kind = SdeKind.VariancePreserving }, Steps = 25, BatchSize = 50,
-                    EmaDecay = null, GradientClipNorm = null, WeightDecay = 1e-4, Seed = 6, Network = mlp,
+                    EmaDecay = null, GradientClipNorm = null, WeightDecay = 1e-4, Seed = 6, Mlp = mlp,
                 }, moons);
                 return Of(model.Model.Training!.Losses, model.Model.Network);
             }
@@ -125,7 +125,7 @@ public sealed class TrainingFingerprintTests
                 using var model = Score(new ScoreModelOptions
                 {
                     Objective = Objective.Lcss, Sde = new SdeOptions { Kind = SdeKind.SubVariancePreserving }, Epochs = 3, BatchSize = 128,
-                    WeightingExponent = 0.5, Seed = 7, Network = mlp,
+                    WeightingExponent = 0.5, Seed = 7, Mlp = mlp,
                 }, moons);
                 return Of(model.Model.Training!.Losses, model.Model.Network);
             }
@@ -147,13 +147,13 @@ public sealed class TrainingFingerprintTests
                 using var prior = image
                     ? Score(new ScoreModelOptions { Steps = 2, BatchSize = 8, Seed = 11, ImageShape = new ImageShape(1, 8, 8),
                         UNet = new UNetOptions { BaseChannels = 8, ChannelMultipliers = new[] { 1, 2 } } }, data)
-                    : Score(new ScoreModelOptions { Steps = 20, BatchSize = 64, Seed = 12, Network = mlp }, data);
+                    : Score(new ScoreModelOptions { Steps = 20, BatchSize = 64, Seed = 12, Mlp = mlp }, data);
                 var losses = new List<float>();
                 var options = new DlsmClassifierOptions
                 {
                     Loss = name.Contains("dlsm-ce") ? ClassifierLoss.DlsmPlusCrossEntropy : name.Contains("dlsm") ? ClassifierLoss.Dlsm : ClassifierLoss.CrossEntropy,
                     Steps = image ? 3 : 30, BatchSize = image ? 8 : 64, LearningRate = 3e-3, Seed = 13,
-                    Network = new NetworkOptions { HiddenSizes = new[] { 16, 16 }, ScaleOutputBySigma = false },
+                    Mlp = new MlpOptions { HiddenSizes = new[] { 16, 16 }, ScaleOutputBySigma = false },
                     ResNet = new ResNetOptions { BaseChannels = 8, BlocksPerStage = new[] { 1, 1 }, NoiseEmbeddingWidth = 16 },
                     ProgressInterval = 1,
                     Progress = new SynchronousProgress<ClassifierTrainingProgress>(p => losses.Add(p.Loss)),

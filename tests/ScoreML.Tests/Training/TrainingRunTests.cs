@@ -82,7 +82,7 @@ public sealed class TrainingRunTests
         Assert.AreEqual(0, step.Calls, "nothing trained");
     }
 
-    static NoiseConditionalMlp Network() => new(2, 2, new NetworkOptions { HiddenSizes = new[] { 8 } }, seed: 3);
+    static NoiseConditionalMlp Network() => new(2, 2, new MlpOptions { HiddenSizes = new[] { 8 } }, seed: 3);
 
     static (NoiseConditionalMlp Network, CountingStep Step) Train(Tensor data, TrainingOptions options, Action<TrainingProgress>? progress = null)
     {
