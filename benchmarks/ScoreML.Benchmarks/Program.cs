@@ -1,6 +1,3 @@
-using ScoreML.Benchmarks;
-using ScoreML;
-using ScoreML.Examples;
 // ScoreML's benchmark harness: a small console program (not BenchmarkDotNet: each measurement here runs for seconds and
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
@@ -10,6 +7,9 @@ using ScoreML.Examples;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ScoreML;
+using ScoreML.Benchmarks;
+using ScoreML.Examples;
 
 var commandLine = new CommandLine(args);
 int repeats = commandLine.Int("--repeats", 3);
