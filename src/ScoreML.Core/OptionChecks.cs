@@ -32,6 +32,13 @@ internal static class OptionChecks
         throw Refusal(option, "a finite positive number", Format(value));
     }
 
+    /// <summary>Throws unless <paramref name="value"/> is finite and not negative (for options with no natural upper bound).</summary>
+    public static void NotNegative(double value, string option)
+    {
+        if (double.IsFinite(value) && value >= 0) return;
+        throw Refusal(option, "a finite number of at least 0", Format(value));
+    }
+
     /// <summary>Throws unless <paramref name="value"/> is finite.</summary>
     public static void Finite(double value, string option)
     {

@@ -75,6 +75,44 @@ public abstract class StochasticDifferentialEquation
     }
 
     /// <summary>
+    /// m(t) for a scalar t: the factor on x0 in the marginal mean. With <see cref="Sigma"/> it gives every SDE the form
+    /// x_t = m(t) (x0 + sigma(t) z) that EDM-style solvers (DDIM, Heun, DPM-Solver++) work in.
+    /// </summary>
+    public virtual double Scale(double t) => Scalar(t, MeanCoefficient);
+
+    /// <summary>
+    /// sigma(t) = std(t) / m(t) for a scalar t: the noise level of the scaled state x_t / m(t) = x0 + sigma(t) z (for VE it is
+    /// the marginal std itself). It must increase with t for the sigma-based samplers; <see cref="TimeOf"/> inverts it.
+    /// </summary>
+    public virtual double Sigma(double t) => Scalar(t, MarginalStd) / Scale(t);
+
+    /// <summary>
+    /// The time t in [0, T] at which <see cref="Sigma"/> equals <paramref name="sigma"/> (0 for sigma 0). The built-in SDEs invert
+    /// sigma(t) in closed form; this default, for an SDE of your own, bisects (sigma(t) must increase with t).
+    /// </summary>
+    public virtual double TimeOf(double sigma)
+    {
+        if (!(sigma >= 0) || double.IsPositiveInfinity(sigma))
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "A noise level must be finite and not negative.");
+        if (sigma == 0) return 0;
+        double low = 0, high = T;
+        if (!(Sigma(high) >= sigma)) return T;
+        for (int i = 0; i < 200 && high - low > 1e-15; i++)
+        {
+            double middle = 0.5 * (low + high);
+            if (Sigma(middle) < sigma) low = middle; else high = middle;
+        }
+        return 0.5 * (low + high);
+    }
+
+    /// <summary>A per-row method evaluated at one time, in float64.</summary>
+    static double Scalar(double t, Func<Tensor, Tensor> method)
+    {
+        using var scope = NewDisposeScope();
+        return method(tensor(new[] { t }, dtype: ScalarType.Float64)).item<double>();
+    }
+
+    /// <summary>
     /// Index of t in a grid of N discrete levels. score_sde truncates <c>(t * (N - 1) / T).long()</c>, which maps a grid
     /// time that rounding left a hair below its level to the level beneath, skipping one; we round to the nearest.
     /// </summary>

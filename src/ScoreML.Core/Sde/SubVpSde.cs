@@ -16,5 +16,11 @@ public sealed class SubVpSde : VpSde
     public override Tensor Diffusion(Tensor t) =>
         sqrt(Beta(t) * -expm1(-2 * BetaMin * t - (BetaMax - BetaMin) * t.square()));
 
+    /// <summary>sigma = std / m = (1 - m^2) / m = 2 sinh(-log m).</summary>
+    public override double Sigma(double t) => 2 * Math.Sinh(NegativeLogScale(t));
+
+    /// <summary>-log m = asinh(sigma / 2), then the quadratic in t.</summary>
+    public override double TimeOf(double sigma) => sigma == 0 ? 0 : TimeOfNegativeLogScale(Math.Asinh(0.5 * sigma));
+
     public override (Tensor F, Tensor G) Discretize(Tensor x, Tensor t, int steps) => EulerMaruyamaStep(x, t, steps);
 }

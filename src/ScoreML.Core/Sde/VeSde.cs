@@ -20,11 +20,15 @@ public sealed class VeSde : StochasticDifferentialEquation
 
     double LogRatio => Math.Log(SigmaMax / SigmaMin);
 
-    /// <summary>sigma(t) for a scalar t.</summary>
-    public double Sigma(double t) => SigmaMin * Math.Pow(SigmaMax / SigmaMin, t);
+    /// <summary>sigma(t) for a scalar t: the marginal std (m(t) = 1).</summary>
+    public override double Sigma(double t) => SigmaMin * Math.Pow(SigmaMax / SigmaMin, t);
 
-    /// <summary>The time at which the marginal std equals <paramref name="sigma"/>.</summary>
-    public double TimeOf(double sigma) => Math.Log(sigma / SigmaMin) / LogRatio;
+    /// <summary>m(t) = 1: VE adds noise without shrinking the data.</summary>
+    public override double Scale(double t) => 1;
+
+    /// <summary>The time at which the marginal std equals <paramref name="sigma"/>. Levels below SigmaMin map to negative times,
+    /// as the formula gives (annealed Langevin and the VE tests rely on the plain inverse); 0 maps to 0.</summary>
+    public override double TimeOf(double sigma) => sigma == 0 ? 0 : Math.Log(sigma / SigmaMin) / LogRatio;
 
     public override Tensor MeanCoefficient(Tensor t) => ones_like(t);
     public override Tensor MarginalStd(Tensor t) => SigmaMin * exp(t * LogRatio);

@@ -29,6 +29,22 @@ public class VpSde : StochasticDifferentialEquation
     public override Tensor Drift(Tensor x, Tensor t) => -0.5 * Beta(t).unsqueeze(1) * x;
     public override Tensor Diffusion(Tensor t) => sqrt(Beta(t));
 
+    /// <summary>-log m(t) = t^2 (b1 - b0)/4 + t b0/2 for a scalar t.</summary>
+    protected double NegativeLogScale(double t) => 0.25 * t * t * (BetaMax - BetaMin) + 0.5 * t * BetaMin;
+
+    /// <summary>The t &gt;= 0 with -log m(t) = <paramref name="value"/>: the positive root of the quadratic, in the form that
+    /// keeps its precision for small values.</summary>
+    protected double TimeOfNegativeLogScale(double value) =>
+        2 * value / (0.5 * BetaMin + Math.Sqrt(0.25 * BetaMin * BetaMin + (BetaMax - BetaMin) * value));
+
+    public override double Scale(double t) => Math.Exp(-NegativeLogScale(t));
+
+    /// <summary>sigma = std / m = sqrt(1/m^2 - 1).</summary>
+    public override double Sigma(double t) => Math.Sqrt(double.ExpM1(2 * NegativeLogScale(t)));
+
+    /// <summary>-log m = log(1 + sigma^2) / 2, then the quadratic in t.</summary>
+    public override double TimeOf(double sigma) => sigma == 0 ? 0 : TimeOfNegativeLogScale(0.5 * double.LogP1(sigma * sigma));
+
     /// <summary>DDPM: beta_i = linspace(b0/N, b1/N, N); f = sqrt(1 - beta_i) x - x; G = sqrt(beta_i).</summary>
     public override (Tensor F, Tensor G) Discretize(Tensor x, Tensor t, int steps)
     {

@@ -58,18 +58,19 @@ public static class BitsPerDimension
             var probe = HutchinsonEstimator.Probes(options.Divergence == DivergenceEstimator.HutchinsonGaussian
                 ? DivergenceEstimator.HutchinsonGaussian : DivergenceEstimator.HutchinsonRademacher, new long[] { count, d }, generator, ScalarType.Float64);
             probe = probe.to(device);
-            // The state [x, delta] in float64 (the solver's error control needs it); the network sees float32.
-            Tensor Derivative(Tensor state, double time)
+            // The state [x, delta] in float64 (the solver's error control needs it); the network sees float32. The solver takes
+            // a step size per row, so a row's likelihood does not depend on the rows batched with it.
+            Tensor Derivative(Tensor state, Tensor times)
             {
                 var y = state.narrow(1, 0, d);
-                var t = full(count, time, dtype: ScalarType.Float32, device: device);
+                var t = times.to(ScalarType.Float32);
                 var (velocity, divergence) = VelocityAndDivergence(score, sde, y.to(ScalarType.Float32), t, probe, options.Divergence);
                 return cat(new[] { velocity.to(ScalarType.Float64), divergence.to(ScalarType.Float64).unsqueeze(1) }, 1);
             }
             var initial = cat(new[] { x.to(device), zeros(count, 1, dtype: ScalarType.Float64, device: device) }, 1);
-            var (final, batchSteps) = DormandPrince.Integrate(Derivative, initial, eps, sde.T, options.RelativeTolerance, options.AbsoluteTolerance,
+            var (final, rowSteps) = DormandPrince.Integrate(Derivative, initial, eps, sde.T, options.RelativeTolerance, options.AbsoluteTolerance,
                 options.MaxSteps, "The likelihood ODE", "LikelihoodOptions.MaxSteps");
-            steps += batchSteps;
+            steps += rowSteps.Max();
             var z = final.narrow(1, 0, d);
             var delta = final.select(1, d);
             var logLikelihood = sde.PriorLogDensity(z) + delta;
@@ -102,5 +103,5 @@ public static class BitsPerDimension
 /// <param name="Mean">Mean bits per dimension.</param>
 /// <param name="StandardError">Its standard error over rows.</param>
 /// <param name="PerRow">Bits per dimension of each row.</param>
-/// <param name="SolverSteps">Accepted ODE steps, summed over batches.</param>
+/// <param name="SolverSteps">Accepted ODE steps of the batch's slowest row (the solver sizes steps per row), summed over batches.</param>
 public sealed record LikelihoodResult(double Mean, double StandardError, double[] PerRow, int SolverSteps);

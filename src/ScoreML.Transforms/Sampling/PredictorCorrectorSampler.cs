@@ -51,6 +51,16 @@ public sealed class PredictorCorrectorSampler : Sampler
         return xMean;   // the last step without its noise, as score_sde returns with noise removal
     }
 
+    /// <summary>Each step costs one evaluation for the predictor and one per corrector step.</summary>
+    internal override SamplerOptions WithBudget(SamplerOptions options)
+    {
+        if (options.Evaluations is not int budget) return options;
+        int perStep = (options.ResolvePredictor() is null ? 0 : 1) + (options.ResolveCorrector() is null ? 0 : options.CorrectorSteps);
+        var budgeted = options.Clone();
+        budgeted.Steps = Math.Max(1, budget / Math.Max(1, perStep));
+        return budgeted;
+    }
+
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context)
     {
         var options = context.Options;

@@ -34,6 +34,15 @@ public sealed class ProbabilityFlowOdeSampler : Sampler
         return x;
     }
 
+    /// <summary>Heun's method costs two evaluations a step.</summary>
+    internal override SamplerOptions WithBudget(SamplerOptions options)
+    {
+        if (options.Evaluations is not int budget) return options;
+        var budgeted = options.Clone();
+        budgeted.Steps = Math.Max(1, budget / 2);
+        return budgeted;
+    }
+
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
         ("Sampler.Steps", $"Sampler.Steps ({context.Options.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture)}) is too few for " +
             "Heun's method on this score (the probability-flow ODE is stiffest near its final time); raise Steps, or raise " +

@@ -56,6 +56,11 @@ public abstract class Sampler
     {
         ArgumentNullException.ThrowIfNull(score);
         ArgumentNullException.ThrowIfNull(sde);
-        return sampler.Sample(new SamplingContext(sampler, score, sde, count, dimension, options, generator, device));
+        return sampler.Sample(new SamplingContext(sampler, score, sde, count, dimension, sampler.WithBudget(options), generator, device));
     }
+
+    /// <summary>The options a fixed-step sampler runs with when <see cref="SamplerOptions.Evaluations"/> is set: a copy whose
+    /// <see cref="SamplerOptions.Steps"/> spends that budget, so that its steps (which read Steps) agree. The sigma-based
+    /// samplers read the budget themselves; others run with the options as given.</summary>
+    internal virtual SamplerOptions WithBudget(SamplerOptions options) => options;
 }

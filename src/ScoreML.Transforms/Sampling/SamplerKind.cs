@@ -11,6 +11,19 @@ public enum SamplerKind
     ProbabilityFlowOde,
     /// <summary>A sampler of your own, <see cref="SamplerOptions.CustomSampler"/> (which is used whenever it is set).</summary>
     Custom,
+    /// <summary>DDIM (Song, Meng and Ermon 2021) with <see cref="SamplerOptions.Eta"/>: one network evaluation a step, first
+    /// order; eta = 0 is deterministic. <see cref="DdimSampler"/>.</summary>
+    Ddim,
+    /// <summary>EDM's second-order Heun sampler over the Karras schedule (Karras et al. 2022), with optional stochastic churn:
+    /// N steps cost 2N - 1 evaluations. <see cref="HeunSampler"/>.</summary>
+    Heun,
+    /// <summary>DPM-Solver++(2M) (Lu et al. 2022): multistep, second order, one evaluation a step. <see cref="DpmSolver2MSampler"/>.</summary>
+    DpmSolver2M,
+    /// <summary>DPM-Solver++(3S): singlestep, third order, three evaluations a step. <see cref="DpmSolver3SSampler"/>.</summary>
+    DpmSolver3S,
+    /// <summary>The probability-flow ODE with adaptive Dormand-Prince RK45 steps to <see cref="SamplerOptions.RelativeTolerance"/>
+    /// and <see cref="SamplerOptions.AbsoluteTolerance"/> (score_sde's ODE sampler). <see cref="AdaptiveOdeSampler"/>.</summary>
+    AdaptiveOde,
 }
 
 /// <summary>The built-in predictor of the PC sampler (<see cref="SamplerOptions.CustomPredictor"/>, when set, replaces it).</summary>

@@ -35,9 +35,50 @@ public sealed class SamplerOptions
     [JsonIgnore]   // saved as a registered component (its contract name and settings), not as part of these options
     public Sampler? CustomSampler { get; set; }
 
-    /// <summary>Number of time steps N of the PC sampler and the ODE, in [1, <see cref="MaxSteps"/>]. For a VP or sub-VP model the
-    /// PC sampler's reverse-diffusion predictor and Langevin corrector also need N above the SDE's BetaMax.</summary>
+    /// <summary>Number of time steps N of the PC sampler, the fixed-step ODE and the sigma-based samplers (DDIM, Heun,
+    /// DPM-Solver++: N noise levels, then the final step to sigma = 0), in [1, <see cref="MaxSteps"/>]. The default suits the PC
+    /// sampler; the fast samplers need 10-50 (or set <see cref="Evaluations"/>). For a VP or sub-VP model the PC sampler's
+    /// reverse-diffusion predictor and Langevin corrector also need N above the SDE's BetaMax.</summary>
     public int Steps { get; set; } = 1000;
+
+    /// <summary>
+    /// A budget of network evaluations (NFE) per sample, in [1, <see cref="MaxSteps"/>], or null to use <see cref="Steps"/>. When set,
+    /// the sampler takes as many steps as the budget allows: DDIM and DPM-Solver++(2M) N = NFE, Heun N = (NFE + 1) / 2 (2N - 1
+    /// evaluations), DPM-Solver++(3S) N = (NFE - 1) / 3 + 1, the PC sampler N = NFE / (1 + CorrectorSteps) (rounded down, at least
+    /// one step). It does not apply to annealed Langevin dynamics or the adaptive ODE, which refuse it. Guided sampling costs
+    /// the classifier's gradient on top of each evaluation.
+    /// </summary>
+    public int? Evaluations { get; set; }
+
+    /// <summary>The noise levels of the sigma-based samplers (DDIM, Heun, DPM-Solver++); null uses each sampler's own default
+    /// (DDIM: <see cref="SigmaScheduleKind.UniformTime"/>; Heun and DPM-Solver++: <see cref="SigmaScheduleKind.Karras"/>).</summary>
+    public SigmaScheduleKind? SigmaSchedule { get; set; }
+
+    /// <summary>rho of the <see cref="SigmaScheduleKind.Karras"/> schedule, positive and finite (EDM: 7; larger puts more steps at small noise).</summary>
+    public double Rho { get; set; } = 7;
+
+    /// <summary>DDIM's eta in [0, 1]: 0 deterministic (the default), 1 DDPM-like ancestral noise.</summary>
+    public double Eta { get; set; }
+
+    /// <summary>EDM's S_churn, at least 0: the Heun sampler's stochasticity (0, the default, is the deterministic sampler; EDM uses
+    /// 10-80 on ImageNet). Each step within [<see cref="ChurnMinSigma"/>, <see cref="ChurnMaxSigma"/>] raises sigma by a factor
+    /// 1 + min(Churn / N, sqrt 2 - 1) with fresh noise.</summary>
+    public double Churn { get; set; }
+
+    /// <summary>EDM's S_tmin, at least 0: churn applies only at noise levels at or above it.</summary>
+    public double ChurnMinSigma { get; set; }
+
+    /// <summary>EDM's S_tmax: churn applies only at noise levels at or below it; null for no upper limit (EDM's infinity).</summary>
+    public double? ChurnMaxSigma { get; set; }
+
+    /// <summary>EDM's S_noise, positive: the scale of the churn's fresh noise (EDM: 1 to 1.007).</summary>
+    public double ChurnNoise { get; set; } = 1;
+
+    /// <summary>Relative tolerance of the adaptive ODE sampler's RK45 steps, positive (score_sde: 1e-5).</summary>
+    public double RelativeTolerance { get; set; } = 1e-5;
+
+    /// <summary>Absolute tolerance of the adaptive ODE sampler's RK45 steps, positive (score_sde: 1e-5).</summary>
+    public double AbsoluteTolerance { get; set; } = 1e-5;
 
     public PredictorKind Predictor { get; set; } = PredictorKind.ReverseDiffusion;
     public CorrectorKind Corrector { get; set; } = CorrectorKind.Langevin;
@@ -109,6 +150,21 @@ public sealed class SamplerOptions
         if ((long)NoiseLevels * StepsPerLevel > MaxSteps)
             throw OptionChecks.Refusal("Sampler.StepsPerLevel", $"small enough that Sampler.NoiseLevels x Sampler.StepsPerLevel is at most {MaxSteps}", $"{NoiseLevels} x {StepsPerLevel}");
         OptionChecks.InRange(StepSize, "Sampler.StepSize", 0, MaxStepSize, lowOpen: true);
+        OptionChecks.InRange(Evaluations, "Sampler.Evaluations", 1, MaxSteps);
+        if (SigmaSchedule is SigmaScheduleKind schedule) OptionChecks.Defined(schedule, "Sampler.SigmaSchedule");
+        OptionChecks.Positive(Rho, "Sampler.Rho");
+        OptionChecks.InRange(Eta, "Sampler.Eta", 0, 1);
+        OptionChecks.NotNegative(Churn, "Sampler.Churn");
+        OptionChecks.NotNegative(ChurnMinSigma, "Sampler.ChurnMinSigma");
+        if (ChurnMaxSigma is double churnMax && !(double.IsFinite(churnMax) && churnMax >= ChurnMinSigma))
+            throw OptionChecks.Refusal("Sampler.ChurnMaxSigma", "null or a finite number of at least Sampler.ChurnMinSigma", OptionChecks.Format(churnMax));
+        OptionChecks.Positive(ChurnNoise, "Sampler.ChurnNoise");
+        OptionChecks.InRange(RelativeTolerance, "Sampler.RelativeTolerance", 0, 1, lowOpen: true);
+        OptionChecks.Positive(AbsoluteTolerance, "Sampler.AbsoluteTolerance");
+        if (Evaluations is not null && CustomSampler is null && Kind is SamplerKind.AnnealedLangevin or SamplerKind.AdaptiveOde)
+            throw new ArgumentException($"Sampler.Evaluations does not apply to the {Kind} sampler (" + (Kind == SamplerKind.AdaptiveOde
+                ? "its tolerances, Sampler.RelativeTolerance and Sampler.AbsoluteTolerance, set its cost" : "Sampler.NoiseLevels x Sampler.StepsPerLevel set its cost") +
+                "); leave it null.", nameof(Evaluations));
         if (Kind == SamplerKind.Custom && CustomSampler is null)
             throw new ArgumentException("Sampler.Kind is Custom but Sampler.CustomSampler is null: set CustomSampler to your sampler.", nameof(CustomSampler));
         if (CustomSampler is null && Kind == SamplerKind.PredictorCorrector && ResolvePredictor() is null && ResolveCorrector() is null)
@@ -124,6 +180,11 @@ public sealed class SamplerOptions
     static readonly ReverseDiffusionPredictor reverseDiffusion = new();
     static readonly EulerMaruyamaPredictor eulerMaruyama = new();
     static readonly LangevinCorrector langevin = new();
+    static readonly DdimSampler ddim = new();
+    static readonly HeunSampler heun = new();
+    static readonly DpmSolver2MSampler dpmSolver2M = new();
+    static readonly DpmSolver3SSampler dpmSolver3S = new();
+    static readonly AdaptiveOdeSampler adaptiveOde = new();
 
     /// <summary>The sampler that runs: <see cref="CustomSampler"/>, else the built-in <see cref="Kind"/> names.</summary>
     internal Sampler ResolveSampler() => CustomSampler ?? Kind switch
@@ -131,6 +192,11 @@ public sealed class SamplerOptions
         SamplerKind.PredictorCorrector => predictorCorrector,
         SamplerKind.AnnealedLangevin => annealedLangevin,
         SamplerKind.ProbabilityFlowOde => probabilityFlowOde,
+        SamplerKind.Ddim => ddim,
+        SamplerKind.Heun => heun,
+        SamplerKind.DpmSolver2M => dpmSolver2M,
+        SamplerKind.DpmSolver3S => dpmSolver3S,
+        SamplerKind.AdaptiveOde => adaptiveOde,
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Sampler.Kind names no built-in sampler; set Sampler.CustomSampler."),
     };
 

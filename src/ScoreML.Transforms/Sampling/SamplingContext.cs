@@ -46,6 +46,11 @@ public sealed class SamplingContext
 
     public Device Device { get; }
 
+    /// <summary>The denoiser view D(x; sigma) of <see cref="Score"/>, on which sigma-based solvers (DDIM, Heun, DPM-Solver++) are
+    /// written once for every SDE; a sampler of your own may use it too.</summary>
+    public Denoiser Denoiser => denoiser ??= new Denoiser(this);
+    Denoiser? denoiser;
+
     /// <summary>The final time: <see cref="SamplerOptions.Epsilon"/>, or the SDE's sampling epsilon when it is null.</summary>
     public double Epsilon => Options.Epsilon ?? Sde.SamplingEpsilon;
 
