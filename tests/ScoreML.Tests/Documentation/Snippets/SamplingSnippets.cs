@@ -18,6 +18,21 @@ public static class SamplingSnippets
         #endregion
     }
 
+    public static void FastSamplers(ScoreModelTransformer model, NoiseConditionalClassifierTransformer classifier)
+    {
+        #region FastSamplers
+        // DPM-Solver++(2M) on the Karras schedule with a budget of 20 network evaluations per sample.
+        using var fast = model.WithSampler(new SamplerOptions { Kind = SamplerKind.DpmSolver2M, Evaluations = 20 });
+        float[] images = fast.Generate(1000);
+
+        // EDM's Heun sampler with stochastic churn, guided by the classifier (DLSM or base: the same code).
+        using var guided = classifier.CreateSampler(new ConditionalSamplerOptions
+        {
+            Sampler = new SamplerOptions { Kind = SamplerKind.Heun, Evaluations = 35, Churn = 10 },
+        });
+        #endregion
+    }
+
     public static void ConditionalSampling(NoiseConditionalClassifierTransformer classifier, MLContext ml, IDataView requests)
     {
         #region ConditionalSampling
