@@ -6,7 +6,7 @@
 //
 //   dotnet run -c Release --project examples/FashionMnist -- [--quick | --full] [--out DIR] [--data DIR] [--objective dsm|lcss]
 //       [--score-steps N] [--classifier-steps N] [--feature-classifier-steps N] [--batch-size N] [--samples-per-class N]
-//       [--sampler-steps N] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
+//       [--sampler-steps N] [--sampler pc|ddim|heun|dpm2m|dpm3s|ode] [--sampler-evaluations N] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
 //       [--unet-attention 14,7] [--classifier-channels N] [--classifier-blocks 1,1,1] [--device cpu|cuda|cuda:N] [--seed N]
 //       [--save dlsm.zip] [--resume]
 // --full is the papers' network sizes and run lengths, for a GPU (docs/images.md). --save writes the DLSM sampler as an ML.NET
@@ -122,11 +122,9 @@ NoiseConditionalClassifierTransformer Classifier(string label, ClassifierLoss lo
 using var crossEntropy = Classifier("CE", ClassifierLoss.CrossEntropy);
 using var dlsm = Classifier("DLSM+CE", ClassifierLoss.DlsmPlusCrossEntropy);
 
-// 3. The same number of samples per class from each method (predictor-only reverse diffusion: half the network evaluations).
-var sampler = new SamplerOptions
-{
-    Kind = SamplerKind.PredictorCorrector, Corrector = CorrectorKind.None, Steps = settings.SamplerSteps, BatchSize = 250, Seed = settings.Seed,
-};
+// 3. The same number of samples per class from each method, with the sampler --sampler names (by default predictor-only reverse
+// diffusion: half the network evaluations of predictor + corrector).
+var sampler = settings.Sampler;
 var methods = new (string Name, ConditionalSamplingTransformer Sampler)[]
 {
     ("base", crossEntropy.CreateSampler(new ConditionalSamplerOptions { Sampler = sampler })),
@@ -144,22 +142,20 @@ foreach (var (name, conditional) in methods)
         Path.Combine(outDir, $"grid-{name}.png"));
 }
 
-// The denoising trajectory of one DLSM sample per class, 8 snapshots from noise to image, as a strip (one row per class).
-var snapshots = Enumerable.Range(0, 8).Select(k => k * (settings.SamplerSteps - 1) / 7).ToHashSet();
-var trajectory = Enumerable.Range(0, 10).Select(_ => new List<float[]>()).ToList();
+// The denoising trajectory of one DLSM sample per class, 8 snapshots from noise to image, as a strip (one row per class). Every
+// step's state is kept (10 images a step) and 8 evenly spaced ones are picked at the end, since a sampler's step count
+// depends on its kind and budget.
+var states = new List<float[]>();
 var observed = sampler.Clone();
 observed.BatchSize = 10;
-observed.StepObserver = (step, x) =>
-{
-    if (!snapshots.Contains(step)) return;
-    var rows = x.cpu().data<float>().ToArray();
-    for (int c = 0; c < trajectory.Count; c++) trajectory[c].Add(rows.AsSpan(c * train.Shape.Size, train.Shape.Size).ToArray());
-};
+observed.StepObserver = (step, x) => states.Add(x.cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray());
 Timed("trajectory", () =>
 {
     using var traced = dlsm.CreateSampler(new ConditionalSamplerOptions { Sampler = observed });
     return traced.GenerateForEachClass(ml, 1);
 });
+var trajectory = Enumerable.Range(0, 10).Select(c => Enumerable.Range(0, 8)
+    .Select(k => states[k * (states.Count - 1) / 7].AsSpan(c * train.Shape.Size, train.Shape.Size).ToArray()).ToList()).ToList();
 PngImages.SaveGrid(trajectory, train.Shape, PixelScaling.ZeroToOne, Path.Combine(outDir, "trajectory-dlsm.png"));
 
 if (savePath is not null)

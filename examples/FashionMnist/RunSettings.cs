@@ -19,6 +19,8 @@ internal sealed record RunSettings
     public int BatchSize { get; init; } = 64;
     public int SamplesPerClass { get; init; } = 50;
     public int SamplerSteps { get; init; } = 200;
+    public string SamplerName { get; init; } = "pc";       // pc (predictor only), ddim, heun, dpm2m, dpm3s or ode (adaptive RK45)
+    public int? SamplerEvaluations { get; init; }           // a budget of network evaluations for the fast samplers (then SamplerSteps is unused)
     public int RealTestImages { get; init; } = 10_000;
     public int UNetChannels { get; init; } = 16;
     public int[] UNetMultipliers { get; init; } = { 1, 2, 2 };
@@ -84,6 +86,8 @@ internal sealed record RunSettings
             BatchSize = Int("--batch-size", preset.BatchSize),
             SamplesPerClass = Int("--samples-per-class", preset.SamplesPerClass),
             SamplerSteps = Int("--sampler-steps", preset.SamplerSteps),
+            SamplerName = commandLine.Value("--sampler") ?? preset.SamplerName,
+            SamplerEvaluations = commandLine.Value("--sampler-evaluations") is null ? preset.SamplerEvaluations : Int("--sampler-evaluations", 0),
             RealTestImages = Int("--test-images", preset.RealTestImages),
             UNetChannels = Int("--unet-channels", preset.UNetChannels),
             UNetMultipliers = Ints("--unet-multipliers", preset.UNetMultipliers),
@@ -95,6 +99,7 @@ internal sealed record RunSettings
             Seed = Int("--seed", preset.Seed),
         };
         _ = settings.ScoreObjective;   // refuses an unknown --objective before any work
+        settings.Sampler.Validate();   // and an unknown --sampler or a bad budget
         settings.UNet.Validate();      // and a network shape that cannot be built
         settings.ClassifierNetwork.Validate();
         // The class-wise metrics need k + 1 samples of each class on both sides; refused now rather than after the training.
@@ -111,6 +116,33 @@ internal sealed record RunSettings
         "lcss" => Objective.Lcss,
         _ => throw new ArgumentException($"--objective must be dsm or lcss, not '{ObjectiveName}'."),
     };
+
+    /// <summary>The sampler every method samples with: the PC sampler's reverse-diffusion predictor alone (half the network
+    /// evaluations of predictor + corrector) over SamplerSteps, or a fast sampler over SamplerSteps steps or a budget of
+    /// SamplerEvaluations network evaluations.</summary>
+    public SamplerOptions Sampler
+    {
+        get
+        {
+            var kind = SamplerName switch
+            {
+                "pc" => SamplerKind.PredictorCorrector,
+                "ddim" => SamplerKind.Ddim,
+                "heun" => SamplerKind.Heun,
+                "dpm2m" => SamplerKind.DpmSolver2M,
+                "dpm3s" => SamplerKind.DpmSolver3S,
+                "ode" => SamplerKind.AdaptiveOde,
+                _ => throw new ArgumentException($"--sampler must be pc, ddim, heun, dpm2m, dpm3s or ode, not '{SamplerName}'."),
+            };
+            if (SamplerEvaluations is int budget && budget < 1)
+                throw new ArgumentException($"--sampler-evaluations must be at least 1; it is {budget}.");
+            return new SamplerOptions
+            {
+                Kind = kind, Corrector = CorrectorKind.None, Steps = SamplerSteps, Evaluations = kind == SamplerKind.AdaptiveOde ? null : SamplerEvaluations,
+                BatchSize = 250, Seed = Seed,
+            };
+        }
+    }
 
     public UNetOptions UNet => new()
     {
