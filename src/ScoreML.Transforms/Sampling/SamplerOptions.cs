@@ -60,8 +60,9 @@ public sealed class SamplerOptions
     public int CorrectorSteps { get; set; } = 1;
 
     /// <summary>
-    /// The Langevin corrector's step from norms averaged over the batch (score_sde's choice: one step for all rows) instead of
-    /// each row's own. Off by default: with it a row's sample depends on the batch size and on the other rows in its batch.
+    /// The Langevin corrector's step 2 alpha (Snr |z| / |s|)^2 from norms averaged over the batch, as score_sde has it, instead of
+    /// each row's own step 2 alpha Snr^2 sigma_t^2 (<see cref="ScoreML.LangevinCorrector"/>). Off by default: with it a row's
+    /// sample depends on the batch size and on the other rows in its batch.
     /// </summary>
     public bool CorrectorBatchMeanNorms { get; set; }
 
