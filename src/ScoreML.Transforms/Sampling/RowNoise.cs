@@ -56,7 +56,8 @@ internal static class RowNoise
         if (dtype == ScalarType.Float64)
             return tensor(Fill(keys, offset, perRow, static v => v), shape, ScalarType.Float64, device);
         var values = tensor(Fill(keys, offset, perRow, static v => (float)v), shape, ScalarType.Float32, device);
-        return dtype == ScalarType.Float32 ? values : values.to(dtype);
+        if (dtype == ScalarType.Float32) return values;
+        using (values) return values.to(dtype);   // half or bfloat16: rounded from float, as randn's would be
     }
 
     static T[] Fill<T>(ulong[] keys, ulong offset, long perRow, Func<double, T> convert)
