@@ -9,8 +9,10 @@ public sealed class ConditionalSamplerOptions
     /// (mapped through the key values the model was trained with).</summary>
     public string LabelColumnName { get; set; } = "Label";
 
-    /// <summary>Optional Int32, Int64 or UInt32 column: a row with a seed is sampled on its own from that seed, so its sample does not
-    /// depend on the other rows (slower than batches). Null: rows are sampled in batches seeded by <see cref="SamplerOptions.Seed"/>.</summary>
+    /// <summary>Optional Int32, Int64 or UInt32 column: a row with a seed draws its noise from that seed alone, so its sample depends
+    /// only on its seed and class, not on the other rows or its place (rows are still sampled in batches; with
+    /// <see cref="SamplerOptions.CorrectorBatchMeanNorms"/> one by one). Null: a row's noise comes from <see cref="SamplerOptions.Seed"/>
+    /// and the row's place in the requests.</summary>
     public string? SeedColumnName { get; set; }
 
     public string OutputColumnName { get; set; } = "Generated";

@@ -12,7 +12,8 @@ namespace ScoreML;
 /// Generates class-conditional samples: each request row names a class (a key, or the original label value) and the
 /// output adds a <c>Generated</c> vector column with one sample of that class, drawn with any sampler of
 /// <see cref="SamplerOptions"/> from a conditional score (classifier guidance, per-class score models, an oracle).
-/// Rows are sampled in batches when the column is read; a batch's samples depend on the sampler seed and the batch's place.
+/// Rows are sampled in batches when the column is read; a row's sample depends on the sampler seed, its class and its place in
+/// the requests (or on its own seed, <see cref="ConditionalSamplerOptions.SeedColumnName"/>), not on the batch size.
 /// </summary>
 /// <remarks>
 /// Ownership: a guided sampler (from <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/>,
@@ -201,7 +202,8 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         for (int start = 0, batch = 0; start < classes.Count; start += batchSize, batch++)
         {
             int[] part = classes.Skip(start).Take(batchSize).ToArray();
-            SampleBatch(SamplerSeeds.ForBatch(Options.Sampler.Seed, batch), part).CopyTo(result, (long)start * Dimension);
+            var keys = SamplerSeeds.ForRows(Options.Sampler.Seed, start, part.Length);
+            SampleBatch(SamplerSeeds.ForBatch(Options.Sampler.Seed, batch), keys, part).CopyTo(result, (long)start * Dimension);
         }
         return result;
     }
@@ -245,14 +247,16 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         return mlContext.Data.LoadFromEnumerable(rows, schema);
     }
 
-    float[] SampleBatch(ulong seed, int[] classes)
+    /// <summary>Samples of <paramref name="classes"/>, row i from the noise stream of <paramref name="rowKeys"/>[i];
+    /// <paramref name="generatorSeed"/> seeds the context's per-batch Generator.</summary>
+    float[] SampleBatch(ulong generatorSeed, ulong[] rowKeys, int[] classes)
     {
         ThrowIfDisposed();
         using var scope = NewDisposeScope();
-        using var generator = new Generator(seed, device);
+        using var generator = new Generator(generatorSeed, device);
         var labels = tensor(classes.Select(c => (long)c).ToArray(), device: device);
         ScoreFunction conditional = (x, t) => score(x, t, labels);
-        var samples = Sampler.Sample(conditional, sde, classes.Length, Dimension, Options.Sampler, generator, device);
+        var samples = Sampler.Sample(conditional, sde, Dimension, Options.Sampler, generator, rowKeys, device);
         return samples.cpu().to(ScalarType.Float32).data<float>().ToArray();
     }
 
@@ -304,16 +308,25 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
                 if (readSeed is not null) seeds.Add(readSeed());
             }
             float[] samples;
+            var sampler = parent.Options.Sampler;
             if (readSeed is null)
             {
-                samples = parent.SampleBatch(SamplerSeeds.ForBatch(parent.Options.Sampler.Seed, batchIndex), classes.ToArray());
+                var keys = SamplerSeeds.ForRows(sampler.Seed, batchIndex * BatchSize, classes.Count);
+                samples = parent.SampleBatch(SamplerSeeds.ForBatch(sampler.Seed, batchIndex), keys, classes.ToArray());
+            }
+            else if (!sampler.CorrectorBatchMeanNorms)
+            {
+                // Each row's noise is keyed by its own seed, so the rows share a batch and still depend on their seed and class only.
+                var keys = seeds.Select(SamplerSeeds.ForSeededRow).ToArray();
+                samples = parent.SampleBatch(SamplerSeeds.ForBatch(sampler.Seed, batchIndex), keys, classes.ToArray());
             }
             else
             {
-                // Each row on its own, so that its sample depends on its seed and class only.
+                // Batch-mean norms tie rows together, so each row is sampled on its own to depend on its seed and class only.
                 samples = new float[classes.Count * parent.Dimension];
                 for (int i = 0; i < classes.Count; i++)
-                    parent.SampleBatch(SamplerSeeds.ForBatch(seeds[i], 0), new[] { classes[i] }).CopyTo(samples, i * parent.Dimension);
+                    parent.SampleBatch(SamplerSeeds.ForBatch(seeds[i], 0), new[] { SamplerSeeds.ForSeededRow(seeds[i]) }, new[] { classes[i] })
+                        .CopyTo(samples, i * parent.Dimension);
             }
             return (classes.Count, new Array[] { samples });
         }

@@ -10,7 +10,8 @@ namespace ScoreML;
 /// <summary>
 /// A fitted score model that generates data: each input row asks for one sample, and the output adds a
 /// <c>Generated</c> vector column (name configurable) of the training data's size. Samples are drawn lazily,
-/// <see cref="SamplerOptions.BatchSize"/> rows at a time, only when a cursor reads that column.
+/// <see cref="SamplerOptions.BatchSize"/> rows at a time, only when a cursor reads that column; a row's sample depends on
+/// <see cref="SamplerOptions.Seed"/> and its place in the requests, not on the batch size.
 /// </summary>
 /// <remarks>
 /// Ownership: the transformer takes over the <see cref="ScoreModel"/> it is given and frees it on Dispose. Whatever else
@@ -113,13 +114,17 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         return result;
     }
 
-    /// <summary>Batch <paramref name="batchIndex"/> of the request stream, seeded by (Seed, batch index).</summary>
+    /// <summary>
+    /// Batch <paramref name="batchIndex"/> of the request stream: each row's noise is keyed by (Seed, the row's index in the
+    /// stream), so a row's sample does not depend on the batch size; only the context's Generator is seeded per batch.
+    /// </summary>
     internal float[] GenerateBatch(long batchIndex, int rows)
     {
         ThrowIfDisposed();
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var generator = new TorchSharp.torch.Generator(SamplerSeeds.ForBatch(Sampler.Seed, batchIndex), model.Device);
-        var samples = ScoreML.Sampler.Sample(model.AsScoreFunction(), model.Sde, rows, model.Dimension, Sampler, generator, model.Device);
+        var keys = SamplerSeeds.ForRows(Sampler.Seed, batchIndex * Sampler.BatchSize, rows);
+        var samples = ScoreML.Sampler.Sample(model.AsScoreFunction(), model.Sde, model.Dimension, Sampler, generator, keys, model.Device);
         return samples.cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray();
     }
 

@@ -65,9 +65,12 @@ public sealed class PredictorCorrectorSampler : Sampler
     {
         var options = context.Options;
         string stepCount = options.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (options.ResolveCorrector() is LangevinCorrector && options.CorrectorSteps > 0)
+        // Only batch-mean norms let the corrector's step explode (where the score is small); the per-row step 2 alpha Snr^2
+        // sigma_t^2 is at most 2 sigma_t^2, which no perturbed density is too narrow for.
+        if (options.ResolveCorrector() is LangevinCorrector && options.CorrectorSteps > 0 && options.CorrectorBatchMeanNorms)
             return ("Sampler.Snr", $"Sampler.Snr ({OptionChecks.Format(options.Snr)}) sets the Langevin corrector's step " +
-                "2 alpha (Snr |z| / |score|)^2, which explodes where the score is small; lower Snr, or set Sampler.CorrectorSteps to 0. " +
+                "2 alpha (Snr |z| / |score|)^2 (batch-mean norms), which explodes where the score is small; lower Snr, set " +
+                "Sampler.CorrectorBatchMeanNorms to false, or set Sampler.CorrectorSteps to 0. " +
                 $"If the corrector is not the cause, Sampler.Steps ({stepCount}) is too few for the predictor.");
         return ("Sampler.Steps", $"Sampler.Steps ({stepCount}) is too few: each predictor step is too long for this score; raise it.");
     }

@@ -11,9 +11,11 @@ namespace ScoreML;
 /// <see cref="SamplerOptions.CustomSampler"/>, where every ScoreML transformer that samples uses it.
 /// </summary>
 /// <remarks>
-/// <para>Rules a sampler keeps, as the built-ins do: draw every random number from <see cref="SamplingContext.Generator"/>
-/// (the same seed then gives the same samples) and treat rows independently of each other where the method allows (a
-/// sample then depends on its seed and row, not on the batch); run each step in a dispose scope; call
+/// <para>Rules a sampler keeps, as the built-ins do: draw its random numbers with <see cref="SamplingContext.SamplePrior"/>
+/// and <see cref="SamplingContext.Noise"/>, which give each row a stream of its own, and treat rows independently of each
+/// other where the method allows (a sample then depends on the seed and its row, not on the batch, so sampling can be
+/// split into any batches); draw anything else from <see cref="SamplingContext.Generator"/> (the same seed then gives the
+/// same samples, but they depend on the batch); run each step in a dispose scope; call
 /// <see cref="SamplingContext.RequireFinite"/> after each step and <see cref="SamplingContext.Observe"/> with the state to
 /// report. Sample is not called under no_grad: turn gradients off where the method needs none. One instance
 /// may serve several transformers and threads at once, so keep per-run state in locals, not in fields; public settable
@@ -40,14 +42,30 @@ public abstract class Sampler
     protected internal virtual (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
         ("Sampler.CustomSampler", $"check the settings of {Name} that set its step size, or give it more steps.");
 
-    /// <summary>Draws <paramref name="count"/> samples of <paramref name="dimension"/> values with the sampler <paramref name="options"/>
-    /// choose (<see cref="SamplerOptions.CustomSampler"/>, else <see cref="SamplerOptions.Kind"/>); returns [count, dimension].</summary>
+    /// <summary>
+    /// Draws <paramref name="count"/> samples of <paramref name="dimension"/> values with the sampler <paramref name="options"/>
+    /// choose (<see cref="SamplerOptions.CustomSampler"/>, else <see cref="SamplerOptions.Kind"/>); returns [count, dimension].
+    /// The rows' noise streams are keyed by one 64-bit number drawn from <paramref name="generator"/> and the row's index, so
+    /// row i depends on the generator's state and i only. The transformers key rows by <see cref="SamplerOptions.Seed"/> and
+    /// the row's place in the requests instead, so their samples differ from this method's for the same seed.
+    /// </summary>
     public static Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
         SamplerOptions options, Generator generator, Device device)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         return Run(options.ResolveSampler(), score, sde, count, dimension, options, generator, device);
+    }
+
+    /// <summary>Draws one sample per row of <paramref name="rowKeys"/>, each from its own noise stream: the transformers' route.</summary>
+    internal static Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long dimension,
+        SamplerOptions options, Generator generator, ulong[] rowKeys, Device device)
+    {
+        options.Validate();
+        ArgumentNullException.ThrowIfNull(score);
+        ArgumentNullException.ThrowIfNull(sde);
+        var sampler = options.ResolveSampler();
+        return sampler.Sample(new SamplingContext(sampler, score, sde, rowKeys.Length, dimension, options, generator, device, rowKeys));
     }
 
     /// <summary>Runs <paramref name="sampler"/> with <paramref name="options"/>, which the caller has checked.</summary>

@@ -100,6 +100,13 @@ public sealed class SamplerOptions
     /// <summary>Corrector steps per time step, in [0, <see cref="MaxCorrectorSteps"/>].</summary>
     public int CorrectorSteps { get; set; } = 1;
 
+    /// <summary>
+    /// The Langevin corrector's step 2 alpha (Snr |z| / |s|)^2 from norms averaged over the batch, as score_sde has it, instead of
+    /// each row's own step 2 alpha Snr^2 sigma_t^2 (<see cref="ScoreML.LangevinCorrector"/>). Off by default: with it a row's
+    /// sample depends on the batch size and on the other rows in its batch.
+    /// </summary>
+    public bool CorrectorBatchMeanNorms { get; set; }
+
     /// <summary>The final time, in (0, 1); null uses the SDE's default (1e-5 for VE, 1e-3 for VP).</summary>
     public double? Epsilon { get; set; }
 
@@ -118,11 +125,12 @@ public sealed class SamplerOptions
     /// <summary>Annealed Langevin: finish with one denoising step x + sigma_L^2 s(x, sigma_L).</summary>
     public bool DenoiseLastStep { get; set; } = true;
 
-    /// <summary>Rows generated together; results depend on it (the corrector uses batch-mean norms). A batch never holds more rows
-    /// than were asked for, so any positive size is safe.</summary>
+    /// <summary>Rows generated together. Samples do not depend on it (each row draws its own noise) unless
+    /// <see cref="CorrectorBatchMeanNorms"/> is set. A batch never holds more rows than were asked for, so any positive size is safe.</summary>
     public int BatchSize { get; set; } = 1000;
 
-    /// <summary>Seed of the sampling noise (any value). The same seed and batch size give the same samples.</summary>
+    /// <summary>Seed of the sampling noise (any value). A row's sample depends only on the seed and the row's place in the
+    /// requests: the same seed gives the same samples, whatever the batch size.</summary>
     public int Seed { get; set; }
 
     /// <summary>

@@ -50,7 +50,7 @@ public sealed class ExtensionPointTests
 
         using var scope = NewDisposeScope();
         using var generator = new Generator(SamplerSeeds.ForBatch(options.Seed, 0), CPU);
-        var direct = Sampler.Sample(transformer.Model.AsScoreFunction(), Ve, Rows, 2, options, generator, CPU);
+        var direct = Sampler.Sample(transformer.Model.AsScoreFunction(), Ve, 2, options, generator, SamplerSeeds.ForRows(options.Seed, 0, Rows), CPU);
         CollectionAssert.AreEqual(direct.data<float>().ToArray(), generated, "Transform samples with the options' custom sampler");
         using var builtIn = transformer.WithSampler(Options(o => o.BatchSize = Rows));
         CollectionAssert.AreNotEqual(builtIn.Generate(Rows), generated);
@@ -93,7 +93,7 @@ public sealed class ExtensionPointTests
         using var generator = new Generator(SamplerSeeds.ForBatch(options.Sampler.Seed, 0), CPU);
         var labels = tensor(classes.Take(5).Select(c => (long)c).ToArray());
         var score = guidance.AddTo(prior.Model);
-        var direct = Sampler.Sample((x, t) => score(x, t, labels), Ve, 5, 2, options.Sampler, generator, CPU);
+        var direct = Sampler.Sample((x, t) => score(x, t, labels), Ve, 2, options.Sampler, generator, SamplerSeeds.ForRows(options.Sampler.Seed, 0, 5), CPU);
         CollectionAssert.AreEqual(direct.data<float>().ToArray(), generated.Take(10).ToArray(), "the first batch is prior + term");
     }
 

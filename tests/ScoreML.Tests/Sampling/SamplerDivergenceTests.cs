@@ -80,7 +80,8 @@ public sealed class SamplerDivergenceTests
         var options = Small(kind);
         ScoreFunction score = scoreKind switch
         {
-            // A network whose output layer starts at zero: the Langevin corrector's step (Snr |z| / |s|)^2 is infinite.
+            // A network whose output layer starts at zero: with batch-mean norms the Langevin corrector's step (Snr |z| / |s|)^2
+            // is infinite (the per-row step does not depend on the score: ZeroScoreDoesNotBlowUpThePerRowCorrector).
             "zero" => (x, t) => zeros_like(x),
             // Finite but near float32's largest value: one step of the SDE or ODE over it leaves the float range.
             "constant" => (x, t) => full_like(x, 1e38),
@@ -88,6 +89,7 @@ public sealed class SamplerDivergenceTests
             _ => Mixture,
         };
         if (scoreKind == "constant") options.Corrector = CorrectorKind.None;
+        if (scoreKind == "zero") options.CorrectorBatchMeanNorms = true;
         if (kind == SamplerKind.AnnealedLangevin)
         {
             options.StepSize = SamplerOptions.MaxStepSize;
@@ -101,6 +103,18 @@ public sealed class SamplerDivergenceTests
         StringAssert.Contains(error.Message, $"The {kind} sampler");
         StringAssert.Contains(error.Message, "The score function was finite there");
         StringAssert.Contains(error.Message, option);
+    }
+
+    [TestMethod]
+    public void ZeroScoreDoesNotBlowUpThePerRowCorrector()
+    {
+        // The per-row step 2 alpha Snr^2 sigma_t^2 does not divide by the score's norm: a zero score leaves pure Langevin
+        // noise of at most the marginal's size, which stays finite where batch-mean norms diverged.
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3);
+        var samples = Sampler.Sample((x, t) => zeros_like(x), Ve, 6, 2, Small(SamplerKind.PredictorCorrector), generator, CPU);
+        Assert.IsTrue(samples.isfinite().all().item<bool>());
+        Assert.IsLessThan(10 * Ve.SigmaMax, samples.abs().max().item<float>());
     }
 
     [TestMethod]
