@@ -51,8 +51,22 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
 
     /// <summary>Whether a call on <paramref name="x"/> takes the zero-padded path.</summary>
     public bool IsGuarded(Tensor x) =>
-        ConvolutionGuard.Enabled && (SafeWidth(InputChannels) != InputChannels || SafeWidth(OutputChannels) != OutputChannels)
-        && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32;
+        ConvolutionGuard.Enabled && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32
+        && (SafeWidth(InputChannels) != InputChannels || SafeWidth(OutputChannels) != OutputChannels || BatchPadding(x) != 0);
+
+    /// <summary>
+    /// Zero rows to add to the batch when a second derivative may be taken through this call (gradients on, and both the
+    /// input and the weight require them: the DLSM loss, sliced score matching). libtorch computes the weight part of a
+    /// convolution's double backward as a convolution whose input channels are the batch, and on the AVX-512 CPUs that
+    /// convolution is wrong (NaN) for batches above 16 that are not a multiple of 16 (24 and 250 failed, 1-16, 32, 48, 64 and
+    /// 256 were right). Zero rows change no value or gradient of the real rows.
+    /// </summary>
+    long BatchPadding(Tensor x)
+    {
+        if (!is_grad_enabled() || !x.requires_grad || !weight.requires_grad) return 0;
+        long rows = x.shape[0];
+        return rows <= 16 ? 0 : SafeWidth((int)Math.Min(rows, int.MaxValue / 2)) - rows;
+    }
 
     /// <param name="x">[B, inputs, H, W].</param>
     public override Tensor forward(Tensor x)
@@ -60,12 +74,16 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
         if (!IsGuarded(x)) return nn.functional.conv2d(x, weight, bias, strides, padding);
         using var scope = NewDisposeScope();
         long extraInputs = SafeWidth(InputChannels) - InputChannels, extraOutputs = SafeWidth(OutputChannels) - OutputChannels;
+        long rows = x.shape[0], extraRows = BatchPadding(x);
         // pad() takes (before, after) pairs from the last dimension back: kernel width, kernel height, inputs, outputs.
         var paddedWeight = nn.functional.pad(weight, new long[] { 0, 0, 0, 0, 0, extraInputs, 0, extraOutputs });
         var paddedBias = bias is null ? null : nn.functional.pad(bias, new long[] { 0, extraOutputs });
-        var paddedInput = extraInputs == 0 ? x : nn.functional.pad(x, new long[] { 0, 0, 0, 0, 0, extraInputs });
+        // and for the input: width, height, channels, batch.
+        var paddedInput = extraInputs == 0 && extraRows == 0 ? x : nn.functional.pad(x, new long[] { 0, 0, 0, 0, 0, extraInputs, 0, extraRows });
         var y = nn.functional.conv2d(paddedInput, paddedWeight, paddedBias, strides, padding);
-        return (extraOutputs == 0 ? y : y.narrow(1, 0, OutputChannels).contiguous()).MoveToOuterDisposeScope();
+        if (extraRows != 0) y = y.narrow(0, 0, rows);
+        if (extraOutputs != 0) y = y.narrow(1, 0, OutputChannels);
+        return (extraRows != 0 || extraOutputs != 0 ? y.contiguous() : y).MoveToOuterDisposeScope();
     }
 
     /// <summary>

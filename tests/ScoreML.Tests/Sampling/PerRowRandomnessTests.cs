@@ -38,11 +38,16 @@ public sealed class PerRowRandomnessTests
     {
         Kind = kind, Steps = 30, NoiseLevels = 3, StepsPerLevel = 10, StepSize = 1e-4,
         BatchSize = batchSize, Seed = 3, CorrectorBatchMeanNorms = batchMean,
+        Eta = 1, Churn = 10, RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-3,   // the fast samplers' noise, where they take some
     };
 
     [TestMethod]
     [DataRow(SamplerKind.PredictorCorrector)]
     [DataRow(SamplerKind.AnnealedLangevin)]
+    [DataRow(SamplerKind.Ddim)]
+    [DataRow(SamplerKind.Heun)]
+    [DataRow(SamplerKind.DpmSolver2M)]
+    [DataRow(SamplerKind.AdaptiveOde)]
     public void ScoreModelRowsDoNotDependOnTheBatchSize(SamplerKind kind)
     {
         using var model = new ScoreModelTransformer(NewModel(), Options(kind, 1));
@@ -57,6 +62,10 @@ public sealed class PerRowRandomnessTests
     [TestMethod]
     [DataRow(SamplerKind.PredictorCorrector)]
     [DataRow(SamplerKind.AnnealedLangevin)]
+    [DataRow(SamplerKind.Ddim)]
+    [DataRow(SamplerKind.Heun)]
+    [DataRow(SamplerKind.DpmSolver2M)]
+    [DataRow(SamplerKind.AdaptiveOde)]
     public void ConditionalRowsDoNotDependOnTheBatchSize(SamplerKind kind)
     {
         int[] classes = Enumerable.Range(0, Rows).Select(i => i * 7 % 3 == 0 ? 1 : 0).ToArray();

@@ -12,8 +12,12 @@ namespace ScoreML.Tests.Training;
 /// <summary>
 /// Every training loop's losses and final weights, to the bit, against fingerprints recorded before the loops were moved onto
 /// one training core (TrainingFingerprints.json). libtorch's float32 kernels differ between CPU kinds (AVX2 against AVX-512),
-/// so bit-identity is checked only on the kind the fingerprints were recorded on; elsewhere the losses must still agree to
-/// 1e-3 and the test reports Inconclusive for the bits. To record: SCOREML_RECORD_FINGERPRINTS=path/to/TrainingFingerprints.json.
+/// so each name holds one fingerprint per CPU kind it was recorded on, and bit-identity is checked against this CPU's. On a
+/// kind with no record the first loss (before any update) must agree to 1e-3 with another kind's and the test reports
+/// Inconclusive: later losses are not comparable across kinds, because Adam's first step is about lr times the sign of each
+/// gradient, so last-bit differences in near-zero gradients become whole steps (2% of the loss after one step of the
+/// feature classifier between family-25 and family-26 EPYCs, whose gradients both match float64). To record this CPU's:
+/// SCOREML_RECORD_FINGERPRINTS=path/to/TrainingFingerprints.json.
 /// </summary>
 [TestClass]
 public sealed class TrainingFingerprintTests
@@ -39,22 +43,22 @@ public sealed class TrainingFingerprintTests
             Record(record, name, actual);
             Assert.Inconclusive($"Recorded fingerprint '{name}' into {record}.");
         }
-        var all = JsonSerializer.Deserialize<Dictionary<string, Fingerprint>>(File.ReadAllText(FingerprintFile))!;
-        Assert.IsTrue(all.TryGetValue(name, out var expected), $"No recorded fingerprint '{name}'.");
-        Assert.HasCount(expected.Losses.Length, actual.Losses);
-        if (expected.Cpu == actual.Cpu)
+        var all = JsonSerializer.Deserialize<Dictionary<string, Fingerprint[]>>(File.ReadAllText(FingerprintFile))!;
+        Assert.IsTrue(all.TryGetValue(name, out var recorded) && recorded.Length > 0, $"No recorded fingerprint '{name}'.");
+        if (recorded.FirstOrDefault(f => f.Cpu == actual.Cpu) is Fingerprint expected)
         {
-            CollectionAssert.AreEqual(expected.Losses, actual.Losses, $"{name}: losses differ from the recorded run.");
-            Assert.AreEqual(expected.Weights, actual.Weights, $"{name}: final weights differ from the recorded run.");
+            Assert.HasCount(expected.Losses.Length, actual.Losses);
+            CollectionAssert.AreEqual(expected.Losses, actual.Losses, $"{name}: losses differ from the run recorded on this CPU kind ({expected.Cpu}).");
+            Assert.AreEqual(expected.Weights, actual.Weights, $"{name}: final weights differ from the run recorded on this CPU kind ({expected.Cpu}).");
         }
         else
         {
-            for (int i = 0; i < expected.Losses.Length; i++)
-            {
-                float e = BitConverter.Int32BitsToSingle(expected.Losses[i]), a = BitConverter.Int32BitsToSingle(actual.Losses[i]);
-                Assert.IsLessThanOrEqualTo(1e-3 * Math.Max(1, Math.Abs(e)), Math.Abs(e - a), $"{name}: loss {i} is {a}, recorded {e} (on {expected.Cpu}).");
-            }
-            Assert.Inconclusive($"Losses agree to 1e-3; bit-identity was recorded on '{expected.Cpu}' and this CPU is '{actual.Cpu}'.");
+            var other = recorded[0];
+            Assert.HasCount(other.Losses.Length, actual.Losses);
+            float e = BitConverter.Int32BitsToSingle(other.Losses[0]), a = BitConverter.Int32BitsToSingle(actual.Losses[0]);
+            Assert.IsLessThanOrEqualTo(1e-3 * Math.Max(1, Math.Abs(e)), Math.Abs(e - a), $"{name}: the first loss is {a}, recorded {e} (on {other.Cpu}).");
+            Assert.Inconclusive($"The first loss agrees to 1e-3 with the run recorded on '{other.Cpu}'; no fingerprint was recorded on this CPU kind, " +
+                $"'{actual.Cpu}' (record one with SCOREML_RECORD_FINGERPRINTS).");
         }
     }
 
@@ -66,8 +70,9 @@ public sealed class TrainingFingerprintTests
     {
         lock (typeof(TrainingFingerprintTests))
         {
-            var all = File.Exists(path) ? JsonSerializer.Deserialize<SortedDictionary<string, Fingerprint>>(File.ReadAllText(path))! : new();
-            all[name] = fingerprint;
+            var all = File.Exists(path) ? JsonSerializer.Deserialize<SortedDictionary<string, Fingerprint[]>>(File.ReadAllText(path))! : new();
+            var others = all.TryGetValue(name, out var existing) ? existing.Where(f => f.Cpu != fingerprint.Cpu) : Enumerable.Empty<Fingerprint>();
+            all[name] = others.Append(fingerprint).ToArray();
             File.WriteAllText(path, JsonSerializer.Serialize(all, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         }
     }
