@@ -54,7 +54,15 @@ public sealed class SamplerOptions
     /// (DDIM: <see cref="SigmaScheduleKind.UniformTime"/>; Heun and DPM-Solver++: <see cref="SigmaScheduleKind.Karras"/>).</summary>
     public SigmaScheduleKind? SigmaSchedule { get; set; }
 
-    /// <summary>rho of the <see cref="SigmaScheduleKind.Karras"/> schedule, positive and finite (EDM: 7; larger puts more steps at small noise).</summary>
+    /// <summary>The largest <see cref="Rho"/>: as rho grows the Karras schedule tends to <see cref="SigmaScheduleKind.LogSnrUniform"/>
+    /// (use that), and sigma^(1/rho) loses its precision.</summary>
+    public const double MaxRho = 100;
+
+    /// <summary>The largest <see cref="ChurnNoise"/>: EDM uses 1 to 1.007; twice the noise the raised level calls for is already
+    /// far outside what any sampler setting in the literature uses.</summary>
+    public const double MaxChurnNoise = 2;
+
+    /// <summary>rho of the <see cref="SigmaScheduleKind.Karras"/> schedule, in (0, <see cref="MaxRho"/>] (EDM: 7; larger puts more steps at small noise).</summary>
     public double Rho { get; set; } = 7;
 
     /// <summary>DDIM's eta in [0, 1]: 0 deterministic (the default), 1 DDPM-like ancestral noise.</summary>
@@ -71,13 +79,13 @@ public sealed class SamplerOptions
     /// <summary>EDM's S_tmax: churn applies only at noise levels at or below it; null for no upper limit (EDM's infinity).</summary>
     public double? ChurnMaxSigma { get; set; }
 
-    /// <summary>EDM's S_noise, positive: the scale of the churn's fresh noise (EDM: 1 to 1.007).</summary>
+    /// <summary>EDM's S_noise, in (0, <see cref="MaxChurnNoise"/>]: the scale of the churn's fresh noise (EDM: 1 to 1.007).</summary>
     public double ChurnNoise { get; set; } = 1;
 
-    /// <summary>Relative tolerance of the adaptive ODE sampler's RK45 steps, positive (score_sde: 1e-5).</summary>
+    /// <summary>Relative tolerance of the adaptive ODE sampler's RK45 steps, in (0, 1] (score_sde: 1e-5).</summary>
     public double RelativeTolerance { get; set; } = 1e-5;
 
-    /// <summary>Absolute tolerance of the adaptive ODE sampler's RK45 steps, positive (score_sde: 1e-5).</summary>
+    /// <summary>Absolute tolerance of the adaptive ODE sampler's RK45 steps, in (0, 1] (score_sde: 1e-5); in the data's units.</summary>
     public double AbsoluteTolerance { get; set; } = 1e-5;
 
     public PredictorKind Predictor { get; set; } = PredictorKind.ReverseDiffusion;
@@ -160,15 +168,15 @@ public sealed class SamplerOptions
         OptionChecks.InRange(StepSize, "Sampler.StepSize", 0, MaxStepSize, lowOpen: true);
         OptionChecks.InRange(Evaluations, "Sampler.Evaluations", 1, MaxSteps);
         if (SigmaSchedule is SigmaScheduleKind schedule) OptionChecks.Defined(schedule, "Sampler.SigmaSchedule");
-        OptionChecks.Positive(Rho, "Sampler.Rho");
+        OptionChecks.InRange(Rho, "Sampler.Rho", 0, MaxRho, lowOpen: true);
         OptionChecks.InRange(Eta, "Sampler.Eta", 0, 1);
         OptionChecks.NotNegative(Churn, "Sampler.Churn");
         OptionChecks.NotNegative(ChurnMinSigma, "Sampler.ChurnMinSigma");
         if (ChurnMaxSigma is double churnMax && !(double.IsFinite(churnMax) && churnMax >= ChurnMinSigma))
             throw OptionChecks.Refusal("Sampler.ChurnMaxSigma", "null or a finite number of at least Sampler.ChurnMinSigma", OptionChecks.Format(churnMax));
-        OptionChecks.Positive(ChurnNoise, "Sampler.ChurnNoise");
+        OptionChecks.InRange(ChurnNoise, "Sampler.ChurnNoise", 0, MaxChurnNoise, lowOpen: true);
         OptionChecks.InRange(RelativeTolerance, "Sampler.RelativeTolerance", 0, 1, lowOpen: true);
-        OptionChecks.Positive(AbsoluteTolerance, "Sampler.AbsoluteTolerance");
+        OptionChecks.InRange(AbsoluteTolerance, "Sampler.AbsoluteTolerance", 0, 1, lowOpen: true);
         if (Evaluations is not null && CustomSampler is null && Kind is SamplerKind.AnnealedLangevin or SamplerKind.AdaptiveOde)
             throw new ArgumentException($"Sampler.Evaluations does not apply to the {Kind} sampler (" + (Kind == SamplerKind.AdaptiveOde
                 ? "its tolerances, Sampler.RelativeTolerance and Sampler.AbsoluteTolerance, set its cost" : "Sampler.NoiseLevels x Sampler.StepsPerLevel set its cost") +

@@ -66,6 +66,12 @@ public sealed class OptionRangeTests
         // A memory budget of long.MaxValue bytes means "no limit": the metrics then allocate what they need.
         [(nameof(GenerativeEvaluationOptions), nameof(GenerativeEvaluationOptions.MemoryBudgetBytes))] = new object[] { long.MaxValue },
         [("LikelihoodOptions", "BatchSize")] = new object[] { Huge },
+        // The fast samplers: eta 0 is deterministic DDIM; churn 0 is EDM's deterministic sampler and a huge one its largest
+        // (gamma is capped at sqrt 2 - 1); churn limits of 0 or beyond every noise level only restrict where churn applies.
+        [(nameof(SamplerOptions), nameof(SamplerOptions.Eta))] = new object[] { 0.0 },
+        [(nameof(SamplerOptions), nameof(SamplerOptions.Churn))] = new object[] { 0.0, 1e300 },
+        [(nameof(SamplerOptions), nameof(SamplerOptions.ChurnMinSigma))] = new object[] { 0.0, 1e300 },
+        [(nameof(SamplerOptions), nameof(SamplerOptions.ChurnMaxSigma))] = new object[] { 0.0, 1e300 },
         // 0 corrector steps: predictor-only sampling.
         [(nameof(SamplerOptions), nameof(SamplerOptions.CorrectorSteps))] = new object[] { 0 },
         // No weight decay, no warm-up, an average of decay 0 (the current weights); beta 0 is Adam without momentum or averaging.
