@@ -53,10 +53,11 @@ internal static class ClassSampleQuality
         var kernelGrRows = exp(-gr / (2 * bandwidth * bandwidth)).sum(1);
         double realTerm = (exp(-rr / (2 * bandwidth * bandwidth)).sum().item<double>() - n) / ((double)n * (n - 1));
 
-        Tensor Precision(Tensor w) => inPrecision.matmul(w) / m;
-        Tensor Share(Tensor w) => inClass.matmul(w) / m;
+        Tensor Precision(Tensor w) => inPrecision.matmul(w) / (double)m;
+        Tensor Share(Tensor w) => inClass.matmul(w) / (double)m;
         Tensor Recall(Tensor w) => covers.matmul(w.gt(0).to(ScalarType.Float32)).gt(0).to(ScalarType.Float64).mean(new long[] { 0 });
-        Tensor Mmd(Tensor w) => ((w * kernelGg.matmul(w)).sum(0) - m) / ((double)m * (m - 1)) + realTerm - 2 * kernelGrRows.matmul(w) / ((double)m * n);
+        // sum(dim: 0): a bare literal 0 would bind to sum(ScalarType) and sum in uint8.
+        Tensor Mmd(Tensor w) => ((w * kernelGg.matmul(w)).sum(dim: 0) - m) / ((double)m * (m - 1)) + realTerm - 2 * kernelGrRows.matmul(w) / ((double)m * n);
         var functions = new Func<Tensor, Tensor>[] { Precision, Recall, Share, Mmd };
 
         var whole = ones(m, 1, dtype: ScalarType.Float64);

@@ -1,14 +1,19 @@
 namespace TwoMoons;
 
-/// <summary>A point estimate with its 95 % bootstrap percentile interval [Low, High].</summary>
+/// <summary>A point estimate with its 95 % bootstrap interval [Low, High].</summary>
 internal readonly record struct Estimate(double Value, double Low, double High)
 {
-    /// <summary>The estimate with the 2.5 % and 97.5 % percentiles of the bootstrap replicates as its interval.</summary>
+    /// <summary>
+    /// The estimate with the 2.5 % and 97.5 % percentiles of the bootstrap replicates, moved by the estimate minus the replicates'
+    /// mean. The move removes the resampling's own bias: a resample holds about 63 % of the distinct rows, which lowers recall
+    /// (fewer generated balls), and its duplicate pairs add kernel values of 1 to MMD^2; the spread is kept as it is.
+    /// </summary>
     public static Estimate FromReplicates(double value, double[] replicates)
     {
         var sorted = replicates.Order().ToArray();
         int last = sorted.Length - 1;
-        return new Estimate(value, sorted[(int)Math.Floor(0.025 * last)], sorted[(int)Math.Ceiling(0.975 * last)]);
+        double shift = value - replicates.Average();
+        return new Estimate(value, sorted[(int)Math.Floor(0.025 * last)] + shift, sorted[(int)Math.Ceiling(0.975 * last)] + shift);
     }
 
     /// <summary>Whether the two intervals share a point: then this study cannot tell the two apart.</summary>
