@@ -2,7 +2,7 @@
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
 //   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N]
-//       [--steps N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,memory,fid,prdc,kernels]
+//       [--steps N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,fid,prdc,kernels]
 // writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it.
 using System.Diagnostics;
 using System.Globalization;
@@ -17,7 +17,7 @@ int rows = commandLine.Int("--rows", 10000);
 int dimension = commandLine.Int("--dimension", 2048);
 int steps = commandLine.Int("--steps", 500);   // timed training steps
 string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,prdc
-string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "memory", "fid", "prdc", "kernels" };
+string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "samplers", "memory", "fid", "prdc", "kernels" };
 
 // Child mode: run one benchmark, print its results as one JSON line.
 if (commandLine.Value("--single") is string single)
@@ -35,6 +35,7 @@ if (commandLine.Value("--single") is string single)
         "fdssm" => TrainingBenchmarks.ScoreObjective("fdssm", Objective.FdSsm, steps),
         "dlsm" => TrainingBenchmarks.DlsmClassifier(steps),
         "sampler" => TrainingBenchmarks.Sampler(10_000, 1000),
+        "samplers" => SamplerBenchmarks.Measure(repeats),
         "memory" => TrainingBenchmarks.NativeMemory(10_000),
         _ => throw new ArgumentException($"Unknown benchmark '{single}'."),
     };
@@ -56,6 +57,7 @@ foreach (var name in only is null ? all : only.Split(','))
         "fid" or "prdc" => $"{name}: {rows:N0} + {rows:N0} x {dimension} features, median of {repeats} ...",
         "dsm" or "lcss" or "ssm" or "fdssm" or "dlsm" => $"{name}: two moons, MLP 128-64-32, batch 4000, {steps} timed steps ...",
         "sampler" => "sampler: 10,000 two-moons samples, 1,000 PC steps ...",
+        "samplers" => "samplers: fast samplers at 50 evaluations against PC at 1,000 steps, guided and unguided, round-robin ...",
         "ceiling" => "ceiling: float32 matrix-product rate and the matrix-product floor of a two-moons step ...",
         "kernels" => "kernels: which float32 convolution shapes libtorch gets wrong here, with and without the guard, and its cost ...",
         _ => "memory: resident memory over 10,000 DSM steps ...",
@@ -68,6 +70,8 @@ foreach (var key in new[] { "sgemm_2048_gflops", "dsm_matmul_floor_ms", "dlsm_ma
              "sampler_network_share", "native_mem_growth_mib", "kernels_shapes_tried", "kernels_wrong_plain", "kernels_wrong_guarded",
              "guard_cost_unet_default_ratio_median", "guard_cost_unet_quick16_ratio_median", "fid_10k_2048_s", "fid_peak_mib", "prdc_10k_2048_s", "prdc_peak_mib" })
     if (report.TryGetValue(key, out var value)) Console.WriteLine($"  {key,-26}{value,10}");
+foreach (var (key, value) in report.Where(p => p.Key.StartsWith("samplers_", StringComparison.Ordinal) && p.Key.EndsWith("_s", StringComparison.Ordinal) || p.Key.EndsWith("_to_pc", StringComparison.Ordinal)))
+    Console.WriteLine($"  {key,-52}{value}");
 string path = Path.Combine(outDir, "benchmarks.json");
 File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
 File.Move(path + ".tmp", path, overwrite: true);
