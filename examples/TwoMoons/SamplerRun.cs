@@ -8,7 +8,11 @@ internal sealed record SamplerRun(string Sampler, SamplerKind Kind, int? Budget)
     /// <summary>Network evaluations per sample, counted on the guided score (the PC sampler's predictor and corrector both count).</summary>
     public double CountedEvaluations { get; set; }
 
-    public double SecondsPerThousand { get; set; }
+    /// <summary>Wall seconds per 1,000 guided samples in each timing round.</summary>
+    public List<double> SecondsPerThousandRounds { get; } = new();
+
+    /// <summary>The median over the timing rounds.</summary>
+    public double SecondsPerThousand => SecondsPerThousandRounds.Order().ElementAt(SecondsPerThousandRounds.Count / 2);
 
     /// <summary>Metric name to estimate, both classes averaged (the interval from the same resamples averaged).</summary>
     public Dictionary<string, Estimate> Quality { get; } = new();

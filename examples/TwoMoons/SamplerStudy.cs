@@ -85,11 +85,8 @@ internal sealed class SamplerStudy
         {
             using var sampler = Sampler(run.Options(seed));
             evaluatedRows = 0;
-            var clock = Stopwatch.StartNew();
             float[] samples = sampler.Generate(classes);
-            double seconds = clock.Elapsed.TotalSeconds;
             run.CountedEvaluations = evaluatedRows / (double)classes.Length;
-            run.SecondsPerThousand = seconds * 1000 / classes.Length;
             var perClassQuality = Enumerable.Range(0, 2).Select(c => ClassSampleQuality.Measure(samples.AsSpan(c * perClass * 2, perClass * 2).ToArray(),
                 reference.Features, reference.Labels, c, SamplerStudySettings.NearestK, counts)).ToArray();
             for (int metric = 0; metric < ClassSampleQuality.Metrics.Length; metric++)
@@ -100,9 +97,30 @@ internal sealed class SamplerStudy
                 run.Quality[ClassSampleQuality.Metrics[metric]] = Estimate.FromReplicates(value, replicates);
             }
             WarnIfTheReplicatesDisagree(run, perClassQuality);
-            Console.WriteLine($"  {Label(run),-18} NFE {run.CountedEvaluations,7:F1}  {run.SecondsPerThousand,7:F2} s/1k  " +
+            Console.WriteLine($"  {Label(run),-18} NFE {run.CountedEvaluations,7:F1}  " +
                               string.Join("  ", ClassSampleQuality.Metrics.Select(m => $"{m} {run.Quality[m].Value:F3}")));
         }
+
+        // Wall time apart from the quality runs, round-robin: every sampler once per round on one batch of 1,000 guided rows (half
+        // per class), so a burst of other work on the shared machine slows every sampler of that round, not one of them.
+        int[] timed = Enumerable.Range(0, SamplerStudySettings.SamplerBatch).Select(i => i * 2 / SamplerStudySettings.SamplerBatch).ToArray();
+        var samplers = runs.Select(r => Sampler(r.Options(seed))).ToList();
+        try
+        {
+            for (int round = 0; round < SamplerStudySettings.TimingRounds; round++)
+                for (int i = 0; i < runs.Count; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    samplers[i].Generate(timed);
+                    runs[i].SecondsPerThousandRounds.Add(clock.Elapsed.TotalSeconds * 1000 / timed.Length);
+                }
+        }
+        finally
+        {
+            foreach (var sampler in samplers) sampler.Dispose();
+        }
+        Console.WriteLine("  wall time per 1,000 samples, median of " + SamplerStudySettings.TimingRounds + " rounds: " +
+                          string.Join(", ", runs.Select(r => $"{Label(r)} {r.SecondsPerThousand:F2} s")));
         return (runs, posteriorError);
     }
 

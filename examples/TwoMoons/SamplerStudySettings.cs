@@ -26,6 +26,9 @@ internal sealed record SamplerStudySettings(int Rows, int ScoreSteps, int Classi
     /// the moons' radius of 20, so samples can lie on the curves.</summary>
     public const double Scale = 20;
 
+    /// <summary>Round-robin rounds of the wall-time measurement; the median is reported.</summary>
+    public const int TimingRounds = 3;
+
     /// <summary>The sampler's batch: results depend on it (the PC corrector uses batch-mean norms), so it is fixed.</summary>
     public const int SamplerBatch = 1000;
 }
