@@ -25,14 +25,21 @@ internal sealed class SamplerStudy
     }
 
     /// <summary>Trains, samples, measures; writes samplers.json and samplers.png to <paramref name="outDir"/>.</summary>
-    public static int Run(string outDir, bool quick, int seed)
+    /// <param name="threads">libtorch's threads for training and sampling; null keeps its default (one per core).</param>
+    public static int Run(string outDir, bool quick, int seed, int? threads)
     {
         var wall = Stopwatch.StartNew();
+        if (threads is int count)
+        {
+            if (count < 1) throw new ArgumentException($"--threads must be at least 1, not {count}.");
+            TorchSharp.torch.set_num_threads(count);
+        }
         var settings = quick ? SamplerStudySettings.Quick : SamplerStudySettings.Full;
         var study = new SamplerStudy(new MLContext(seed), settings, seed);
         Console.WriteLine($"Two moons sampler study ({(quick ? "quick" : "full")}): {settings.Rows} points at scale {SamplerStudySettings.Scale}, " +
                           $"{settings.ScoreSteps} score and {settings.ClassifierSteps} classifier steps at batch {settings.BatchSize}, " +
-                          $"{settings.SamplesPerClass} DLSM-guided samples per class, {settings.Resamples} bootstrap resamples -> {outDir}");
+                          $"{settings.SamplesPerClass} DLSM-guided samples per class, {settings.Resamples} bootstrap resamples, " +
+                          $"{TorchSharp.torch.get_num_threads()} torch threads -> {outDir}");
         var (runs, scoreErrors) = study.Measure();
         SamplerStudyReport.Write(Path.Combine(outDir, "samplers.json"), quick, seed, settings, runs, scoreErrors, wall.Elapsed);
         SamplerStudyPlots.Save(Path.Combine(outDir, "samplers.png"), runs);

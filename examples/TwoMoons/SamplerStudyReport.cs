@@ -76,6 +76,7 @@ internal static class SamplerStudyReport
             ["timing"] = $"seconds per 1,000 DLSM-guided samples: median of {SamplerStudySettings.TimingRounds} round-robin rounds over all samplers, " +
                          $"one batch of {SamplerStudySettings.SamplerBatch} rows each; the machine was shared with other builds",
             ["d_p_sigma_7_5"] = new JsonArray(Math.Round(posteriorError[0], 6), Math.Round(posteriorError[1], 6)),
+            ["torch_threads"] = TorchSharp.torch.get_num_threads(),
             ["wall_seconds"] = Math.Round(wall.TotalSeconds, 1),
             ["machine"] = JsonSerializer.SerializeToNode(MachineDescription.Describe()),
             ["runs"] = list,

@@ -10,8 +10,8 @@ internal sealed record SamplerStudySettings(int Rows, int ScoreSteps, int Classi
     public static SamplerStudySettings Quick { get; } = new(Rows: 10_000, ScoreSteps: 1500, ClassifierSteps: 300, BatchSize: 1000,
         SamplesPerClass: 300, Resamples: 200);
 
-    public static SamplerStudySettings Full { get; } = new(Rows: 10_000, ScoreSteps: 8000, ClassifierSteps: 1500, BatchSize: 1000,
-        SamplesPerClass: 1000, Resamples: 200);
+    public static SamplerStudySettings Full { get; } = new(Rows: 10_000, ScoreSteps: 6000, ClassifierSteps: 1000, BatchSize: 1000,
+        SamplesPerClass: 500, Resamples: 200);
 
     /// <summary>The evaluation budgets of the fixed-step samplers, network evaluations per sample.</summary>
     public static readonly int[] Budgets = { 10, 20, 50, 100 };
