@@ -8,12 +8,14 @@ internal readonly record struct Estimate(double Value, double Low, double High)
     /// mean. The move removes the resampling's own bias: a resample holds about 63 % of the distinct rows, which lowers recall
     /// (fewer generated balls), and its duplicate pairs add kernel values of 1 to MMD^2; the spread is kept as it is.
     /// </summary>
-    public static Estimate FromReplicates(double value, double[] replicates)
+    /// <param name="lowest">The metric's smallest possible value: the moved interval is clipped to it (and to <paramref name="highest"/>).</param>
+    public static Estimate FromReplicates(double value, double[] replicates, double lowest = double.NegativeInfinity, double highest = double.PositiveInfinity)
     {
         var sorted = replicates.Order().ToArray();
         int last = sorted.Length - 1;
         double shift = value - replicates.Average();
-        return new Estimate(value, sorted[(int)Math.Floor(0.025 * last)] + shift, sorted[(int)Math.Ceiling(0.975 * last)] + shift);
+        return new Estimate(value, Math.Clamp(sorted[(int)Math.Floor(0.025 * last)] + shift, lowest, highest),
+            Math.Clamp(sorted[(int)Math.Ceiling(0.975 * last)] + shift, lowest, highest));
     }
 
     /// <summary>Whether the two intervals share a point: then this study cannot tell the two apart.</summary>

@@ -101,7 +101,9 @@ internal sealed class SamplerStudy
                 int mi = metric;
                 double value = perClassQuality.Average(q => q.Values[mi]);
                 double[] replicates = Enumerable.Range(0, settings.Resamples).Select(b => perClassQuality.Average(q => q.Resampled[mi][b])).ToArray();
-                run.Quality[ClassSampleQuality.Metrics[metric]] = Estimate.FromReplicates(value, replicates);
+                // Precision, recall and the class share are shares, in [0, 1]; MMD^2's unbiased estimate can fall below 0.
+                string name = ClassSampleQuality.Metrics[metric];
+                run.Quality[name] = name == "mmd2" ? Estimate.FromReplicates(value, replicates) : Estimate.FromReplicates(value, replicates, 0, 1);
             }
             WarnIfTheReplicatesDisagree(run, perClassQuality);
             Console.WriteLine($"  {Label(run),-18} NFE {run.CountedEvaluations,7:F1}  " +
