@@ -2,7 +2,7 @@
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
 //   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N]
-//       [--steps N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,fid,prdc,kernels]
+//       [--steps N] [--threads N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,fid,prdc,kernels]
 // writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it.
 using System.Diagnostics;
 using System.Globalization;
@@ -17,11 +17,14 @@ int rows = commandLine.Int("--rows", 10000);
 int dimension = commandLine.Int("--dimension", 2048);
 int steps = commandLine.Int("--steps", 500);   // timed training steps
 string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,prdc
+// libtorch's threads in each benchmark (default: one per core); on a machine shared with other work, 1 avoids spin-waiting.
+int? threads = commandLine.Value("--threads") is null ? null : commandLine.Int("--threads", 0);
 string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "samplers", "memory", "fid", "prdc", "kernels" };
 
 // Child mode: run one benchmark, print its results as one JSON line.
 if (commandLine.Value("--single") is string single)
 {
+    if (threads is int count) TorchSharp.torch.set_num_threads(count);
     var result = single switch
     {
         "ceiling" => HardwareCeiling.Measure(repeats),
@@ -48,6 +51,7 @@ if (commandLine.Value("--single") is string single)
 string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/benchmarks");
 Directory.CreateDirectory(outDir);
 var report = new Dictionary<string, object> { ["machine"] = MachineDescription.Describe() };
+if (threads is int set) ((Dictionary<string, object>)report["machine"])["torch_threads"] = set;   // the children's, not this parent's
 foreach (var name in only is null ? all : only.Split(','))
 {
     if (!all.Contains(name)) throw new ArgumentException($"--only: unknown benchmark '{name}'; known: {string.Join(", ", all)}.");
@@ -88,6 +92,7 @@ Dictionary<string, object> RunChild(string name)
                  rows.ToString(CultureInfo.InvariantCulture), "--dimension", dimension.ToString(CultureInfo.InvariantCulture),
                  "--steps", steps.ToString(CultureInfo.InvariantCulture) })
         start.ArgumentList.Add(a);
+    if (threads is int count) { start.ArgumentList.Add("--threads"); start.ArgumentList.Add(count.ToString(CultureInfo.InvariantCulture)); }
     using var child = Process.Start(start)!;
     string output = child.StandardOutput.ReadToEnd();
     child.WaitForExit();
