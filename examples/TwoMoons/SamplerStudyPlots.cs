@@ -23,11 +23,13 @@ internal static class SamplerStudyPlots
                 var points = group.OrderBy(r => r.CountedEvaluations).ToArray();
                 var line = plot.Add.Scatter(points.Select(r => Math.Log10(r.CountedEvaluations)).ToArray(), points.Select(r => r.Quality[metric].Value).ToArray());
                 line.LegendText = group.Key;
-                // The 95 % bootstrap intervals, asymmetric.
-                var bars = new ScottPlot.Plottables.ErrorBar(points.Select(r => Math.Log10(r.CountedEvaluations)).ToArray(), points.Select(r => r.Quality[metric].Value).ToArray(),
-                    null, null, points.Select(r => r.Quality[metric].Value - r.Quality[metric].Low).ToArray(),
-                    points.Select(r => r.Quality[metric].High - r.Quality[metric].Value).ToArray()) { Color = line.Color };
-                plot.Add.Plottable(bars);
+                // The 95 % bootstrap intervals (asymmetric) as vertical segments.
+                foreach (var r in points)
+                {
+                    double x = Math.Log10(r.CountedEvaluations);
+                    var segment = plot.Add.Line(x, r.Quality[metric].Low, x, r.Quality[metric].High);
+                    segment.Color = line.Color;
+                }
             }
             var level = plot.Add.HorizontalLine(pc.Quality[metric].Value);
             level.LinePattern = LinePattern.Dashed;
