@@ -24,7 +24,7 @@ public sealed class SamplerStudyBootstrapTests
         for (int metric = 0; metric < ClassSampleQuality.Metrics.Length; metric++)
             Assert.AreEqual(replicates.Values[metric], replicates.Check[metric], 1e-9, ClassSampleQuality.Metrics[metric]);
         Assert.IsGreaterThan(0.0, replicates.Values[3], "the generated rows are shifted, so MMD^2 is positive");
-        Assert.AreEqual(20, replicates.Resampled[3].Length);
+        Assert.HasCount(20, replicates.Resampled[3]);
         Assert.IsTrue(replicates.Resampled.SelectMany(r => r).All(double.IsFinite));
     }
 
