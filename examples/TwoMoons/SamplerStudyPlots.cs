@@ -18,17 +18,22 @@ internal static class SamplerStudyPlots
         {
             string metric = metrics[p];
             var plot = multiplot.GetPlot(p);
+            var palette = new ScottPlot.Palettes.Category10();
+            int index = 0;
             foreach (var group in runs.Where(r => !r.IsPredictorCorrector).GroupBy(r => r.Sampler))
             {
+                // Explicit colours: the interval segments would otherwise take the next palette colours and shift the lines'.
+                var color = palette.GetColor(index++);
                 var points = group.OrderBy(r => r.CountedEvaluations).ToArray();
                 var line = plot.Add.Scatter(points.Select(r => Math.Log10(r.CountedEvaluations)).ToArray(), points.Select(r => r.Quality[metric].Value).ToArray());
                 line.LegendText = group.Key;
+                line.Color = color;
                 // The 95 % bootstrap intervals (asymmetric) as vertical segments.
                 foreach (var r in points)
                 {
                     double x = Math.Log10(r.CountedEvaluations);
                     var segment = plot.Add.Line(x, r.Quality[metric].Low, x, r.Quality[metric].High);
-                    segment.Color = line.Color;
+                    segment.Color = color;
                 }
             }
             var level = plot.Add.HorizontalLine(pc.Quality[metric].Value);
