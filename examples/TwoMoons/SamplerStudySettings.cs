@@ -3,7 +3,7 @@ namespace TwoMoons;
 /// <summary>
 /// Sizes of the sampler study (--samplers). Networks use the library's defaults (ScoreModelOptions, MlpOptions,
 /// DlsmClassifierOptions: lambda = sigma^2, log-sigma input, score output scaled by 1/sigma, EMA 0.999, Adam 1e-3); only the
-/// steps, the batch and the sample counts are set here. Quick took 37 s and Full about 5 min with --threads 1 on a shared 2-core EPYC.
+/// steps, the batch and the sample counts are set here. Quick took 35-38 s and Full 2 min 18 s with --threads 1 on a shared 2-core EPYC.
 /// </summary>
 internal sealed record SamplerStudySettings(int Rows, int ScoreSteps, int ClassifierSteps, int BatchSize, int SamplesPerClass, int Resamples)
 {
