@@ -2,7 +2,7 @@
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
 //   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N]
-//       [--steps N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,memory,fid,prdc,kernels]
+//       [--steps N] [--threads N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,fid,prdc,kernels]
 // writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it.
 using System.Diagnostics;
 using System.Globalization;
@@ -17,11 +17,14 @@ int rows = commandLine.Int("--rows", 10000);
 int dimension = commandLine.Int("--dimension", 2048);
 int steps = commandLine.Int("--steps", 500);   // timed training steps
 string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,prdc
-string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "memory", "fid", "prdc", "kernels" };
+// libtorch's threads in each benchmark (default: one per core); on a machine shared with other work, 1 avoids spin-waiting.
+int? threads = commandLine.Value("--threads") is null ? null : commandLine.Int("--threads", 0);
+string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "samplers", "memory", "fid", "prdc", "kernels" };
 
 // Child mode: run one benchmark, print its results as one JSON line.
 if (commandLine.Value("--single") is string single)
 {
+    if (threads is int count) TorchSharp.torch.set_num_threads(count);
     var result = single switch
     {
         "ceiling" => HardwareCeiling.Measure(repeats),
@@ -35,6 +38,7 @@ if (commandLine.Value("--single") is string single)
         "fdssm" => TrainingBenchmarks.ScoreObjective("fdssm", Objective.FdSsm, steps),
         "dlsm" => TrainingBenchmarks.DlsmClassifier(steps),
         "sampler" => TrainingBenchmarks.Sampler(10_000, 1000),
+        "samplers" => SamplerBenchmarks.Measure(repeats),
         "memory" => TrainingBenchmarks.NativeMemory(10_000),
         _ => throw new ArgumentException($"Unknown benchmark '{single}'."),
     };
@@ -47,6 +51,7 @@ if (commandLine.Value("--single") is string single)
 string outDir = Path.GetFullPath(commandLine.Value("--out") ?? "out/benchmarks");
 Directory.CreateDirectory(outDir);
 var report = new Dictionary<string, object> { ["machine"] = MachineDescription.Describe() };
+if (threads is int set) ((Dictionary<string, object>)report["machine"])["torch_threads"] = set;   // the children's, not this parent's
 foreach (var name in only is null ? all : only.Split(','))
 {
     if (!all.Contains(name)) throw new ArgumentException($"--only: unknown benchmark '{name}'; known: {string.Join(", ", all)}.");
@@ -56,6 +61,7 @@ foreach (var name in only is null ? all : only.Split(','))
         "fid" or "prdc" => $"{name}: {rows:N0} + {rows:N0} x {dimension} features, median of {repeats} ...",
         "dsm" or "lcss" or "ssm" or "fdssm" or "dlsm" => $"{name}: two moons, MLP 128-64-32, batch 4000, {steps} timed steps ...",
         "sampler" => "sampler: 10,000 two-moons samples, 1,000 PC steps ...",
+        "samplers" => "samplers: fast samplers at 50 evaluations against PC at 1,000 steps, guided and unguided, round-robin ...",
         "ceiling" => "ceiling: float32 matrix-product rate and the matrix-product floor of a two-moons step ...",
         "kernels" => "kernels: which float32 convolution shapes libtorch gets wrong here, with and without the guard, and its cost ...",
         _ => "memory: resident memory over 10,000 DSM steps ...",
@@ -68,6 +74,8 @@ foreach (var key in new[] { "sgemm_2048_gflops", "dsm_matmul_floor_ms", "dlsm_ma
              "sampler_network_share", "native_mem_growth_mib", "kernels_shapes_tried", "kernels_wrong_plain", "kernels_wrong_guarded",
              "guard_cost_unet_default_ratio_median", "guard_cost_unet_quick16_ratio_median", "fid_10k_2048_s", "fid_peak_mib", "prdc_10k_2048_s", "prdc_peak_mib" })
     if (report.TryGetValue(key, out var value)) Console.WriteLine($"  {key,-26}{value,10}");
+foreach (var (key, value) in report.Where(p => p.Key.StartsWith("samplers_", StringComparison.Ordinal) && p.Key.EndsWith("_s", StringComparison.Ordinal) || p.Key.EndsWith("_to_pc", StringComparison.Ordinal)))
+    Console.WriteLine($"  {key,-52}{value}");
 string path = Path.Combine(outDir, "benchmarks.json");
 File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
 File.Move(path + ".tmp", path, overwrite: true);
@@ -84,6 +92,7 @@ Dictionary<string, object> RunChild(string name)
                  rows.ToString(CultureInfo.InvariantCulture), "--dimension", dimension.ToString(CultureInfo.InvariantCulture),
                  "--steps", steps.ToString(CultureInfo.InvariantCulture) })
         start.ArgumentList.Add(a);
+    if (threads is int count) { start.ArgumentList.Add("--threads"); start.ArgumentList.Add(count.ToString(CultureInfo.InvariantCulture)); }
     using var child = Process.Start(start)!;
     string output = child.StandardOutput.ReadToEnd();
     child.WaitForExit();

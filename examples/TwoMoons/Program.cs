@@ -7,6 +7,9 @@
 // --steps sets the training steps of every network (score models and classifiers) to N. --save writes the DLSM sampler as an
 // ML.NET model zip for examples/ConsumeModel. Ctrl-C stops after the current training step with a checkpoint under
 // DIR/checkpoints; --resume continues from there.
+// --samplers runs issue 18's other study instead: quality against network evaluations of the fast samplers and PC, with the
+// library's default networks (SamplerStudy.cs); it honours --quick, --out, --seed and --threads N (libtorch's threads; on a
+// machine shared with other work, 1 thread avoids libtorch's threads waiting on each other).
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -22,6 +25,7 @@ var commandLine = new CommandLine(args);
 bool quick = commandLine.Has("--quick");
 string outDir = OutputLocations.RequireWritableFolder(commandLine.Value("--out") ?? "out/two-moons", "--out");
 int seed = commandLine.Int("--seed", 1);
+if (commandLine.Has("--samplers")) return SamplerStudy.Run(outDir, quick, seed, commandLine.Value("--threads") is null ? null : commandLine.Int("--threads", 0));
 string? savePath = commandLine.Value("--save") is string save ? OutputLocations.RequireWritableFile(save, "--save") : null;
 var settings = quick ? StudySettings.Quick : StudySettings.Full;
 if (commandLine.Value("--steps") is string steps)

@@ -1,0 +1,54 @@
+using ScottPlot;
+
+namespace TwoMoons;
+
+/// <summary>samplers.png: each metric against network evaluations on a log axis, a line per fast sampler, PC as a point and a dashed level.</summary>
+internal static class SamplerStudyPlots
+{
+    public static void Save(string path, List<SamplerRun> runs)
+    {
+        var metrics = ClassSampleQuality.Metrics;
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(metrics.Length);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows: 1, columns: metrics.Length);
+        var pc = runs.Single(r => r.IsPredictorCorrector);
+        // A log axis drawn as log10 of the evaluations with the decades labelled: ScottPlot 5 has no logarithmic axis of its own.
+        double[] ticks = { 10, 20, 50, 100, 200, 500, 1000, 2000 };
+        for (int p = 0; p < metrics.Length; p++)
+        {
+            string metric = metrics[p];
+            var plot = multiplot.GetPlot(p);
+            var palette = new ScottPlot.Palettes.Category10();
+            int index = 0;
+            foreach (var group in runs.Where(r => !r.IsPredictorCorrector).GroupBy(r => r.Sampler))
+            {
+                // Explicit colours: the interval segments would otherwise take the next palette colours and shift the lines'.
+                var color = palette.GetColor(index++);
+                var points = group.OrderBy(r => r.CountedEvaluations).ToArray();
+                var line = plot.Add.Scatter(points.Select(r => Math.Log10(r.CountedEvaluations)).ToArray(), points.Select(r => r.Quality[metric].Value).ToArray());
+                line.LegendText = group.Key;
+                line.Color = color;
+                // The 95 % bootstrap intervals (asymmetric) as vertical segments.
+                foreach (var r in points)
+                {
+                    double x = Math.Log10(r.CountedEvaluations);
+                    var segment = plot.Add.Line(x, r.Quality[metric].Low, x, r.Quality[metric].High);
+                    segment.Color = color;
+                }
+            }
+            var level = plot.Add.HorizontalLine(pc.Quality[metric].Value);
+            level.LinePattern = LinePattern.Dashed;
+            level.Color = Colors.Black;
+            var marker = plot.Add.ScatterPoints(new[] { Math.Log10(pc.CountedEvaluations) }, new[] { pc.Quality[metric].Value });
+            marker.Color = Colors.Black;
+            marker.MarkerSize = 9;
+            marker.LegendText = $"PC, 1000 steps";
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(Math.Log10).ToArray(), ticks.Select(t => t.ToString("G")).ToArray());
+            plot.Title(metric + (metric == "mmd2" ? " (lower is better)" : ""));
+            plot.XLabel("network evaluations per sample (log)");
+            plot.ShowLegend();
+        }
+        multiplot.SavePng(path + ".tmp.png", 480 * metrics.Length, 460);
+        File.Move(path + ".tmp.png", path, overwrite: true);
+    }
+}
