@@ -133,7 +133,7 @@ internal sealed class SamplerStudy
         return (runs, posteriorError);
     }
 
-    public static string Label(SamplerRun run) => run.Budget is int budget ? $"{run.Sampler}@{budget}" : run.IsPredictorCorrector ? "pc@1000 steps" : run.Sampler;
+    public static string Label(SamplerRun run) => run.Budget is int budget ? $"{run.Sampler}@{budget}" : run.Kind == SamplerKind.PredictorCorrector ? $"{run.Sampler}@1000 steps" : run.Sampler;
 
     // The bootstrap reweights per-row quantities computed here; with every row once it must give ScoreML's own metrics back.
     static void WarnIfTheReplicatesDisagree(SamplerRun run, ClassSampleQuality.Replicates[] perClass)

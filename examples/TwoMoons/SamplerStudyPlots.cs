@@ -1,4 +1,5 @@
 using ScottPlot;
+using ScoreML;
 
 namespace TwoMoons;
 
@@ -20,7 +21,7 @@ internal static class SamplerStudyPlots
             var plot = multiplot.GetPlot(p);
             var palette = new ScottPlot.Palettes.Category10();
             int index = 0;
-            foreach (var group in runs.Where(r => !r.IsPredictorCorrector).GroupBy(r => r.Sampler))
+            foreach (var group in runs.Where(r => r.Kind != SamplerKind.PredictorCorrector).GroupBy(r => r.Sampler))
             {
                 // Explicit colours: the interval segments would otherwise take the next palette colours and shift the lines'.
                 var color = palette.GetColor(index++);

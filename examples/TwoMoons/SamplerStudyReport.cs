@@ -37,6 +37,10 @@ internal static class SamplerStudyReport
             list.Add(new JsonObject
             {
                 ["sampler"] = run.Sampler,
+                ["kind"] = run.Kind.ToString(),
+                ["eta"] = run.Eta,
+                ["churn"] = run.Churn,
+                ["corrector_batch_mean_norms"] = run.BatchMean,
                 ["nfe_budget"] = run.Budget,
                 ["nfe_counted"] = Math.Round(run.CountedEvaluations, 2),
                 ["seconds_per_1000_samples"] = Math.Round(run.SecondsPerThousand, 3),
