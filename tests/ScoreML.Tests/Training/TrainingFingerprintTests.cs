@@ -77,13 +77,16 @@ public sealed class TrainingFingerprintTests
         }
     }
 
-    /// <summary>The vendor, family and AVX-512 support: what decides which of libtorch's kernels run.</summary>
+    /// <summary>
+    /// The vendor, family, model and AVX-512 support: what decides which of libtorch's kernels run. The model is part of it
+    /// because one family spans CPUs whose kernels differ (Intel's family 6 holds every Xeon from Skylake to Emerald Rapids).
+    /// </summary>
     static string CpuKind()
     {
         var lines = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0).ToList() : new List<string>();
-        string Field(string key) => lines.FirstOrDefault(l => l.StartsWith(key))?.Split(':', 2)[1].Trim() ?? "?";
+        string Field(string key) => lines.Select(l => l.Split(':', 2)).FirstOrDefault(kv => kv.Length == 2 && kv[0].Trim() == key)?[1].Trim() ?? "?";
         bool avx512 = Field("flags").Split(' ').Contains("avx512f");
-        return $"{Field("vendor_id")} family {Field("cpu family")} {(avx512 ? "avx512" : "no-avx512")}";
+        return $"{Field("vendor_id")} family {Field("cpu family")} model {Field("model")} {(avx512 ? "avx512" : "no-avx512")}";
     }
 
     static Fingerprint Of(IEnumerable<float> losses, nn.Module network) =>
