@@ -8,11 +8,14 @@
 //       [--score-steps N] [--classifier-steps N] [--feature-classifier-steps N] [--batch-size N] [--samples-per-class N]
 //       [--sampler-steps N] [--sampler pc|ddim|heun|dpm2m|dpm3s|ode] [--sampler-evaluations N] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
 //       [--unet-attention 14,7] [--classifier-channels N] [--classifier-blocks 1,1,1] [--device cpu|cuda|cuda:N] [--seed N]
-//       [--save dlsm.zip] [--resume]
+//       [--save dlsm.zip] [--resume] [--samplers]
 // --full is the papers' network sizes and run lengths, for a GPU (docs/images.md). --save writes the DLSM sampler as an ML.NET
 // model zip (examples/ConsumeModel turns it into PNGs). Ctrl-C stops after the current training step with a checkpoint under
 // DIR/checkpoints; --resume continues from there.
 // Writes DIR/results.json, DIR/grid-real.png, DIR/grid-{base,scaling,dlsm}.png and DIR/trajectory-dlsm.png, and prints the table.
+// --samplers runs issue 18's sampler study instead (SamplerStudy.cs): DLSM-guided images from every sampler at 10-100 network
+// evaluations and from the PC sampler at 1,000 steps, FID/KID/CAS with intervals and wall time, to DIR/samplers.json and
+// DIR/samplers.png (with --resume it reuses the networks a finished run under DIR trained).
 using System.Diagnostics;
 using System.Text.Json;
 using FashionMnist;
@@ -67,7 +70,9 @@ catch (FileNotFoundException e)
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training images {train.Shape}, {test.Count:N0} test images for evaluation -> {outDir}");
 Console.WriteLine($"{settings.ScoreObjective} U-Net ({settings.UNetChannels} channels, {string.Join('-', settings.UNetMultipliers)}) {settings.ScoreSteps} steps, classifiers {settings.ClassifierSteps} steps, " +
                   $"{settings.SamplesPerClass} samples per class and method, {settings.SamplerSteps} sampler steps.");
-Console.WriteLine(settings.Device is null or "cpu"
+Console.WriteLine(settings.SamplerStudy
+    ? $"Sampler study: every sampler at {string.Join(", ", SamplerStudy.Budgets)} network evaluations, PC at {SamplerRun.PredictorCorrectorSteps} steps, {settings.SamplesPerClass} DLSM-guided images per class each."
+    : settings.Device is null or "cpu"
     ? $"Estimated run time on a 2-core CPU: about {settings.Estimate().TotalMinutes:F0} min."
     : $"Running on {settings.Device}.");
 
@@ -119,15 +124,31 @@ NoiseConditionalClassifierTransformer Classifier(string label, ClassifierLoss lo
     checkpoints.Apply(options, label);
     return Timed($"{label} classifier", () => ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel.Model, options).Fit(trainView));
 }
-using var crossEntropy = Classifier("CE", ClassifierLoss.CrossEntropy);
+using var crossEntropy = settings.SamplerStudy ? null : Classifier("CE", ClassifierLoss.CrossEntropy);
 using var dlsm = Classifier("DLSM+CE", ClassifierLoss.DlsmPlusCrossEntropy);
+
+NoiseConditionalClassifier TrainFeatureClassifier() => Timed("feature classifier", () => FeatureClassifier.Train(train, settings.FeatureClassifierSteps,
+    settings.BatchSize, settings.Seed + 100, settings.Device,
+    new Progress<(int Step, float Loss)>(p => { if (p.Step % 100 == 0) Console.WriteLine($"  feature classifier: step {p.Step}, loss {p.Loss:F3}"); })));
+
+if (settings.SamplerStudy)
+{
+    var judge = new ClassifierFeatureExtractor(TrainFeatureClassifier(), FeatureClassifier.Sigma);
+    var study = new SamplerStudy(ml, settings, judge, test);
+    var runs = Timed("sampler study", () => study.Measure(scoreModel.Model, dlsm.Classifier, Path.Combine(outDir, "sampler-grids")));
+    SamplerStudyReport.Write(Path.Combine(outDir, "samplers.json"), settings, runs, judge.Identity, timings, wall.Elapsed);
+    SamplerStudyPlots.Save(Path.Combine(outDir, "samplers.png"), runs, SamplerStudy.Metrics, SamplerStudy.LowerIsBetter);
+    SamplerStudyReport.Print(runs);
+    Console.WriteLine($"Wrote {Path.Combine(outDir, "samplers.json")}, samplers.png and sampler-grids/ ({wall.Elapsed.TotalMinutes:F1} min).");
+    return 0;
+}
 
 // 3. The same number of samples per class from each method, with the sampler --sampler names (by default predictor-only reverse
 // diffusion: half the network evaluations of predictor + corrector).
 var sampler = settings.Sampler;
 var methods = new (string Name, ConditionalSamplingTransformer Sampler)[]
 {
-    ("base", crossEntropy.CreateSampler(new ConditionalSamplerOptions { Sampler = sampler })),
+    ("base", crossEntropy!.CreateSampler(new ConditionalSamplerOptions { Sampler = sampler })),
     ("scaling", crossEntropy.CreateSampler(new ConditionalSamplerOptions { Sampler = sampler, GuidanceScale = settings.ScalingAlpha })),
     ("dlsm", dlsm.CreateSampler(new ConditionalSamplerOptions { Sampler = sampler })),
 };
@@ -165,8 +186,7 @@ if (savePath is not null)
 }
 
 // 4. Evaluation on domain features of a separately trained classifier.
-var featureNetwork = Timed("feature classifier", () => FeatureClassifier.Train(train, settings.FeatureClassifierSteps, settings.BatchSize, settings.Seed + 100, settings.Device,
-    new Progress<(int Step, float Loss)>(p => { if (p.Step % 100 == 0) Console.WriteLine($"  feature classifier: step {p.Step}, loss {p.Loss:F3}"); })));
+var featureNetwork = TrainFeatureClassifier();
 var options = new GenerativeEvaluationOptions
 {
     RealColumnName = "Features", GeneratedColumnName = "Generated", LabelColumnName = "Label",

@@ -33,6 +33,7 @@ internal sealed record RunSettings
     public double ScalingAlpha { get; init; } = 10;   // the "scaling" baseline's guidance scale (the DLSM two-moons study's)
     public double Lambda { get; init; } = 1;         // DLSM + lambda CE (the paper's CIFAR setting)
     public int Seed { get; init; } = 1;
+    public bool SamplerStudy { get; init; }           // --samplers: the quality-against-NFE study instead of the methods' table
 
     public static RunSettings Quick => new()
     {
@@ -97,7 +98,10 @@ internal sealed record RunSettings
             ClassifierBlocks = Ints("--classifier-blocks", preset.ClassifierBlocks),
             Device = commandLine.Value("--device") ?? preset.Device,
             Seed = Int("--seed", preset.Seed),
+            SamplerStudy = commandLine.Has("--samplers"),
         };
+        if (settings.SamplerStudy && (commandLine.Has("--sampler") || commandLine.Has("--sampler-evaluations") || commandLine.Has("--sampler-steps")))
+            throw new ArgumentException("--samplers runs every sampler at its own budgets; leave out --sampler, --sampler-evaluations and --sampler-steps.");
         _ = settings.ScoreObjective;   // refuses an unknown --objective before any work
         settings.Sampler.Validate();   // and an unknown --sampler or a bad budget
         settings.UNet.Validate();      // and a network shape that cannot be built

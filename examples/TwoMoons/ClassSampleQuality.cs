@@ -1,3 +1,4 @@
+using ScoreML.Examples;
 using ScoreML;
 using static TorchSharp.torch;
 

@@ -42,7 +42,7 @@ internal sealed class SamplerStudy
                           $"{TorchSharp.torch.get_num_threads()} torch threads -> {outDir}");
         var (runs, scoreErrors) = study.Measure();
         SamplerStudyReport.Write(Path.Combine(outDir, "samplers.json"), quick, seed, settings, runs, scoreErrors, wall.Elapsed);
-        SamplerStudyPlots.Save(Path.Combine(outDir, "samplers.png"), runs);
+        SamplerStudyPlots.Save(Path.Combine(outDir, "samplers.png"), runs, ClassSampleQuality.Metrics, new HashSet<string> { "mmd2" });
         SamplerStudyReport.Print(runs, scoreErrors);
         Console.WriteLine($"Wrote {Path.Combine(outDir, "samplers.json")} and samplers.png in {Study.Describe(wall.Elapsed.TotalSeconds)}.");
         return 0;
@@ -87,10 +87,10 @@ internal sealed class SamplerStudy
         using (var warmUp = Sampler(new SamplerOptions { Kind = SamplerKind.Ddim, Evaluations = 2, BatchSize = SamplerStudySettings.SamplerBatch }))
             warmUp.Generate(new[] { 0, 1 });   // first-call costs (allocations, kernel selection) stay out of the first timed run
         var counts = ClassSampleQuality.DrawCounts(perClass, settings.Resamples, seed + 2);
-        var runs = SamplerRun.All();
+        var runs = SamplerRun.All(SamplerStudySettings.Budgets, withBatchMeanPredictorCorrector: true);
         foreach (var run in runs)
         {
-            using var sampler = Sampler(run.Options(seed));
+            using var sampler = Sampler(run.Options(seed, SamplerStudySettings.SamplerBatch));
             evaluatedRows = 0;
             float[] samples = sampler.Generate(classes);
             run.CountedEvaluations = evaluatedRows / (double)classes.Length;
@@ -106,14 +106,14 @@ internal sealed class SamplerStudy
                 run.Quality[name] = name == "mmd2" ? Estimate.FromReplicates(value, replicates) : Estimate.FromReplicates(value, replicates, 0, 1);
             }
             WarnIfTheReplicatesDisagree(run, perClassQuality);
-            Console.WriteLine($"  {Label(run),-18} NFE {run.CountedEvaluations,7:F1}  " +
+            Console.WriteLine($"  {run.Label,-18} NFE {run.CountedEvaluations,7:F1}  " +
                               string.Join("  ", ClassSampleQuality.Metrics.Select(m => $"{m} {run.Quality[m].Value:F3}")));
         }
 
         // Wall time apart from the quality runs, round-robin: every sampler once per round on one batch of 1,000 guided rows (half
         // per class), so a burst of other work on the shared machine slows every sampler of that round, not one of them.
         int[] timed = Enumerable.Range(0, SamplerStudySettings.SamplerBatch).Select(i => i * 2 / SamplerStudySettings.SamplerBatch).ToArray();
-        var samplers = runs.Select(r => Sampler(r.Options(seed))).ToList();
+        var samplers = runs.Select(r => Sampler(r.Options(seed, SamplerStudySettings.SamplerBatch))).ToList();
         try
         {
             for (int round = 0; round < SamplerStudySettings.TimingRounds; round++)
@@ -129,11 +129,9 @@ internal sealed class SamplerStudy
             foreach (var sampler in samplers) sampler.Dispose();
         }
         Console.WriteLine("  wall time per 1,000 samples, median of " + SamplerStudySettings.TimingRounds + " rounds: " +
-                          string.Join(", ", runs.Select(r => $"{Label(r)} {r.SecondsPerThousand:F2} s")));
+                          string.Join(", ", runs.Select(r => $"{r.Label} {r.SecondsPerThousand:F2} s")));
         return (runs, posteriorError);
     }
-
-    public static string Label(SamplerRun run) => run.Budget is int budget ? $"{run.Sampler}@{budget}" : run.Kind == SamplerKind.PredictorCorrector ? $"{run.Sampler}@1000 steps" : run.Sampler;
 
     // The bootstrap reweights per-row quantities computed here; with every row once it must give ScoreML's own metrics back.
     static void WarnIfTheReplicatesDisagree(SamplerRun run, ClassSampleQuality.Replicates[] perClass)
@@ -141,7 +139,7 @@ internal sealed class SamplerStudy
         foreach (var q in perClass)
             for (int metric = 0; metric < q.Values.Length; metric++)
                 if (Math.Abs(q.Values[metric] - q.Check[metric]) > 1e-6 * Math.Max(1, Math.Abs(q.Values[metric])))
-                    Console.WriteLine($"  warning: {Label(run)} {ClassSampleQuality.Metrics[metric]}: ScoreML gives {q.Values[metric]:G6}, " +
+                    Console.WriteLine($"  warning: {run.Label} {ClassSampleQuality.Metrics[metric]}: ScoreML gives {q.Values[metric]:G6}, " +
                                       $"the bootstrap's full sample {q.Check[metric]:G6}");
     }
 }

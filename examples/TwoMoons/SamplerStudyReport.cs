@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScoreML.Benchmarks;
+using ScoreML.Examples;
 
 namespace TwoMoons;
 
@@ -10,20 +11,9 @@ internal static class SamplerStudyReport
     // Which way is better for each metric.
     static bool HigherIsBetter(string metric) => metric != "mmd2";
 
-    /// <summary>The best run at most <see cref="SamplerStudySettings.FastBudget"/> counted evaluations for <paramref name="metric"/>, PC aside.</summary>
-    public static SamplerRun BestFast(List<SamplerRun> runs, string metric)
-    {
-        var fast = runs.Where(r => !r.IsPredictorCorrector && r.CountedEvaluations <= SamplerStudySettings.FastBudget);
-        return HigherIsBetter(metric) ? fast.MaxBy(r => r.Quality[metric].Value)! : fast.MinBy(r => r.Quality[metric].Value)!;
-    }
+    static SamplerRun BestFast(List<SamplerRun> runs, string metric) => SamplerRun.BestFast(runs, metric, HigherIsBetter(metric), SamplerStudySettings.FastBudget);
 
-    public static string Verdict(SamplerRun best, SamplerRun pc, string metric)
-    {
-        var (a, b) = (best.Quality[metric], pc.Quality[metric]);
-        if (a.Overlaps(b)) return "matches PC (intervals overlap: cannot tell apart)";
-        bool better = HigherIsBetter(metric) ? a.Value > b.Value : a.Value < b.Value;
-        return better ? "better than PC (intervals apart)" : "worse than PC (intervals apart)";
-    }
+    static string Verdict(SamplerRun best, SamplerRun pc, string metric) => best.Verdict(pc, metric, HigherIsBetter(metric));
 
     public static void Write(string path, bool quick, int seed, SamplerStudySettings settings, List<SamplerRun> runs, double[] posteriorError, TimeSpan wall)
     {
@@ -54,7 +44,7 @@ internal static class SamplerStudyReport
             var best = BestFast(runs, metric);
             comparison[metric] = new JsonObject
             {
-                ["best_fast"] = SamplerStudy.Label(best),
+                ["best_fast"] = best.Label,
                 ["verdict"] = Verdict(best, pc, metric),
                 ["wall_time_ratio_pc_over_best_fast"] = Math.Round(pc.SecondsPerThousand / best.SecondsPerThousand, 2),
             };
@@ -96,20 +86,16 @@ internal static class SamplerStudyReport
         Console.WriteLine($"D_P at sigma 7.5 (the score field; the same for every sampler): {posteriorError[0]:F3} | {posteriorError[1]:F3}");
         Console.WriteLine($"{"sampler",-16} {"NFE",7} {"s/1k",7}  " + string.Join("  ", ClassSampleQuality.Metrics.Select(m => $"{m,-27}")));
         foreach (var run in runs)
-            Console.WriteLine($"{SamplerStudy.Label(run),-16} {run.CountedEvaluations,7:F1} {run.SecondsPerThousand,7:F2}  " +
-                              string.Join("  ", ClassSampleQuality.Metrics.Select(m => $"{Cell(run.Quality[m]),-27}")));
+            Console.WriteLine($"{run.Label,-16} {run.CountedEvaluations,7:F1} {run.SecondsPerThousand,7:F2}  " +
+                              string.Join("  ", ClassSampleQuality.Metrics.Select(m => $"{run.Quality[m],-27}")));
         var pc = runs.Single(r => r.IsPredictorCorrector);
         Console.WriteLine();
         foreach (var metric in ClassSampleQuality.Metrics)
         {
             var best = BestFast(runs, metric);
-            Console.WriteLine($"{metric}: best at <= {SamplerStudySettings.FastBudget} NFE is {SamplerStudy.Label(best)} {Cell(best.Quality[metric])}, " +
-                              $"PC {Cell(pc.Quality[metric])}: {Verdict(best, pc, metric)}; wall time PC / {SamplerStudy.Label(best)} = " +
+            Console.WriteLine($"{metric}: best at <= {SamplerStudySettings.FastBudget} NFE is {best.Label} {best.Quality[metric]}, " +
+                              $"PC {pc.Quality[metric]}: {Verdict(best, pc, metric)}; wall time PC / {best.Label} = " +
                               $"{pc.SecondsPerThousand / best.SecondsPerThousand:F1}");
         }
     }
-
-    static string Cell(Estimate e) => e.Value.ToString(Math.Abs(e.Value) < 0.01 ? "G3" : "F3") + $" [{Format(e.Low)}, {Format(e.High)}]";
-
-    static string Format(double v) => v.ToString(Math.Abs(v) < 0.01 ? "G3" : "F3");
 }

@@ -9,6 +9,9 @@ public sealed class GenerativeEvaluationOptions
     /// are ranked.</summary>
     public const int MaxK = 1000;
 
+    /// <summary>The most KID subsets: each one is three m x m kernel matrices.</summary>
+    public const int MaxKidSubsets = 100_000;
+
     /// <summary>The most Inception Score splits (the literature uses 10); each needs many samples to mean anything.</summary>
     public const int MaxInceptionSplits = 1000;
 
@@ -28,6 +31,17 @@ public sealed class GenerativeEvaluationOptions
     public int InceptionSplits { get; set; } = 10;
 
     public bool ComputeFid { get; set; } = true;
+    /// <summary>The kernel inception distance (unbiased; see <see cref="KidSubsets"/> and <see cref="KidSubsetSize"/>).</summary>
+    public bool ComputeKid { get; set; } = true;
+    /// <summary>How many random subsets KID averages over, in [1, <see cref="MaxKidSubsets"/>] (clean-fid and torch-fidelity: 100).</summary>
+    public int KidSubsets { get; set; } = 100;
+    /// <summary>
+    /// Rows of each set in a KID subset, at least 2 (clean-fid and torch-fidelity: 1,000); sets with fewer rows use all of
+    /// them, the smaller set's count for both.
+    /// </summary>
+    public int KidSubsetSize { get; set; } = 1000;
+    /// <summary>Seeds the random choices the evaluation makes itself (KID's subsets); CAS has its own <see cref="CasOptions.Seed"/>.</summary>
+    public int Seed { get; set; }
     public bool ComputePrdc { get; set; } = true;
     /// <summary>Needs an extractor that provides logits; skipped (and said so in the warnings) otherwise.</summary>
     public bool ComputeInceptionScore { get; set; } = true;
@@ -54,6 +68,8 @@ public sealed class GenerativeEvaluationOptions
         if (string.IsNullOrEmpty(GeneratedColumnName)) throw new ArgumentException("GenerativeEvaluationOptions.GeneratedColumnName is empty.");
         if (FeatureExtractor is null) throw new ArgumentNullException(nameof(FeatureExtractor), "GenerativeEvaluationOptions.FeatureExtractor is null.");
         OptionChecks.InRange(K, "GenerativeEvaluationOptions.K", 1, MaxK);
+        OptionChecks.InRange(KidSubsets, "GenerativeEvaluationOptions.KidSubsets", 1, MaxKidSubsets);
+        OptionChecks.InRange(KidSubsetSize, "GenerativeEvaluationOptions.KidSubsetSize", 2, int.MaxValue);
         OptionChecks.InRange(InceptionSplits, "GenerativeEvaluationOptions.InceptionSplits", 1, MaxInceptionSplits);
         if (MemoryBudgetBytes is long budget && budget <= 0)
             throw OptionChecks.Refusal("GenerativeEvaluationOptions.MemoryBudgetBytes", "a positive number of bytes (or null for half the available memory)",

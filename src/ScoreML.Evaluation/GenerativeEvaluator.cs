@@ -7,7 +7,7 @@ namespace ScoreML;
 
 /// <summary>
 /// Evaluates generated samples against real ones as an ML.NET evaluator: two IDataViews in, a <see cref="GenerativeMetrics"/>
-/// out. Rows pass through the feature extractor; FID and PRDC compare the features, the Inception Score reads the
+/// out. Rows pass through the feature extractor; FID, KID and PRDC compare the features, the Inception Score reads the
 /// extractor's logits of the generated rows, CAS trains on the generated rows themselves and tests on the real ones,
 /// class-wise PRDC compares each class's features. Warnings go to the metrics and to <c>mlContext.Log</c>.
 /// </summary>
@@ -52,6 +52,10 @@ public static class GenerativeEvaluator
             if (frechet.Warning is not null) warnings.Add(frechet.Warning);
         }
 
+        KidResult? kid = null;
+        if (options.ComputeKid)
+            kid = KernelInceptionDistance.Compute(realReference?.Features ?? RealFeatures(), generatedFeatures, options.KidSubsets, options.KidSubsetSize, options.Seed);
+
         PrdcResult? prdc = null;
         if (options.ComputePrdc)
         {
@@ -89,6 +93,10 @@ public static class GenerativeEvaluator
         return new GenerativeMetrics
         {
             Fid = fid,
+            Kid = kid?.Mean,
+            KidStd = kid?.Std,
+            KidSubsets = kid?.Subsets,
+            KidSubsetSize = kid?.SubsetSize,
             InceptionScore = inception?.Mean,
             InceptionScoreStd = inception?.Std,
             InceptionSplits = options.InceptionSplits,

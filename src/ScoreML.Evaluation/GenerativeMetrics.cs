@@ -12,6 +12,14 @@ namespace ScoreML;
 public sealed class GenerativeMetrics
 {
     [JsonPropertyName("fid")] public double? Fid { get; init; }
+    /// <summary>The kernel inception distance: the mean over subsets of the unbiased MMD^2 with a cubic polynomial kernel.</summary>
+    [JsonPropertyName("kid")] public double? Kid { get; init; }
+    /// <summary>KID's standard deviation over its subsets (population, as torch-fidelity reports it).</summary>
+    [JsonPropertyName("kid_std")] public double? KidStd { get; init; }
+    /// <summary>The subsets KID drew (1 when one subset holds every row of both sets).</summary>
+    [JsonPropertyName("kid_subsets")] public int? KidSubsets { get; init; }
+    /// <summary>Rows of each set in a KID subset.</summary>
+    [JsonPropertyName("kid_subset_size")] public int? KidSubsetSize { get; init; }
     [JsonPropertyName("inception_score")] public double? InceptionScore { get; init; }
     [JsonPropertyName("inception_score_std")] public double? InceptionScoreStd { get; init; }
     [JsonPropertyName("precision")] public double? Precision { get; init; }
@@ -46,6 +54,7 @@ public sealed class GenerativeMetrics
             if (value is double v) text.AppendLine($"  {name,-16}{v.ToString("0.0000", CultureInfo.InvariantCulture),12}{extra}");
         }
         Line("FID", Fid);
+        Line("KID", Kid, KidStd is double ks ? string.Create(CultureInfo.InvariantCulture, $" ± {ks:0.0000} ({KidSubsets} subsets of {KidSubsetSize})") : null);
         Line("IS", InceptionScore, InceptionScoreStd is double s ? $" ± {s.ToString("0.0000", CultureInfo.InvariantCulture)} ({InceptionSplits} splits)" : null);
         Line($"precision (k={K})", Precision);
         Line("recall", Recall);

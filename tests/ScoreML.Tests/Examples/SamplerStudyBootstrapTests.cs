@@ -1,3 +1,4 @@
+using ScoreML.Examples;
 using TwoMoons;
 
 namespace ScoreML.Tests.Examples;

@@ -59,6 +59,9 @@ public sealed class OptionRangeTests
         [(nameof(TrainingOptions), nameof(TrainingOptions.Seed))] = AnySeed,
         [("CasOptions", "Seed")] = AnySeed,
         [("LikelihoodOptions", "Seed")] = AnySeed,
+        [(nameof(GenerativeEvaluationOptions), nameof(GenerativeEvaluationOptions.Seed))] = AnySeed,
+        // A KID subset larger than the sets takes every row, as clean-fid does.
+        [(nameof(GenerativeEvaluationOptions), nameof(GenerativeEvaluationOptions.KidSubsetSize))] = new object[] { Huge },
         // Batch sizes are capped at the rows there are (a sampler's batch at the rows requested), so a huge one needs no memory.
         [(nameof(SamplerOptions), nameof(SamplerOptions.BatchSize))] = new object[] { Huge },
         [(nameof(TrainingOptions), nameof(TrainingOptions.BatchSize))] = new object[] { Huge },

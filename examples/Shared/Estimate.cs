@@ -1,4 +1,4 @@
-namespace TwoMoons;
+namespace ScoreML.Examples;
 
 /// <summary>A point estimate with its 95 % bootstrap interval [Low, High].</summary>
 internal readonly record struct Estimate(double Value, double Low, double High)
@@ -17,6 +17,11 @@ internal readonly record struct Estimate(double Value, double Low, double High)
         return new Estimate(value, Math.Clamp(sorted[(int)Math.Floor(0.025 * last)] + shift, lowest, highest),
             Math.Clamp(sorted[(int)Math.Ceiling(0.975 * last)] + shift, lowest, highest));
     }
+
+    /// <summary>"0.844 [0.824, 0.856]", with three significant digits below 0.01.</summary>
+    public override string ToString() => $"{Format(Value)} [{Format(Low)}, {Format(High)}]";
+
+    static string Format(double v) => v.ToString(Math.Abs(v) < 0.01 ? "G3" : "F3", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whether the two intervals share a point: then this study cannot tell the two apart.</summary>
     public bool Overlaps(Estimate other) => Low <= other.High && other.Low <= High;

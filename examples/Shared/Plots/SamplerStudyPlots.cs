@@ -1,21 +1,24 @@
 using ScottPlot;
 using ScoreML;
 
-namespace TwoMoons;
+namespace ScoreML.Examples;
 
-/// <summary>samplers.png: each metric against network evaluations on a log axis, a line per fast sampler, PC as a point and a dashed level.</summary>
+/// <summary>
+/// A sampler study's samplers.png: each metric against network evaluations on a log axis, a line per fast sampler with its
+/// 95 % intervals, PC as a point and a dashed level.
+/// </summary>
 internal static class SamplerStudyPlots
 {
-    public static void Save(string path, List<SamplerRun> runs)
+    /// <param name="lowerIsBetter">Metrics whose title says "lower is better".</param>
+    public static void Save(string path, List<SamplerRun> runs, IReadOnlyList<string> metrics, IReadOnlySet<string> lowerIsBetter)
     {
-        var metrics = ClassSampleQuality.Metrics;
         var multiplot = new Multiplot();
-        multiplot.AddPlots(metrics.Length);
-        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows: 1, columns: metrics.Length);
+        multiplot.AddPlots(metrics.Count);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows: 1, columns: metrics.Count);
         var pc = runs.Single(r => r.IsPredictorCorrector);
         // A log axis drawn as log10 of the evaluations with the decades labelled: ScottPlot 5 has no logarithmic axis of its own.
         double[] ticks = { 10, 20, 50, 100, 200, 500, 1000, 2000 };
-        for (int p = 0; p < metrics.Length; p++)
+        for (int p = 0; p < metrics.Count; p++)
         {
             string metric = metrics[p];
             var plot = multiplot.GetPlot(p);
@@ -43,13 +46,13 @@ internal static class SamplerStudyPlots
             var marker = plot.Add.ScatterPoints(new[] { Math.Log10(pc.CountedEvaluations) }, new[] { pc.Quality[metric].Value });
             marker.Color = Colors.Black;
             marker.MarkerSize = 9;
-            marker.LegendText = $"PC, 1000 steps";
+            marker.LegendText = $"PC, {SamplerRun.PredictorCorrectorSteps} steps";
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(Math.Log10).ToArray(), ticks.Select(t => t.ToString("G")).ToArray());
-            plot.Title(metric + (metric == "mmd2" ? " (lower is better)" : ""));
+            plot.Title(metric + (lowerIsBetter.Contains(metric) ? " (lower is better)" : ""));
             plot.XLabel("network evaluations per sample (log)");
             plot.ShowLegend();
         }
-        multiplot.SavePng(path + ".tmp.png", 480 * metrics.Length, 460);
+        multiplot.SavePng(path + ".tmp.png", 480 * metrics.Count, 460);
         File.Move(path + ".tmp.png", path, overwrite: true);
     }
 }
