@@ -68,8 +68,8 @@ catch (FileNotFoundException e)
     return 2;
 }
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training images {train.Shape}, {test.Count:N0} test images for evaluation -> {outDir}");
-Console.WriteLine($"{settings.ScoreObjective} U-Net ({settings.UNetChannels} channels, {string.Join('-', settings.UNetMultipliers)}) {settings.ScoreSteps} steps, classifiers {settings.ClassifierSteps} steps, " +
-                  $"{settings.SamplesPerClass} samples per class and method, {settings.SamplerSteps} sampler steps.");
+Console.WriteLine($"{settings.ScoreObjective} U-Net ({settings.UNetChannels} channels, {string.Join('-', settings.UNetMultipliers)}) {settings.ScoreSteps} steps, classifiers {settings.ClassifierSteps} steps" +
+                  (settings.SamplerStudy ? "." : $", {settings.SamplesPerClass} samples per class and method, {settings.SamplerSteps} sampler steps."));
 Console.WriteLine(settings.SamplerStudy
     ? $"Sampler study: every sampler at {string.Join(", ", SamplerStudy.Budgets)} network evaluations, PC at {SamplerRun.PredictorCorrectorSteps} steps, {settings.SamplesPerClass} DLSM-guided images per class each."
     : settings.Device is null or "cpu"

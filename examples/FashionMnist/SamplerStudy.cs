@@ -99,7 +99,7 @@ internal sealed class SamplerStudy
             double cas = ClassificationAccuracyScore.Compute(ml, new LabelledFeatures(new FeatureMatrix(images, shape.Size, "generated"), classes, classCount),
                 realPixels, new CasOptions { Seed = settings.Seed }, shape);
             run.Quality["cas"] = Wilson(cas, test.Count);
-            PngImages.SaveGrid(Grid(images, perClass, classCount, shape.Size), shape, PixelScaling.ZeroToOne, Path.Combine(gridFolder, $"{run.Label.Replace(' ', '-')}.png"));
+            PngImages.SaveGrid(Grid(images, perClass, classCount, shape.Size), shape, PixelScaling.ZeroToOne, Path.Combine(gridFolder, $"{run.Label.Replace('@', '-').Replace(' ', '-')}.png"));
             Console.WriteLine($"  {run.Label,-18} NFE {run.CountedEvaluations,7:F1}  {run.SecondsPerThousand,8:F1} s/1k  " +
                               string.Join("  ", Metrics.Select(m => $"{m} {run.Quality[m].Value:G4}")));
         }

@@ -50,9 +50,9 @@ internal static class SamplerStudyPlots
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(Math.Log10).ToArray(), ticks.Select(t => t.ToString("G")).ToArray());
             plot.Title(metric + (lowerIsBetter.Contains(metric) ? " (lower is better)" : ""));
             plot.XLabel("network evaluations per sample (log)");
-            plot.ShowLegend();
+            plot.ShowLegend(Edge.Right);   // outside the data, so no point hides behind it
         }
-        multiplot.SavePng(path + ".tmp.png", 480 * metrics.Count, 460);
+        multiplot.SavePng(path + ".tmp.png", 600 * metrics.Count, 460);
         File.Move(path + ".tmp.png", path, overwrite: true);
     }
 }
