@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ScoreML.Benchmarks;
 using ScoreML.Examples;
 
 namespace FashionMnist;
@@ -12,7 +11,6 @@ internal static class SamplerStudyReport
 
     public static void Write(string path, RunSettings settings, List<SamplerRun> runs, string extractor, Dictionary<string, double> trainingSeconds, TimeSpan wall)
     {
-        var output = Output(runs);
         var document = new JsonObject
         {
             ["study"] = "Issue 18: sample quality against network evaluations, DLSM-guided Fashion-MNIST",
@@ -28,13 +26,8 @@ internal static class SamplerStudyReport
             ["timing"] = "seconds per 1,000 DLSM-guided images, measured while the quality set was sampled (one run each, in the order listed), " +
                          $"batches of {SamplerStudy.SamplerBatch}",
             ["training_seconds"] = JsonSerializer.SerializeToNode(trainingSeconds),
-            ["torch_threads"] = TorchSharp.torch.get_num_threads(),
-            ["wall_seconds"] = Math.Round(wall.TotalSeconds, 1),
-            ["machine"] = JsonSerializer.SerializeToNode(MachineDescription.Describe()),
-            ["runs"] = output.Runs(),
-            ["fast_against_pc"] = output.Comparison(),
         };
-        SamplerStudyOutput.Save(document, path);
+        Output(runs).Save(document, path, wall);
     }
 
     public static void Print(List<SamplerRun> runs) => Output(runs).Print();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ScoreML.Benchmarks;
 using ScoreML.Examples;
 
 namespace TwoMoons;
@@ -13,7 +12,6 @@ internal static class SamplerStudyReport
 
     public static void Write(string path, bool quick, int seed, SamplerStudySettings settings, List<SamplerRun> runs, double[] posteriorError, TimeSpan wall)
     {
-        var output = Output(runs);
         var document = new JsonObject
         {
             ["study"] = "Issue 18: sample quality against network evaluations, DLSM-guided two moons",
@@ -35,13 +33,8 @@ internal static class SamplerStudyReport
             ["timing"] = $"seconds per 1,000 DLSM-guided samples: median of {SamplerStudySettings.TimingRounds} round-robin rounds over all samplers, " +
                          $"one batch of {SamplerStudySettings.SamplerBatch} rows each; the machine was shared with other builds",
             ["d_p_sigma_7_5"] = new JsonArray(Math.Round(posteriorError[0], 6), Math.Round(posteriorError[1], 6)),
-            ["torch_threads"] = TorchSharp.torch.get_num_threads(),
-            ["wall_seconds"] = Math.Round(wall.TotalSeconds, 1),
-            ["machine"] = JsonSerializer.SerializeToNode(MachineDescription.Describe()),
-            ["runs"] = output.Runs(),
-            ["fast_against_pc"] = output.Comparison(),
         };
-        SamplerStudyOutput.Save(document, path);
+        Output(runs).Save(document, path, wall);
     }
 
     public static void Print(List<SamplerRun> runs, double[] posteriorError)

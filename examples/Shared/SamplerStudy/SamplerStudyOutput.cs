@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScoreML.Benchmarks;
 
 namespace ScoreML.Examples;
 
@@ -58,9 +59,17 @@ internal sealed class SamplerStudyOutput(List<SamplerRun> runs, IReadOnlyList<st
         return comparison;
     }
 
-    /// <summary>Writes <paramref name="document"/> (indented) to <paramref name="path"/> through a temporary file.</summary>
-    public static void Save(JsonObject document, string path)
+    /// <summary>
+    /// Writes samplers.json: <paramref name="document"/> (the study's own settings) with the threads, the wall time, the
+    /// machine, the runs and the comparison added, indented, through a temporary file.
+    /// </summary>
+    public void Save(JsonObject document, string path, TimeSpan wall)
     {
+        document["torch_threads"] = TorchSharp.torch.get_num_threads();
+        document["wall_seconds"] = Math.Round(wall.TotalSeconds, 1);
+        document["machine"] = JsonSerializer.SerializeToNode(MachineDescription.Describe());
+        document["runs"] = Runs();
+        document["fast_against_pc"] = Comparison();
         File.WriteAllText(path + ".tmp", document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.Move(path + ".tmp", path, overwrite: true);
     }
