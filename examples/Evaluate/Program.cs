@@ -2,7 +2,7 @@
 // labels also CAS and class-wise metrics. Writes DIR/metrics.json and prints a table.
 //
 //   dotnet run -c Release --project examples/Evaluate -- --real real.csv --generated gen.csv [--k 3] [--labels] --out DIR
-//       [--cas linear|network] [--save-reference FILE] [--reference FILE]
+//       [--cas linear|network] [--kid-subsets N] [--kid-subset-size N] [--save-reference FILE] [--reference FILE]
 // CSV: one sample per row, no header; with --labels the first column is an integer class label. --save-reference writes the
 // real set's statistics and k-NN radii so later runs can pass --reference instead of recomputing them.
 using System.Diagnostics;
@@ -43,6 +43,8 @@ try
         GeneratedColumnName = "Features",
         LabelColumnName = labels ? "Label" : null,
         K = k,
+        KidSubsets = commandLine.Int("--kid-subsets", 100),
+        KidSubsetSize = commandLine.Has("--kid-subset-size") ? commandLine.Int("--kid-subset-size", 0) : null,   // unset: 1,000 or every row
         Cas = new CasOptions { Classifier = cas },
     };
     var realView = SampleView.Create(ml, real, classValues);

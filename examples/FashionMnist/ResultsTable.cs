@@ -10,11 +10,11 @@ internal static class ResultsTable
     public static string Format(IReadOnlyDictionary<string, GenerativeMetrics> results)
     {
         var text = new StringBuilder();
-        text.AppendLine($"{"method",-9}{"FID",9}{"IS",8}{"P",8}{"R",8}{"D",8}{"C",8}{"CAS",8}   | class-wise{"P",8}{"R",8}{"D",8}{"C",8}");
+        text.AppendLine($"{"method",-9}{"FID",9}{"KID",8}{"IS",8}{"P",8}{"R",8}{"D",8}{"C",8}{"CAS",8}   | class-wise{"P",8}{"R",8}{"D",8}{"C",8}");
         foreach (var (name, m) in results)
         {
             var mean = m.ClassWise?.Mean;
-            text.AppendLine($"{name,-9}{F(m.Fid, 9, "F2")}{F(m.InceptionScore, 8, "F2")}{F(m.Precision, 8)}{F(m.Recall, 8)}{F(m.Density, 8)}{F(m.Coverage, 8)}{F(m.Cas, 8)}" +
+            text.AppendLine($"{name,-9}{F(m.Fid, 9, "F2")}{F(m.Kid, 8)}{F(m.InceptionScore, 8, "F2")}{F(m.Precision, 8)}{F(m.Recall, 8)}{F(m.Density, 8)}{F(m.Coverage, 8)}{F(m.Cas, 8)}" +
                             $"   | {"",10}{F(mean?.Precision, 8)}{F(mean?.Recall, 8)}{F(mean?.Density, 8)}{F(mean?.Coverage, 8)}");
         }
         return text.ToString();
@@ -24,6 +24,8 @@ internal static class ResultsTable
     public static Dictionary<string, object?> Summary(GenerativeMetrics m) => new()
     {
         ["fid"] = m.Fid,
+        ["kid"] = m.Kid,
+        ["kid_std"] = m.KidStd,
         ["is"] = m.InceptionScore,
         ["is_std"] = m.InceptionScoreStd,
         ["precision"] = m.Precision,

@@ -36,10 +36,10 @@ public sealed class GenerativeEvaluationOptions
     /// <summary>How many random subsets KID averages over, in [1, <see cref="MaxKidSubsets"/>] (clean-fid and torch-fidelity: 100).</summary>
     public int KidSubsets { get; set; } = 100;
     /// <summary>
-    /// Rows of each set in a KID subset, at least 2 (clean-fid and torch-fidelity: 1,000); sets with fewer rows use all of
-    /// them, the smaller set's count for both.
+    /// Rows of each set in a KID subset, at least 2; null (the default) takes 1,000 as clean-fid and torch-fidelity do, or every
+    /// row of the smaller set when it has fewer. A size set here must fit in both sets (refused before any feature is extracted).
     /// </summary>
-    public int KidSubsetSize { get; set; } = 1000;
+    public int? KidSubsetSize { get; set; }
     /// <summary>Seeds the random choices the evaluation makes itself (KID's subsets); CAS has its own <see cref="CasOptions.Seed"/>.</summary>
     public int Seed { get; set; }
     public bool ComputePrdc { get; set; } = true;
@@ -69,7 +69,7 @@ public sealed class GenerativeEvaluationOptions
         if (FeatureExtractor is null) throw new ArgumentNullException(nameof(FeatureExtractor), "GenerativeEvaluationOptions.FeatureExtractor is null.");
         OptionChecks.InRange(K, "GenerativeEvaluationOptions.K", 1, MaxK);
         OptionChecks.InRange(KidSubsets, "GenerativeEvaluationOptions.KidSubsets", 1, MaxKidSubsets);
-        OptionChecks.InRange(KidSubsetSize, "GenerativeEvaluationOptions.KidSubsetSize", 2, int.MaxValue);
+        if (KidSubsetSize is int size) OptionChecks.InRange(size, "GenerativeEvaluationOptions.KidSubsetSize", 2, int.MaxValue);
         OptionChecks.InRange(InceptionSplits, "GenerativeEvaluationOptions.InceptionSplits", 1, MaxInceptionSplits);
         if (MemoryBudgetBytes is long budget && budget <= 0)
             throw OptionChecks.Refusal("GenerativeEvaluationOptions.MemoryBudgetBytes", "a positive number of bytes (or null for half the available memory)",

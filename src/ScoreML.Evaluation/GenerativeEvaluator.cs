@@ -32,6 +32,9 @@ public static class GenerativeEvaluator
             throw new ArgumentException($"Label column '{options.LabelColumnName}' has {realRows.Labels.ClassCount} classes in the real data and " +
                 $"{generatedRows.Labels.ClassCount} in the generated data.", nameof(generated));
 
+        if (options.ComputeKid)
+            KernelInceptionDistance.RequireRows(options.KidSubsetSize, realRows.Rows.Rows, generatedRows.Rows.Rows, "GenerativeEvaluationOptions.KidSubsetSize");
+
         var realReference = options.RealReference;
         if (realReference is not null && realReference.Extractor != extractor.Identity)
             throw new ArgumentException($"GenerativeEvaluationOptions.RealReference was made with features '{realReference.Extractor}', " +

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScoreML;
@@ -27,16 +28,20 @@ public static class KernelInceptionDistance
     /// <param name="real">The real set's features.</param>
     /// <param name="generated">The generated set's features (same dimension).</param>
     /// <param name="subsets">How many random subsets to average over (clean-fid and torch-fidelity: 100).</param>
-    /// <param name="subsetSize">Rows of each set per subset (clean-fid and torch-fidelity: 1,000); capped at the smaller set's rows.</param>
+    /// <param name="subsetSize">
+    /// Rows of each set per subset; null takes 1,000 (clean-fid and torch-fidelity), or every row of the smaller set when it
+    /// has fewer. A size given explicitly must fit in both sets, as torch-fidelity requires.
+    /// </param>
     /// <param name="seed">Seeds the choice of the subsets.</param>
-    public static KidResult Compute(FeatureMatrix real, FeatureMatrix generated, int subsets = 100, int subsetSize = 1000, int seed = 0)
+    public static KidResult Compute(FeatureMatrix real, FeatureMatrix generated, int subsets = 100, int? subsetSize = null, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(generated);
         if (subsets < 1) throw new ArgumentOutOfRangeException(nameof(subsets), subsets, "KID needs at least one subset.");
         if (subsetSize < 2) throw new ArgumentOutOfRangeException(nameof(subsetSize), subsetSize, "A KID subset needs at least 2 rows of each set.");
         real.RequireSameDimension(generated);
-        int m = Math.Min(subsetSize, Math.Min(real.Rows, generated.Rows));
+        RequireRows(subsetSize, real.Rows, generated.Rows, nameof(subsetSize));
+        int m = subsetSize ?? Math.Min(DefaultSubsetSize, Math.Min(real.Rows, generated.Rows));
         if (m < 2)
             throw new ArgumentException($"KID needs at least 2 rows in each set; the real set has {real.Rows} and the generated set {generated.Rows}.");
         if (m == real.Rows && m == generated.Rows) subsets = 1;
@@ -58,19 +63,32 @@ public static class KernelInceptionDistance
         return new KidResult(mean, std, subsets, m, values);
     }
 
+    /// <summary>Rows per subset when none is given (clean-fid and torch-fidelity), or every row of a smaller set.</summary>
+    public const int DefaultSubsetSize = 1000;
+
+    /// <summary>Throws unless an explicit subset size fits in both sets (before any feature is extracted, in the evaluator).</summary>
+    internal static void RequireRows(int? subsetSize, int realRows, int generatedRows, string option)
+    {
+        if (subsetSize is int size && size > Math.Min(realRows, generatedRows))
+            throw new ArgumentOutOfRangeException(option[(option.LastIndexOf('.') + 1)..], size,
+                $"{option} is {size}, but the real set has {realRows} rows and the generated set {generatedRows}: each KID subset draws that many " +
+                $"rows of both without replacement. Give at most {Math.Min(realRows, generatedRows)}, or leave it unset for {DefaultSubsetSize} or every row of a smaller set.");
+    }
+
     /// <summary>The unbiased MMD^2 of two float64 sets of the same size m with the cubic polynomial kernel.</summary>
     static double UnbiasedSquaredMmd(Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
         long m = x.shape[0];
-        double d = x.shape[1];
+        // The kernel's scalars are held for the whole computation: TorchSharp's temporary scalars can be freed by a collection
+        // while libtorch still reads them, and this loop makes millions of calls (see HeldScalars).
+        using Scalar d = ((double)x.shape[1]).ToScalar(), one = 1.0.ToScalar(), three = 3.ToScalar();
+        Tensor Kernel(Tensor a, Tensor b) => a.matmul(b.t()).div_(d).add_(one).pow_(three);
         double OffDiagonalSum(Tensor kernel) => kernel.sum().item<double>() - kernel.diagonal().sum().item<double>();
-        double within = OffDiagonalSum(Kernel(x, x, d)) + OffDiagonalSum(Kernel(y, y, d));
-        double cross = Kernel(x, y, d).sum().item<double>();
+        double within = OffDiagonalSum(Kernel(x, x)) + OffDiagonalSum(Kernel(y, y));
+        double cross = Kernel(x, y).sum().item<double>();
         return within / (m * (m - 1.0)) - 2.0 * cross / ((double)m * m);
     }
-
-    static Tensor Kernel(Tensor a, Tensor b, double d) => a.matmul(b.t()).div_(d).add_(1.0).pow_(3);
 
     /// <summary>m of the n rows, chosen without replacement (a partial Fisher-Yates shuffle), as float64.</summary>
     static Tensor Subset(Tensor rows, int n, int m, Random random)

@@ -1,3 +1,4 @@
+using ScoreML.Runtime;
 using static TorchSharp.torch;
 
 namespace ScoreML;
@@ -50,6 +51,6 @@ public sealed class DenoisingLikelihoodScoreMatching : ClassifierObjective
     {
         var s = std.unsqueeze(1);
         var residual = likelihoodScore + priorScore + z / s;
-        return 0.5 * std.pow(2 * weightingExponent) * residual.square().mean(new long[] { 1 });
+        return 0.5 * HeldScalars.Pow(std, 2 * weightingExponent) * residual.square().mean(new long[] { 1 });
     }
 }

@@ -1,3 +1,4 @@
+using ScoreML.Runtime;
 using ScoreML.Networks;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ internal sealed class ScoreMatchingStep(NoiseConditionalNetwork network, Stochas
         var t = rand(new long[] { x0.shape[0] }, generator: batch.Generator, device: batch.Device) * (sde.T - eps) + eps;
         var pointLosses = objective.PointLosses(network, sde, x0, t, batch.Generator);
         if (weightingExponent != 1)
-            pointLosses = pointLosses * sde.MarginalStd(t).pow(2 * (weightingExponent - 1));
+            pointLosses = pointLosses * HeldScalars.Pow(sde.MarginalStd(t), 2 * (weightingExponent - 1));
         return pointLosses.mean();
     }
 }

@@ -90,10 +90,25 @@ public sealed class KernelInceptionDistanceTests
         StringAssert.Contains(e.Message, "generated set 1");
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => KernelInceptionDistance.Compute(real, real, subsets: 0));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => KernelInceptionDistance.Compute(real, real, subsetSize: 1));
+        // An explicit size larger than a set is refused, as torch-fidelity does; unset, it takes every row of the smaller set.
+        var tooMany = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => KernelInceptionDistance.Compute(real, real, subsetSize: 11));
+        StringAssert.Contains(tooMany.Message, "the real set has 10 rows");
+        Assert.AreEqual(10, KernelInceptionDistance.Compute(real, real).SubsetSize);
         var ml = new MLContext(1);
         var data = TestData.Vectors(ml, real.Values, real.Dimension, "Features");
         var generated = TestData.Vectors(ml, real.Values, real.Dimension, "Generated");
-        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.ScoreMatching().Evaluate(data, generated, new GenerativeEvaluationOptions { KidSubsetSize = 1 }));
-        StringAssert.Contains(e.Message, "GenerativeEvaluationOptions.KidSubsetSize");
+        var refused = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.ScoreMatching().Evaluate(data, generated, new GenerativeEvaluationOptions { KidSubsetSize = 1 }));
+        StringAssert.Contains(refused.Message, "GenerativeEvaluationOptions.KidSubsetSize");
+        // Before any feature is extracted: an extractor that would throw is never reached.
+        refused = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.ScoreMatching().Evaluate(data, generated,
+            new GenerativeEvaluationOptions { KidSubsetSize = 50, FeatureExtractor = new RefusingExtractor() }));
+        StringAssert.Contains(refused.Message, "GenerativeEvaluationOptions.KidSubsetSize is 50");
+    }
+
+    sealed class RefusingExtractor : IFeatureExtractor
+    {
+        public string Identity => "refusing";
+        public bool ProvidesLogits => false;
+        public ExtractedFeatures Extract(FeatureMatrix inputs) => throw new InvalidOperationException("no feature should be extracted");
     }
 }

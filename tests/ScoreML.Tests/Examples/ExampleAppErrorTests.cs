@@ -53,6 +53,16 @@ public sealed class ExampleAppErrorTests
     }
 
     [TestMethod]
+    public void TheSamplerStudyRefusesASamplerOfItsOwnBeforeTraining()
+    {
+        // --samplers runs every sampler at its own budgets; a --sampler beside it would be silently ignored.
+        var (code, error) = Run("FashionMnist", "--quick", "--samplers", "--sampler", "ddim", "--out", Path.Combine(folder, "out"));
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, "--samplers runs every sampler");
+        AssertNoStackTrace(error);
+    }
+
+    [TestMethod]
     public void AMissingInputFileIsNamedWithoutAStackTraceAndVerboseShowsIt()
     {
         string missing = Path.Combine(folder, "real.csv");
