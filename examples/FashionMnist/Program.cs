@@ -87,7 +87,7 @@ T Timed<T>(string phase, Func<T> work)
     return result;
 }
 
-PngImages.SaveGrid(Grid(test.Pixels, test.Labels, test.Shape.Size, 10), test.Shape, PixelScaling.ZeroToOne, Path.Combine(outDir, "grid-real.png"));
+PngImages.SaveGrid(ImageGrid.ByClass(test.Pixels, test.Labels, test.Shape.Size, 10), test.Shape, PixelScaling.ZeroToOne, Path.Combine(outDir, "grid-real.png"));
 
 // 1. The score model (the prior score of every method).
 var checkpoints = new ExampleCheckpoints(outDir, commandLine.Has("--resume"));
@@ -159,7 +159,7 @@ foreach (var (name, conditional) in methods)
     generated[name] = view;
     var rows = view.GetColumn<float[]>("Generated").ToArray();
     var labels = view.GetColumn<uint>("Label").Select(k => (int)k - 1).ToArray();
-    PngImages.SaveGrid(Grid(rows.SelectMany(r => r).ToArray(), labels, train.Shape.Size, 10), train.Shape, PixelScaling.ZeroToOne,
+    PngImages.SaveGrid(ImageGrid.ByClass(rows.SelectMany(r => r).ToArray(), labels, train.Shape.Size, 10), train.Shape, PixelScaling.ZeroToOne,
         Path.Combine(outDir, $"grid-{name}.png"));
 }
 
@@ -215,12 +215,3 @@ File.Move(path + ".tmp", path, overwrite: true);
 Console.WriteLine($"Wrote {path} and the image grids ({wall.Elapsed.TotalMinutes:F1} min).");
 foreach (var (_, conditional) in methods) conditional.Dispose();   // each sampler holds its own share of the networks
 return 0;
-
-// Up to `columns` images of each class, one grid row per class.
-static List<List<float[]>> Grid(float[] pixels, int[] labels, int size, int columns)
-{
-    var rows = Enumerable.Range(0, labels.Max() + 1).Select(_ => new List<float[]>()).ToList();
-    for (int i = 0; i < labels.Length; i++)
-        if (rows[labels[i]].Count < columns) rows[labels[i]].Add(pixels.AsSpan(i * size, size).ToArray());
-    return rows;
-}

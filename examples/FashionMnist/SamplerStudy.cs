@@ -98,8 +98,8 @@ internal sealed class SamplerStudy
                 resamples.Select((rows, b) => KernelInceptionDistance.Compute(realFeatures, Rows(features, rows), SubsetsPerResample, seed: settings.Seed + b).Mean).ToArray());
             double cas = ClassificationAccuracyScore.Compute(ml, new LabelledFeatures(new FeatureMatrix(images, shape.Size, "generated"), classes, classCount),
                 realPixels, new CasOptions { Seed = settings.Seed }, shape);
-            run.Quality["cas"] = Wilson(cas, test.Count);
-            PngImages.SaveGrid(Grid(images, perClass, classCount, shape.Size), shape, PixelScaling.ZeroToOne, Path.Combine(gridFolder, $"{run.Label.Replace('@', '-').Replace(' ', '-')}.png"));
+            run.Quality["cas"] = Estimate.Wilson(cas, test.Count);
+            PngImages.SaveGrid(ImageGrid.ByClass(images, classes, shape.Size, 10), shape, PixelScaling.ZeroToOne, Path.Combine(gridFolder, $"{run.Label.Replace('@', '-').Replace(' ', '-')}.png"));
             Console.WriteLine($"  {run.Label,-18} NFE {run.CountedEvaluations,7:F1}  {run.SecondsPerThousand,8:F1} s/1k  " +
                               string.Join("  ", Metrics.Select(m => $"{m} {run.Quality[m].Value:G4}")));
         }
@@ -122,19 +122,4 @@ internal sealed class SamplerStudy
         for (int i = 0; i < rows.Length; i++) Array.Copy(features.Values, (long)rows[i] * d, values, (long)i * d, d);
         return new FeatureMatrix(values, d, features.Name);
     }
-
-    /// <summary>Wilson's 95 % score interval for an accuracy measured on <paramref name="trials"/> independent test images.</summary>
-    static Estimate Wilson(double accuracy, int trials)
-    {
-        const double z = 1.959964;
-        double denominator = 1 + z * z / trials;
-        double centre = (accuracy + z * z / (2 * trials)) / denominator;
-        double half = z * Math.Sqrt(accuracy * (1 - accuracy) / trials + z * z / (4.0 * trials * trials)) / denominator;
-        return new Estimate(accuracy, centre - half, centre + half);
-    }
-
-    /// <summary>Up to 10 images of each class, a grid row per class (the images come class by class).</summary>
-    static List<List<float[]>> Grid(float[] images, int perClass, int classCount, int size) =>
-        Enumerable.Range(0, classCount).Select(c => Enumerable.Range(0, Math.Min(10, perClass))
-            .Select(i => images.AsSpan((c * perClass + i) * size, size).ToArray()).ToList()).ToList();
 }

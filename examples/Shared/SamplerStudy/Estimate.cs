@@ -18,6 +18,19 @@ internal readonly record struct Estimate(double Value, double Low, double High)
             Math.Clamp(sorted[(int)Math.Ceiling(0.975 * last)] + shift, lowest, highest));
     }
 
+    /// <summary>
+    /// An accuracy measured on <paramref name="trials"/> independent trials (e.g. test images) with Wilson's 95 % score
+    /// interval, which stays inside [0, 1] and keeps its coverage near 0 and 1, unlike the normal approximation.
+    /// </summary>
+    public static Estimate Wilson(double accuracy, int trials)
+    {
+        const double z = 1.959964;
+        double denominator = 1 + z * z / trials;
+        double centre = (accuracy + z * z / (2 * trials)) / denominator;
+        double half = z * Math.Sqrt(accuracy * (1 - accuracy) / trials + z * z / (4.0 * trials * trials)) / denominator;
+        return new Estimate(accuracy, centre - half, centre + half);
+    }
+
     /// <summary>"0.844 [0.824, 0.856]", with three significant digits below 0.01.</summary>
     public override string ToString() => $"{Format(Value)} [{Format(Low)}, {Format(High)}]";
 
