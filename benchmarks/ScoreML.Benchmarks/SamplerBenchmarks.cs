@@ -9,9 +9,11 @@ namespace ScoreML.Benchmarks;
 /// Issue 18's sampler throughput: samples per second of each fast sampler at 50 network evaluations (the adaptive ODE at its
 /// default tolerances) and of the PC sampler at 1,000 steps, unguided and with DLSM classifier guidance, on the two-moons MLP
 /// (library defaults, a short training: throughput does not depend on how well the network is trained, only the adaptive
-/// ODE's step count does). Then, unguided, the default image U-Net (untrained, 1x28x28) on a few images with the PC sampler at
-/// reduced steps, its 1,000-step time extrapolated linearly (PC costs the same per step). Samplers run round-robin, every
-/// sampler once per round, so the VM's speed swings spread over all of them alike; each ratio to PC is taken within a round.
+/// ODE's step count does). Then the default image U-Net (untrained, 1x28x28) on a few images, unguided and guided by the
+/// Fashion-MNIST example's ResNet classifier (untrained; DLSM's guidance costs what any classifier guidance costs: a forward
+/// and an input gradient through the classifier per evaluation), with the PC sampler at reduced steps, its 1,000-step time
+/// extrapolated linearly (PC costs the same per step). Samplers run round-robin, every sampler once per round, so the VM's
+/// speed swings spread over all of them alike; each ratio to PC is taken within a round.
 /// </summary>
 internal static class SamplerBenchmarks
 {
@@ -83,22 +85,39 @@ internal static class SamplerBenchmarks
         // The default U-Net: its evaluations dominate, so a few images and a tenth of PC's steps tell the ratio in a minute.
         var shape = new ImageShape(1, 28, 28);
         var unetRuns = Runs(adaptive: false, pcSteps: UNetPcSteps);
-        using var unet = new ScoreModelTransformer(new ScoreModel(new NoiseConditionalUNet(shape, new UNetOptions(), seed: 1), new VeSde(0.01, 50), CPU),
-            unetRuns[0].Options);
+        var unetModel = new ScoreModel(new NoiseConditionalUNet(shape, new UNetOptions(), seed: 1), new VeSde(0.01, 50), CPU);
+        using var unet = new ScoreModelTransformer(unetModel, unetRuns[0].Options);
+        var resNet = new ResNetOptions { BaseChannels = 16, BlocksPerStage = new[] { 1, 1, 1 } };
+        using var imageClassifier = new NoiseConditionalClassifier(new NoiseConditionalResNet(shape, 10, resNet, seed: 2));
+        var guidedScore = ClassifierGuidance.Create(unetModel, imageClassifier, 1);
+        var keys = new LabelKeys(10);
+        int[] imageClasses = Enumerable.Range(0, UNetImages).Select(i => i % 10).ToArray();
         var unetSamplers = unetRuns.Select(r => unet.WithSampler(r.Options)).ToList();
+        var unetGuided = unetRuns.Select(r => new ConditionalSamplingTransformer(guidedScore, unetModel.Sde, shape.Size, keys, CPU,
+            new ConditionalSamplerOptions { Sampler = r.Options })).ToList();
         try
         {
-            var work = unetRuns.Select((r, i) => ($"{r.Name}_unguided", (Action)(() => unetSamplers[i].Generate(UNetImages)))).ToList();
+            var work = new List<(string Key, Action Sample)>();
+            for (int i = 0; i < unetRuns.Count; i++)
+            {
+                int index = i;
+                work.Add(($"{unetRuns[i].Name}_unguided", () => unetSamplers[index].Generate(UNetImages)));
+                work.Add(($"{unetRuns[i].Name}_guided", () => unetGuided[index].Generate(imageClasses)));
+            }
             var times = RoundRobin(work, rounds, UNetImages);
             // PC at 1,000 steps costs ten times its 100 steps: every step is one predictor and one corrector evaluation.
-            times["pc_unguided"] = times["pc_unguided"].Select(t => t * 1000.0 / UNetPcSteps).ToList();
-            result["samplers_unet_setup"] = $"default U-Net (untrained) on 1x{shape.Height}x{shape.Width}, VE sigma 0.01..50, {UNetImages} images per timing, unguided; " +
-                                            $"fast samplers at {FastBudget} evaluations; PC timed at {UNetPcSteps} steps and extrapolated x{1000 / UNetPcSteps} to 1,000 steps (pc is labelled extrapolated)";
+            foreach (var mode in new[] { "unguided", "guided" })
+                times[$"pc_{mode}"] = times[$"pc_{mode}"].Select(t => t * 1000.0 / UNetPcSteps).ToList();
+            result["samplers_unet_setup"] = $"default U-Net (untrained) on 1x{shape.Height}x{shape.Width}, VE sigma 0.01..50, {UNetImages} images per timing, " +
+                                            $"unguided and guided (alpha 1) by an untrained ResNet of {resNet.BaseChannels} channels, blocks {string.Join('-', resNet.BlocksPerStage)} " +
+                                            $"(the Fashion-MNIST example's classifier); fast samplers at {FastBudget} evaluations; PC timed at {UNetPcSteps} steps and " +
+                                            $"extrapolated x{1000 / UNetPcSteps} to 1,000 steps (pc is labelled extrapolated)";
             Report(result, "unet", times, extrapolatedPc: true);
         }
         finally
         {
             foreach (var s in unetSamplers) s.Dispose();
+            foreach (var s in unetGuided) s.Dispose();
         }
         return result;
     }

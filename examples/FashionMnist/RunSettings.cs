@@ -17,10 +17,12 @@ internal sealed record RunSettings
     public int ClassifierSteps { get; init; } = 1000;
     public int FeatureClassifierSteps { get; init; } = 1500;
     public int BatchSize { get; init; } = 64;
-    public int SamplesPerClass { get; init; } = 50;
+    public int SamplesPerClass { get; init; } = 500;
     public int SamplerSteps { get; init; } = 200;
-    public string SamplerName { get; init; } = "pc";       // pc (predictor only), ddim, heun, dpm2m, dpm3s or ode (adaptive RK45)
-    public int? SamplerEvaluations { get; init; }           // a budget of network evaluations for the fast samplers (then SamplerSteps is unused)
+    public string SamplerName { get; init; } = "ddim";     // pc (predictor only), ddim, heun, dpm2m, dpm3s or ode (adaptive RK45)
+    public int? SamplerEvaluations { get; init; } = 20;     // a budget of network evaluations for the fast samplers (then SamplerSteps is unused)
+    public double SamplerEta { get; init; } = 1;            // DDIM's eta: 0 deterministic, 1 ancestral (DDPM-like) steps
+    public double SamplerChurn { get; init; }              // Heun's S_churn (EDM): 0 deterministic
     public int RealTestImages { get; init; } = 10_000;
     public int UNetChannels { get; init; } = 16;
     public int[] UNetMultipliers { get; init; } = { 1, 2, 2 };
@@ -49,7 +51,7 @@ internal sealed record RunSettings
     public static RunSettings Full => new()
     {
         ScoreSteps = 100_000, ClassifierSteps = 20_000, FeatureClassifierSteps = 5000, BatchSize = 128, SamplesPerClass = 1000,
-        SamplerSteps = 1000, UNetChannels = 128, UNetBlocks = 2, UNetAttention = new[] { 14 }, ClassifierChannels = 64,
+        SamplerName = "pc", SamplerEvaluations = null, SamplerEta = 0, SamplerSteps = 1000, UNetChannels = 128, UNetBlocks = 2, UNetAttention = new[] { 14 }, ClassifierChannels = 64,
         ClassifierBlocks = new[] { 2, 2, 2, 2 },
     };
 
@@ -66,6 +68,14 @@ internal sealed record RunSettings
             if (commandLine.Value(name) is not string text) return fallback;
             if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < 0)
                 throw new ArgumentException($"{name} needs a non-negative whole number, not '{text}'.");
+            return value;
+        }
+        double Double(string name, double fallback, double low, double high)
+        {
+            if (commandLine.Value(name) is not string text) return fallback;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value >= low && value <= high))
+                throw new ArgumentException($"{name} needs a number in [{low.ToString(CultureInfo.InvariantCulture)}, " +
+                    $"{(high == double.MaxValue ? "infinity)" : high.ToString(CultureInfo.InvariantCulture) + "]")}, not '{text}'.");
             return value;
         }
         int[] Ints(string name, int[] fallback)
@@ -89,6 +99,8 @@ internal sealed record RunSettings
             SamplerSteps = Int("--sampler-steps", preset.SamplerSteps),
             SamplerName = commandLine.Value("--sampler") ?? preset.SamplerName,
             SamplerEvaluations = commandLine.Value("--sampler-evaluations") is null ? preset.SamplerEvaluations : Int("--sampler-evaluations", 0),
+            SamplerEta = Double("--sampler-eta", preset.SamplerEta, 0, 1),
+            SamplerChurn = Double("--sampler-churn", preset.SamplerChurn, 0, double.MaxValue),
             RealTestImages = Int("--test-images", preset.RealTestImages),
             UNetChannels = Int("--unet-channels", preset.UNetChannels),
             UNetMultipliers = Ints("--unet-multipliers", preset.UNetMultipliers),
@@ -100,8 +112,13 @@ internal sealed record RunSettings
             Seed = Int("--seed", preset.Seed),
             SamplerStudy = commandLine.Has("--samplers"),
         };
-        if (settings.SamplerStudy && (commandLine.Has("--sampler") || commandLine.Has("--sampler-evaluations") || commandLine.Has("--sampler-steps")))
-            throw new ArgumentException("--samplers runs every sampler at its own budgets; leave out --sampler, --sampler-evaluations and --sampler-steps.");
+        string[] samplerOptions = { "--sampler", "--sampler-evaluations", "--sampler-steps", "--sampler-eta", "--sampler-churn" };
+        if (settings.SamplerStudy && samplerOptions.Any(commandLine.Has))
+            throw new ArgumentException($"--samplers runs every sampler at its own budgets and settings; leave out {string.Join(", ", samplerOptions)}.");
+        if (commandLine.Has("--sampler-eta") && settings.SamplerName != "ddim")
+            throw new ArgumentException($"--sampler-eta is DDIM's; it does nothing for --sampler {settings.SamplerName}.");
+        if (commandLine.Has("--sampler-churn") && settings.SamplerName != "heun")
+            throw new ArgumentException($"--sampler-churn is Heun's; it does nothing for --sampler {settings.SamplerName}.");
         _ = settings.ScoreObjective;   // refuses an unknown --objective before any work
         settings.Sampler.Validate();   // and an unknown --sampler or a bad budget
         settings.UNet.Validate();      // and a network shape that cannot be built
@@ -121,9 +138,10 @@ internal sealed record RunSettings
         _ => throw new ArgumentException($"--objective must be dsm or lcss, not '{ObjectiveName}'."),
     };
 
-    /// <summary>The sampler every method samples with: the PC sampler's reverse-diffusion predictor alone (half the network
-    /// evaluations of predictor + corrector) over SamplerSteps, or a fast sampler over SamplerSteps steps or a budget of
-    /// SamplerEvaluations network evaluations.</summary>
+    /// <summary>The sampler every method samples with: a fast sampler over a budget of SamplerEvaluations network evaluations
+    /// (or SamplerSteps steps when unset; by default DDIM with eta = 1 at 20, which the sampler study found best of those that
+    /// fit the hour), the adaptive ODE, or the PC sampler's reverse-diffusion predictor alone (half the network evaluations of
+    /// predictor + corrector) over SamplerSteps.</summary>
     public SamplerOptions Sampler
     {
         get
@@ -143,6 +161,7 @@ internal sealed record RunSettings
             return new SamplerOptions
             {
                 Kind = kind, Corrector = CorrectorKind.None, Steps = SamplerSteps, Evaluations = kind == SamplerKind.AdaptiveOde ? null : SamplerEvaluations,
+                Eta = kind == SamplerKind.Ddim ? SamplerEta : 0, Churn = kind == SamplerKind.Heun ? SamplerChurn : 0,
                 BatchSize = 250, Seed = Seed,
             };
         }
@@ -168,9 +187,29 @@ internal sealed record RunSettings
         double unet = UNetCost / new RunSettings().UNetCost, resnet = ClassifierCost / new RunSettings().ClassifierCost;
         double batch = BatchSize / 64.0;
         double seconds = ScoreSteps * 0.51 * unet * batch + ClassifierSteps * (0.11 * resnet + 0.44 * unet) * batch
-            + FeatureClassifierSteps * 0.20 * batch + 3 * 10 * SamplesPerClass * SamplerSteps * 0.0036 * unet + 3 * 13 * RealTestImages / 10_000.0 + 20;
+            + FeatureClassifierSteps * 0.20 * batch + 3 * 10 * SamplesPerClass * EvaluationsPerSample * 0.0036 * unet + 3 * 13 * RealTestImages / 10_000.0 + 20;
         return TimeSpan.FromSeconds(seconds);
     }
+
+    /// <summary>
+    /// Guided network evaluations per image: the budget, or the steps (Heun: two evaluations a step but the last); the adaptive
+    /// ODE's count depends on the model, and 100 stands in for it.
+    /// </summary>
+    double EvaluationsPerSample => SamplerName switch
+    {
+        "ode" => 100,
+        "pc" => SamplerSteps,
+        _ => SamplerEvaluations ?? (SamplerName == "heun" ? 2 * SamplerSteps - 1 : SamplerSteps),
+    };
+
+    /// <summary>"DDIM (eta 1) at 20 network evaluations", "PC (predictor only) over 200 steps".</summary>
+    public string SamplerDescription => SamplerName switch
+    {
+        "pc" => $"PC (predictor only) over {SamplerSteps} steps",
+        "ode" => "the adaptive ODE",
+        _ => $"{SamplerName}{(SamplerName == "ddim" ? $" (eta {SamplerEta.ToString(CultureInfo.InvariantCulture)})" : SamplerName == "heun" && SamplerChurn > 0 ? $" (churn {SamplerChurn.ToString(CultureInfo.InvariantCulture)})" : "")}" +
+             (SamplerEvaluations is int budget ? $" at {budget} network evaluations" : $" over {SamplerSteps} steps"),
+    };
 
     double UNetCost => (double)UNetChannels * UNetChannels * UNetMultipliers.Sum(m => m * m) * (2 * UNetBlocks + 1);
 

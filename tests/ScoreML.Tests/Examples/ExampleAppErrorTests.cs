@@ -63,6 +63,20 @@ public sealed class ExampleAppErrorTests
     }
 
     [TestMethod]
+    [DataRow("--sampler-eta 1.5", "--sampler-eta needs a number in [0, 1], not '1.5'")]
+    [DataRow("--sampler heun --sampler-eta 0.5", "--sampler-eta is DDIM's; it does nothing for --sampler heun")]
+    [DataRow("--sampler-churn 40", "--sampler-churn is Heun's; it does nothing for --sampler ddim")]
+    [DataRow("--sampler heun --sampler-churn -1", "--sampler-churn needs a number in [0, infinity), not '-1'")]
+    public void AStochasticSamplerSettingOutOfRangeOrForAnotherSamplerIsRefused(string options, string message)
+    {
+        // The default sampler is DDIM, so --sampler-churn alone names a setting the run would ignore.
+        var (code, error) = Run("FashionMnist", new[] { "--quick" }.Concat(options.Split(' ')).Concat(new[] { "--out", Path.Combine(folder, "out") }).ToArray());
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, message);
+        AssertNoStackTrace(error);
+    }
+
+    [TestMethod]
     public void AMissingInputFileIsNamedWithoutAStackTraceAndVerboseShowsIt()
     {
         string missing = Path.Combine(folder, "real.csv");
