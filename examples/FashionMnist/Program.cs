@@ -22,6 +22,7 @@ using FashionMnist;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML;
+using ScoreML.Benchmarks;
 using ScoreML.Examples;
 using ScoreML.Runtime;
 using ScoreML.Evaluation.Metrics;
@@ -71,7 +72,7 @@ Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training images {train.Shape
 Console.WriteLine($"{settings.ScoreObjective} U-Net ({settings.UNetChannels} channels, {string.Join('-', settings.UNetMultipliers)}) {settings.ScoreSteps} steps, classifiers {settings.ClassifierSteps} steps" +
                   (settings.SamplerStudy ? "." : $", {settings.SamplesPerClass} samples per class and method, {settings.SamplerDescription}."));
 Console.WriteLine(settings.SamplerStudy
-    ? $"Sampler study: every sampler at {string.Join(", ", SamplerStudy.Budgets)} network evaluations, PC at {SamplerRun.PredictorCorrectorSteps} steps, {settings.SamplesPerClass} DLSM-guided images per class each."
+    ? $"Sampler study: every sampler at {string.Join(", ", SamplerStudy.Budgets)} network evaluations, PC at {SamplerRun.PredictorCorrectorSteps} steps, the adaptive ODE at tolerance {SamplerStudy.OdeTolerance:G}, {settings.SamplesPerClass} DLSM-guided images per class each."
     : settings.Device is null or "cpu"
     ? $"Estimated run time on a 2-core CPU: about {settings.Estimate().TotalMinutes:F0} min."
     : $"Running on {settings.Device}.");
@@ -205,6 +206,7 @@ var json = new Dictionary<string, object>
 {
     ["settings"] = settings,
     ["wall_time_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1),
+    ["machine"] = MachineDescription.Describe(),   // times mean little without the CPU they were taken on
     ["phase_times_s"] = timings,
     ["feature_extractor"] = options.FeatureExtractor.Identity,
     ["methods"] = results.ToDictionary(p => p.Key, p => ResultsTable.Summary(p.Value)),
