@@ -11,7 +11,9 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
 {
     readonly OnnxFeatureExtractorOptions options;
     readonly InferenceSession session;
+    readonly InferenceSession? preprocess;
     readonly int networkChannels;
+    readonly int? fixedBatch;   // a network exported with a fixed batch dimension (ML.NET's ResNet-18: 1)
 
     public OnnxFeatureExtractor(OnnxFeatureExtractorOptions options)
     {
@@ -34,8 +36,20 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
             throw new ArgumentException($"ONNX network '{options.ModelPath}' wants {networkChannels} channels; the data have {options.Channels}.");
         if (options.ModelHeight == 0 && shape[2] > 0) options.ModelHeight = shape[2];
         if (options.ModelWidth == 0 && shape[3] > 0) options.ModelWidth = shape[3];
+        if (shape[0] > 0) fixedBatch = shape[0];
+        if (options.PreprocessModelPath is string prepPath)
+        {
+            if (!File.Exists(prepPath))
+                throw new FileNotFoundException($"ONNX preprocessing model '{prepPath}' does not exist (OnnxFeatureExtractorOptions.PreprocessModelPath).", prepPath);
+            try { preprocess = new InferenceSession(prepPath); }
+            catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{prepPath}' is not a usable ONNX model: {e.Message}", e); }
+            if (preprocess.InputMetadata.Count != 1 || preprocess.OutputMetadata.Count != 1)
+                throw new ArgumentException($"ONNX preprocessing model '{prepPath}' has {preprocess.InputMetadata.Count} inputs and {preprocess.OutputMetadata.Count} outputs; " +
+                    "one of each is expected (OnnxFeatureExtractorOptions.PreprocessModelPath).");
+        }
         Identity = $"onnx:{Path.GetFileName(options.ModelPath)}:sha256={FileHash(options.ModelPath)}:{options.FeatureOutputName}" +
-                   $":{options.ModelHeight}x{options.ModelWidth}:scale={options.InputScale},shift={options.InputShift}";
+                   $":{options.ModelHeight}x{options.ModelWidth}:scale={options.InputScale},shift={options.InputShift}" +
+                   (options.PreprocessModelPath is string p ? $":preprocess={Path.GetFileName(p)}:sha256={FileHash(p)}" : "");
     }
 
     public string Identity { get; }
@@ -50,39 +64,46 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         var logits = new List<float>();
         int featureWidth = 0, classes = 0;
         var outputs = options.LogitsOutputName is null ? new[] { options.FeatureOutputName } : new[] { options.FeatureOutputName, options.LogitsOutputName };
-        for (int start = 0; start < inputs.Rows; start += options.BatchSize)
+        int batchSize = fixedBatch ?? options.BatchSize;
+        for (int start = 0; start < inputs.Rows; start += batchSize)
         {
-            int count = Math.Min(options.BatchSize, inputs.Rows - start);
-            var (batch, dims) = Prepare(inputs.Values, start, count);
+            int count = Math.Min(batchSize, inputs.Rows - start);
+            var (batch, dims) = Prepare(inputs.Values, start, count, fixedBatch ?? count);
             using var feed = OrtValue.CreateTensorValueFromMemory(batch, dims);
-            using var results = session.Run(new RunOptions(), new[] { options.InputName }, new[] { feed }, outputs);
-            featureWidth = Append(results[0], count, features, options.FeatureOutputName);
-            if (outputs.Length > 1) classes = Append(results[1], count, logits, options.LogitsOutputName!);
+            using var prepared = preprocess?.Run(new RunOptions(), preprocess.InputNames, new[] { feed }, preprocess.OutputNames);
+            using var results = session.Run(new RunOptions(), new[] { options.InputName }, new[] { prepared is null ? feed : prepared[0] }, outputs);
+            featureWidth = Append(results[0], count, fixedBatch ?? count, features, options.FeatureOutputName);
+            if (outputs.Length > 1) classes = Append(results[1], count, fixedBatch ?? count, logits, options.LogitsOutputName!);
         }
         return new ExtractedFeatures(new FeatureMatrix(features.ToArray(), featureWidth, inputs.Name + " features"),
             outputs.Length > 1 ? logits.ToArray() : null, classes);
     }
 
-    /// <summary>Scales, repeats channels and resizes one batch; returns it as [B, C, H, W].</summary>
-    (float[] Values, long[] Shape) Prepare(float[] values, int start, int count)
+    /// <summary>Scales, repeats channels and resizes one batch of <paramref name="count"/> rows, padded with zero rows to
+    /// <paramref name="rows"/> for a network of fixed batch; returns it as [rows, C, H, W].</summary>
+    (float[] Values, long[] Shape) Prepare(float[] values, int start, int count, int rows)
     {
         using var scope = NewDisposeScope();
         int pixels = options.Channels * options.Height * options.Width;
-        var x = tensor(values.AsSpan(start * pixels, count * pixels).ToArray(), new long[] { count, options.Channels, options.Height, options.Width });
+        var data = new float[(long)rows * pixels];
+        values.AsSpan(start * pixels, count * pixels).CopyTo(data);
+        var x = tensor(data, new long[] { rows, options.Channels, options.Height, options.Width });
         x = x * options.InputScale + options.InputShift;
-        if (networkChannels == 3 && options.Channels == 1) x = x.expand(count, 3, options.Height, options.Width);
+        if (networkChannels == 3 && options.Channels == 1) x = x.expand(rows, 3, options.Height, options.Width);
         int h = options.ModelHeight > 0 ? options.ModelHeight : options.Height, w = options.ModelWidth > 0 ? options.ModelWidth : options.Width;
         if (h != options.Height || w != options.Width)
             x = nn.functional.interpolate(x, size: new long[] { h, w }, mode: InterpolationMode.Bilinear, align_corners: false);
         return (x.contiguous().data<float>().ToArray(), x.shape);
     }
 
-    static int Append(OrtValue output, int rows, List<float> into, string name)
+    /// <summary>Appends the first <paramref name="count"/> of the output's <paramref name="rows"/> rows (the rest are padding).</summary>
+    static int Append(OrtValue output, int count, int rows, List<float> into, string name)
     {
         var data = output.GetTensorDataAsSpan<float>();
         if (data.Length % rows != 0) throw new InvalidDataException($"ONNX output '{name}' has {data.Length} values for {rows} rows.");
-        foreach (float v in data) into.Add(v);   // pool3 comes as [B, 2048, 1, 1]: flattened per row
-        return data.Length / rows;
+        int width = data.Length / rows;
+        foreach (float v in data[..(count * width)]) into.Add(v);   // pool3 comes as [B, 2048, 1, 1]: flattened per row
+        return width;
     }
 
     void RequireOutput(string name, string option)
@@ -100,5 +121,9 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         return Convert.ToHexString(SHA256.HashData(stream))[..16].ToLowerInvariant();
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose()
+    {
+        session.Dispose();
+        preprocess?.Dispose();
+    }
 }

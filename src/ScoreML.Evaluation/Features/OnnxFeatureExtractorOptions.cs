@@ -36,7 +36,13 @@ public sealed class OnnxFeatureExtractorOptions
     public float InputShift { get; set; }
     /// <summary>Single-channel data repeated to three channels when the network wants three (MNIST-like data into Inception).</summary>
     public bool RepeatGrayToRgb { get; set; } = true;
-    /// <summary>Rows per network call; one call's input (BatchSize x channels x height x width at the network's size) must fit in one array.</summary>
+    /// <summary>
+    /// An ONNX model run on the prepared input before the network, or null for none: a network's own preprocessing shipped as
+    /// a model (ML.NET's ResNet-18 comes with ResNetPreprocess.onnx, a per-channel mean subtraction). It must have one input
+    /// and one output, both the network's input shape.
+    /// </summary>
+    public string? PreprocessModelPath { get; set; }
+    /// <summary>Rows per network call (a network whose batch dimension is fixed takes that many, the last call padded); one call's input (BatchSize x channels x height x width at the network's size) must fit in one array.</summary>
     public int BatchSize { get; set; } = 50;
 
     /// <summary>Checks every numeric option; names the option at fault. The model file and its input and output names are checked when
