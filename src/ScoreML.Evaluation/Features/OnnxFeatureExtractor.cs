@@ -23,7 +23,7 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
             throw new FileNotFoundException($"ONNX feature network '{options.ModelPath}' does not exist (OnnxFeatureExtractorOptions.ModelPath). " +
                 "Nothing is downloaded at run time; docs/evaluation.md explains how to export the FID Inception network to ONNX.", options.ModelPath);
         options.Validate();
-        try { session = new InferenceSession(options.ModelPath); }
+        try { session = new InferenceSession(options.ModelPath, CpuSessionOptions()); }
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{options.ModelPath}' is not a usable ONNX model: {e.Message}", e); }
         if (!session.InputMetadata.TryGetValue(options.InputName, out var input))
             throw Mismatch($"has no input '{options.InputName}' (OnnxFeatureExtractorOptions.InputName)", session.InputMetadata.Keys);
@@ -41,7 +41,7 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         {
             if (!File.Exists(prepPath))
                 throw new FileNotFoundException($"ONNX preprocessing model '{prepPath}' does not exist (OnnxFeatureExtractorOptions.PreprocessModelPath).", prepPath);
-            try { preprocess = new InferenceSession(prepPath); }
+            try { preprocess = new InferenceSession(prepPath, CpuSessionOptions()); }
             catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{prepPath}' is not a usable ONNX model: {e.Message}", e); }
             if (preprocess.InputMetadata.Count != 1 || preprocess.OutputMetadata.Count != 1)
                 throw new ArgumentException($"ONNX preprocessing model '{prepPath}' has {preprocess.InputMetadata.Count} inputs and {preprocess.OutputMetadata.Count} outputs; " +
@@ -114,6 +114,20 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
 
     Exception Mismatch(string what, IEnumerable<string> available) =>
         new ArgumentException($"ONNX network '{options.ModelPath}' {what}; it has: {string.Join(", ", available)}.");
+
+    /// <summary>
+    /// Every core, every graph optimisation, and threads that sleep instead of spinning between calls. The spinning threads of
+    /// the preprocessing session and of libtorch (which resizes) took the cores from the network's. Through this extractor
+    /// ML.NET's ResNet-18 ran at 24 images/s with ONNX Runtime's defaults (1,000 Fashion-MNIST test images), 25.3 with every
+    /// core and every optimisation, and 50.2 once the threads no longer spun (100 images of 28 x 28 after a warm-up call), on
+    /// a 2-core Intel Xeon (family 6 model 207).
+    /// </summary>
+    static SessionOptions CpuSessionOptions()
+    {
+        var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
 
     static string FileHash(string path)
     {
