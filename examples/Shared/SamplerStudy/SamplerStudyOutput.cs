@@ -33,7 +33,7 @@ internal sealed class SamplerStudyOutput(List<SamplerRun> runs, IReadOnlyList<st
                 ["eta"] = run.Eta,
                 ["churn"] = run.Churn,
                 ["corrector_batch_mean_norms"] = run.BatchMean,
-                ["ode_tolerance"] = run.Kind == SamplerKind.AdaptiveOde ? run.Options(0, 1).RelativeTolerance : null,
+                ["ode_tolerance"] = run.Kind == SamplerKind.AdaptiveOde ? run.OdeTolerance ?? new SamplerOptions().RelativeTolerance : null,
                 ["nfe_budget"] = run.Budget,
                 ["nfe_counted"] = Math.Round(run.CountedEvaluations, 2),
                 ["seconds_per_1000_samples"] = Math.Round(run.SecondsPerThousand, 3),
