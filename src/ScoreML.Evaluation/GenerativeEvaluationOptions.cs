@@ -22,8 +22,13 @@ public sealed class GenerativeEvaluationOptions
     /// <summary>A key-typed label column present in both views, for CAS and the class-wise metrics; null for none.</summary>
     public string? LabelColumnName { get; set; }
 
-    /// <summary>Turns rows into features (default: the rows themselves).</summary>
-    public IFeatureExtractor FeatureExtractor { get; set; } = new IdentityFeatureExtractor();
+    /// <summary>
+    /// Turns rows into features. Null (the default) chooses by the real column: images of one or three channels (a column
+    /// typed C x H x W, as ScoreML's image readers and samplers make) get ML.NET's ImageNet-pretrained ResNet-18
+    /// (<see cref="ResNet18Features"/>, metrics named fid_resnet18 and so on), anything else the rows themselves
+    /// (<see cref="IdentityFeatureExtractor"/>). An extractor the evaluator chose is disposed when it is done.
+    /// </summary>
+    public IFeatureExtractor? FeatureExtractor { get; set; }
 
     /// <summary>k of the k-NN radii of precision, recall, density and coverage (the DLSM paper: 3), in [1, <see cref="MaxK"/>].</summary>
     public int K { get; set; } = 3;
@@ -51,6 +56,21 @@ public sealed class GenerativeEvaluationOptions
     public bool ComputeClassWise { get; set; } = true;
     public CasOptions Cas { get; set; } = new();
 
+    /// <summary>The most <see cref="IntervalResamples"/>.</summary>
+    public const int MaxIntervalResamples = 100_000;
+
+    /// <summary>
+    /// Bootstrap resamples behind each metric's confidence interval, 0 for no intervals, else in [2, <see cref="MaxIntervalResamples"/>]
+    /// (default 200). FID, the Inception Score, precision and density resample the generated rows (within each class when
+    /// <see cref="LabelColumnName"/> is set, as a class-conditional sampler fixes the rows per class); recall and coverage, which
+    /// average over the real rows, resample those; KID takes the spread of its subsets (or resamples the generated rows when
+    /// one subset holds every row); CAS, an accuracy on the real rows, takes Wilson's interval and needs no resampling.
+    /// </summary>
+    public int IntervalResamples { get; set; } = 200;
+
+    /// <summary>The confidence level of the intervals, in [0.5, 0.999] (default 0.95).</summary>
+    public double ConfidenceLevel { get; set; } = 0.95;
+
     /// <summary>The real set's statistics and radii computed before (see <c>ComputeRealReference</c>); null computes them now.</summary>
     public RealSetReference? RealReference { get; set; }
 
@@ -66,7 +86,10 @@ public sealed class GenerativeEvaluationOptions
     {
         if (string.IsNullOrEmpty(RealColumnName)) throw new ArgumentException("GenerativeEvaluationOptions.RealColumnName is empty.");
         if (string.IsNullOrEmpty(GeneratedColumnName)) throw new ArgumentException("GenerativeEvaluationOptions.GeneratedColumnName is empty.");
-        if (FeatureExtractor is null) throw new ArgumentNullException(nameof(FeatureExtractor), "GenerativeEvaluationOptions.FeatureExtractor is null.");
+        if (IntervalResamples is not 0 and (< 2 or > MaxIntervalResamples))
+            throw OptionChecks.Refusal("GenerativeEvaluationOptions.IntervalResamples", $"0 (no intervals) or in [2, {MaxIntervalResamples}]",
+                IntervalResamples.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ConfidenceInterval.RequireLevel(ConfidenceLevel, "GenerativeEvaluationOptions.ConfidenceLevel");
         OptionChecks.InRange(K, "GenerativeEvaluationOptions.K", 1, MaxK);
         OptionChecks.InRange(KidSubsets, "GenerativeEvaluationOptions.KidSubsets", 1, MaxKidSubsets);
         if (KidSubsetSize is int size) OptionChecks.InRange(size, "GenerativeEvaluationOptions.KidSubsetSize", 2, int.MaxValue);

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
+using ScoreML.Evaluation.Intervals;
 using ScoreML.Evaluation.Metrics;
 
 namespace ScoreML;
@@ -21,11 +22,37 @@ public static class GenerativeEvaluator
         ArgumentNullException.ThrowIfNull(generated);
         options ??= new GenerativeEvaluationOptions();
         options.Validate();
-        long memoryBudget = MemoryBudget.Resolve(options.MemoryBudgetBytes);
-        var extractor = options.FeatureExtractor;
         var warnings = new List<string>();
-
         var realRows = Read(real, options.RealColumnName, options.LabelColumnName, "real");
+        var extractor = options.FeatureExtractor ?? DefaultFeatures(real.Schema, options.RealColumnName, warnings);
+        try
+        {
+            return Evaluate(catalog, real, generated, options, realRows, extractor, warnings);
+        }
+        finally
+        {
+            if (options.FeatureExtractor is null) (extractor as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The extractor an unset <see cref="GenerativeEvaluationOptions.FeatureExtractor"/> stands for: the pretrained ResNet-18 for
+    /// one- or three-channel images, the rows themselves for anything else.
+    /// </summary>
+    static IFeatureExtractor DefaultFeatures(DataViewSchema schema, string column, List<string>? warnings)
+    {
+        var shape = VectorColumnReader.ImageShapeOf(schema, column);
+        if (shape is { Channels: 1 or 3 }) return ResNet18Features.Create(shape);
+        if (shape is not null)
+            warnings?.Add($"Column '{column}' holds {shape.Channels}-channel images, which the pretrained ResNet-18 does not take: the metrics compare raw pixels. " +
+                "Set GenerativeEvaluationOptions.FeatureExtractor to a network for such images.");
+        return new IdentityFeatureExtractor();
+    }
+
+    static GenerativeMetrics Evaluate(ScoreMatchingCatalog catalog, IDataView real, IDataView generated, GenerativeEvaluationOptions options,
+                                      ViewRows realRows, IFeatureExtractor extractor, List<string> warnings)
+    {
+        long memoryBudget = MemoryBudget.Resolve(options.MemoryBudgetBytes);
         var generatedRows = Read(generated, options.GeneratedColumnName, options.LabelColumnName, "generated");
         realRows.Rows.RequireSameDimension(generatedRows.Rows);
         if (realRows.Labels is not null && realRows.Labels.ClassCount != generatedRows.Labels!.ClassCount)
@@ -46,31 +73,67 @@ public static class GenerativeEvaluator
         // The feature dimension is known now: refuse a FID that cannot fit before any metric starts.
         if (options.ComputeFid) FrechetDistance.RequireMemory(generatedFeatures.Dimension, FrechetDistance.PeakMatrices, memoryBudget);
 
+        // One set of resamples per side, shared by every metric that resamples that side.
+        double level = options.ConfidenceLevel;
+        int resamples = options.IntervalResamples;
+        var generatedDraws = resamples > 0 ? new BootstrapDraws(generatedRows.Rows.Rows, resamples, options.Seed + 1, generatedRows.Labels?.Labels) : null;
+        var realDraws = resamples > 0 ? new BootstrapDraws(realRows.Rows.Rows, resamples, options.Seed + 2) : null;
+
         double? fid = null;
+        ConfidenceInterval? fidInterval = null;
         if (options.ComputeFid)
         {
             var realStatistics = realReference?.Statistics ?? GaussianStatistics.Compute(RealFeatures(), memoryBudget);
             var frechet = FrechetDistance.Compute(realStatistics, GaussianStatistics.Compute(generatedFeatures, memoryBudget), memoryBudget);
             fid = frechet.Value;
             if (frechet.Warning is not null) warnings.Add(frechet.Warning);
+            if (generatedDraws is not null)
+                fidInterval = ConfidenceInterval.FromReplicates(frechet.Value, Enumerable.Range(0, resamples).Select(b =>
+                    FrechetDistance.Compute(realStatistics, GaussianStatistics.Compute(generatedDraws.Take(generatedFeatures, b), memoryBudget), memoryBudget).Value).ToArray(),
+                    level, lowest: 0);
         }
 
         KidResult? kid = null;
+        ConfidenceInterval? kidInterval = null;
         if (options.ComputeKid)
-            kid = KernelInceptionDistance.Compute(realReference?.Features ?? RealFeatures(), generatedFeatures, options.KidSubsets, options.KidSubsetSize, options.Seed);
+        {
+            var kidReal = realReference?.Features ?? RealFeatures();
+            kid = KernelInceptionDistance.Compute(kidReal, generatedFeatures, options.KidSubsets, options.KidSubsetSize, options.Seed);
+            if (generatedDraws is not null)
+            {
+                bool wholeSets = kid.SubsetSize == kidReal.Rows && kid.SubsetSize == generatedFeatures.Rows;
+                if (wholeSets) kidInterval = ConfidenceInterval.FromReplicates(kid.Mean, KernelInceptionDistance.ResampledGenerated(kidReal, generatedFeatures, generatedDraws), level);
+                else if (kid.Subsets >= 2) kidInterval = Percentiles(kid.PerSubset, level);
+            }
+        }
 
         PrdcResult? prdc = null;
+        ConfidenceInterval? precisionInterval = null, recallInterval = null, densityInterval = null, coverageInterval = null;
         if (options.ComputePrdc)
         {
             var reference = realReference is { K: > 0 } && realReference.K == options.K ? realReference : RealSetReference.Compute(RealFeatures(), options.K, withStatistics: false, extractor.Identity);
-            prdc = PrecisionRecallDensityCoverage.Compute(reference, generatedFeatures);
+            (prdc, var rows) = PrecisionRecallDensityCoverage.ComputeWithRows(reference, generatedFeatures);
             if (prdc.Warning is not null) warnings.Add(prdc.Warning);
+            if (generatedDraws is not null && realDraws is not null)
+            {
+                precisionInterval = ConfidenceInterval.FromReplicates(prdc.Precision, generatedDraws.Means(j => rows.RealBallsHolding[j] > 0 ? 1 : 0), level, 0, 1);
+                densityInterval = ConfidenceInterval.FromReplicates(prdc.Density, generatedDraws.Means(j => rows.RealBallsHolding[j] / (double)prdc.K), level, lowest: 0);
+                recallInterval = ConfidenceInterval.FromReplicates(prdc.Recall, realDraws.Means(i => rows.Recalled[i] ? 1 : 0), level, 0, 1);
+                coverageInterval = ConfidenceInterval.FromReplicates(prdc.Coverage, realDraws.Means(i => rows.Covered[i] ? 1 : 0), level, 0, 1);
+            }
         }
 
         InceptionScoreResult? inception = null;
+        ConfidenceInterval? inceptionInterval = null;
         if (options.ComputeInceptionScore)
         {
-            if (generatedExtract.Logits is float[] logits) inception = InceptionScore.FromLogits(logits, generatedExtract.Classes, options.InceptionSplits);
+            if (generatedExtract.Logits is float[] logits)
+            {
+                inception = InceptionScore.FromLogits(logits, generatedExtract.Classes, options.InceptionSplits);
+                if (generatedDraws is not null)
+                    inceptionInterval = ConfidenceInterval.FromReplicates(inception.Mean,
+                        InceptionScore.Resampled(logits, generatedExtract.Classes, options.InceptionSplits, generatedDraws), level, lowest: 1);
+            }
             else warnings.Add($"No Inception Score: the feature extractor '{extractor.Identity}' gives no class logits.");
         }
 
@@ -96,23 +159,33 @@ public static class GenerativeEvaluator
         return new GenerativeMetrics
         {
             Fid = fid,
+            FidInterval = fidInterval,
             Kid = kid?.Mean,
+            KidInterval = kidInterval,
             KidStd = kid?.Std,
             KidSubsets = kid?.Subsets,
             KidSubsetSize = kid?.SubsetSize,
             InceptionScore = inception?.Mean,
             InceptionScoreStd = inception?.Std,
+            InceptionScoreInterval = inceptionInterval,
             InceptionSplits = options.InceptionSplits,
             Precision = prdc?.Precision,
+            PrecisionInterval = precisionInterval,
             Recall = prdc?.Recall,
+            RecallInterval = recallInterval,
             Density = prdc?.Density,
+            DensityInterval = densityInterval,
             Coverage = prdc?.Coverage,
+            CoverageInterval = coverageInterval,
             K = options.K,
             Cas = cas,
+            CasInterval = cas is double accuracy ? ConfidenceInterval.Wilson(accuracy, realRows.Rows.Rows, level) : null,
+            IntervalResamples = resamples,
             ClassWise = classWise,
             RealCount = realRows.Rows.Rows,
             GeneratedCount = generatedRows.Rows.Rows,
             Extractor = extractor.Identity,
+            FeatureName = extractor.Name,
             Warnings = warnings,
         };
     }
@@ -128,8 +201,25 @@ public static class GenerativeEvaluator
         options.Validate();
         long memoryBudget = MemoryBudget.Resolve(options.MemoryBudgetBytes);
         var rows = Read(real, options.RealColumnName, null, "real");
-        var features = options.FeatureExtractor.Extract(rows.Rows).Features;
-        return RealSetReference.Compute(features, options.ComputePrdc ? options.K : 0, options.ComputeFid, options.FeatureExtractor.Identity, memoryBudget);
+        var extractor = options.FeatureExtractor ?? DefaultFeatures(real.Schema, options.RealColumnName, null);
+        try
+        {
+            var features = extractor.Extract(rows.Rows).Features;
+            return RealSetReference.Compute(features, options.ComputePrdc ? options.K : 0, options.ComputeFid, extractor.Identity, memoryBudget);
+        }
+        finally
+        {
+            if (options.FeatureExtractor is null) (extractor as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The middle <paramref name="level"/> of <paramref name="values"/> (KID's subsets).</summary>
+    static ConfidenceInterval Percentiles(IReadOnlyList<double> values, double level)
+    {
+        var sorted = values.Order().ToArray();
+        int last = sorted.Length - 1;
+        double tail = (1 - level) / 2;
+        return new ConfidenceInterval(sorted[(int)Math.Floor(tail * last)], sorted[(int)Math.Ceiling((1 - tail) * last)], level);
     }
 
     static ClassWiseMetrics ClassWise(LabelledFeatures real, LabelledFeatures generated, int k, LabelKeys keys, List<string> warnings)

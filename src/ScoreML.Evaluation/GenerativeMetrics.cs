@@ -6,27 +6,46 @@ using System.Text.Json.Serialization;
 namespace ScoreML;
 
 /// <summary>
-/// Sample-quality metrics of a generated set against a real one. A metric that was not computed is null. Printable as a table
-/// (<see cref="ToTable"/>) and serialisable to JSON with snake_case names (<see cref="ToJson"/>).
+/// Sample-quality metrics of a generated set against a real one, each with its confidence interval (the *Interval
+/// properties; null when not computed). A metric that was not computed is null. Printable as a table (<see cref="ToTable"/>)
+/// and serialisable to JSON with snake_case names (<see cref="ToJson"/>), where every metric computed on features carries
+/// the features' name: fid_resnet18, kid_resnet18_ci, precision_classifier, ... (plain fid, kid, ... on the rows themselves).
 /// </summary>
 public sealed class GenerativeMetrics
 {
     [JsonPropertyName("fid")] public double? Fid { get; init; }
+    [JsonPropertyName("fid_ci")] public ConfidenceInterval? FidInterval { get; init; }
     /// <summary>The kernel inception distance: the mean over subsets of the unbiased MMD^2 with a cubic polynomial kernel.</summary>
     [JsonPropertyName("kid")] public double? Kid { get; init; }
     /// <summary>KID's standard deviation over its subsets (population, as torch-fidelity reports it).</summary>
     [JsonPropertyName("kid_std")] public double? KidStd { get; init; }
+    /// <summary>
+    /// The range of the middle <see cref="ConfidenceInterval.Level"/> of the subsets' MMD^2 (the spread of one subset-sized KID,
+    /// wider than the mean's own uncertainty), or, when one subset holds every row, a bootstrap over the generated rows.
+    /// </summary>
+    [JsonPropertyName("kid_ci")] public ConfidenceInterval? KidInterval { get; init; }
     /// <summary>The subsets KID drew (1 when one subset holds every row of both sets).</summary>
     [JsonPropertyName("kid_subsets")] public int? KidSubsets { get; init; }
     /// <summary>Rows of each set in a KID subset.</summary>
     [JsonPropertyName("kid_subset_size")] public int? KidSubsetSize { get; init; }
     [JsonPropertyName("inception_score")] public double? InceptionScore { get; init; }
     [JsonPropertyName("inception_score_std")] public double? InceptionScoreStd { get; init; }
+    [JsonPropertyName("inception_score_ci")] public ConfidenceInterval? InceptionScoreInterval { get; init; }
     [JsonPropertyName("precision")] public double? Precision { get; init; }
+    [JsonPropertyName("precision_ci")] public ConfidenceInterval? PrecisionInterval { get; init; }
     [JsonPropertyName("recall")] public double? Recall { get; init; }
+    /// <summary>Recall averages over the real rows, so its interval resamples those (the generated set held fixed).</summary>
+    [JsonPropertyName("recall_ci")] public ConfidenceInterval? RecallInterval { get; init; }
     [JsonPropertyName("density")] public double? Density { get; init; }
+    [JsonPropertyName("density_ci")] public ConfidenceInterval? DensityInterval { get; init; }
     [JsonPropertyName("coverage")] public double? Coverage { get; init; }
+    /// <summary>Coverage averages over the real rows, so its interval resamples those (the generated set held fixed).</summary>
+    [JsonPropertyName("coverage_ci")] public ConfidenceInterval? CoverageInterval { get; init; }
     [JsonPropertyName("cas")] public double? Cas { get; init; }
+    /// <summary>Wilson's interval for CAS's accuracy on the real rows (the classifier trained on the generated rows held fixed).</summary>
+    [JsonPropertyName("cas_ci")] public ConfidenceInterval? CasInterval { get; init; }
+    /// <summary>The bootstrap resamples behind the intervals (0: none were computed).</summary>
+    [JsonPropertyName("interval_resamples")] public int IntervalResamples { get; init; }
     [JsonPropertyName("classwise")] public ClassWiseMetrics? ClassWise { get; init; }
     [JsonPropertyName("k")] public int K { get; init; }
     [JsonPropertyName("inception_splits")] public int InceptionSplits { get; init; }
@@ -34,6 +53,8 @@ public sealed class GenerativeMetrics
     [JsonPropertyName("generated_count")] public int GeneratedCount { get; init; }
     /// <summary>The feature extractor's identity: numbers from different extractors are not comparable.</summary>
     [JsonPropertyName("extractor")] public string Extractor { get; init; } = "";
+    /// <summary>The features' short name (<see cref="IFeatureExtractor.Name"/>), which the metrics' JSON names carry; empty for the rows themselves.</summary>
+    [JsonPropertyName("features")] public string FeatureName { get; init; } = "";
     [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
     static readonly JsonSerializerOptions Json = new()
@@ -43,24 +64,47 @@ public sealed class GenerativeMetrics
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,   // readable quotes in warnings
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    /// <summary>The JSON names of the metrics computed on features, before <see cref="FeatureName"/> is inserted after the metric's name.</summary>
+    static readonly Dictionary<string, string> FeatureMetrics = new[] { "fid", "kid", "inception_score", "precision", "recall", "density", "coverage" }
+        .SelectMany(m => new[] { (m, m), (m + "_ci", m), (m + "_std", m) }).Append(("classwise", "classwise"))
+        .ToDictionary(p => p.Item1, p => p.Item2);
+
+    /// <summary>Indented JSON; metrics computed on features are named after them (fid_resnet18, fid_resnet18_ci, kid_resnet18_std).</summary>
+    public string ToJson()
+    {
+        var node = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        if (FeatureName.Length == 0) return node.ToJsonString(Json);
+        var named = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (key, value) in node.ToList())
+        {
+            node.Remove(key);
+            named[FeatureMetrics.TryGetValue(key, out var metric) ? metric + "_" + FeatureName + key[metric.Length..] : key] = value;
+        }
+        return named.ToJsonString(Json);
+    }
+
+    /// <summary>"[lo, hi]" after a value in the table, or nothing.</summary>
+    static string Interval(ConfidenceInterval? interval) =>
+        interval is null ? "" : string.Create(CultureInfo.InvariantCulture, $"  [{interval.Lower:0.0000}, {interval.Upper:0.0000}]");
 
     public string ToTable()
     {
         var text = new StringBuilder();
         text.AppendLine($"{RealCount} real and {GeneratedCount} generated samples; features: {Extractor}");
-        void Line(string name, double? value, string? extra = null)
+        if (IntervalResamples > 0 || CasInterval is not null)
+            text.AppendLine($"  [{(FidInterval ?? KidInterval ?? PrecisionInterval ?? CasInterval)?.Level * 100:0.#} % confidence intervals; {IntervalResamples} bootstrap resamples]");
+        void Line(string name, double? value, ConfidenceInterval? interval, string? extra = null)
         {
-            if (value is double v) text.AppendLine($"  {name,-16}{v.ToString("0.0000", CultureInfo.InvariantCulture),12}{extra}");
+            if (value is double v) text.AppendLine($"  {name,-16}{v.ToString("0.0000", CultureInfo.InvariantCulture),12}{Interval(interval)}{extra}");
         }
-        Line("FID", Fid);
-        Line("KID", Kid, KidStd is double ks ? string.Create(CultureInfo.InvariantCulture, $" ± {ks:0.0000} ({KidSubsets} subsets of {KidSubsetSize})") : null);
-        Line("IS", InceptionScore, InceptionScoreStd is double s ? $" ± {s.ToString("0.0000", CultureInfo.InvariantCulture)} ({InceptionSplits} splits)" : null);
-        Line($"precision (k={K})", Precision);
-        Line("recall", Recall);
-        Line("density", Density);
-        Line("coverage", Coverage);
-        Line("CAS", Cas);
+        Line("FID", Fid, FidInterval);
+        Line("KID", Kid, KidInterval, KidStd is double ks ? string.Create(CultureInfo.InvariantCulture, $"  std {ks:0.0000} ({KidSubsets} subsets of {KidSubsetSize})") : null);
+        Line("IS", InceptionScore, InceptionScoreInterval, InceptionScoreStd is double s ? $"  std {s.ToString("0.0000", CultureInfo.InvariantCulture)} ({InceptionSplits} splits)" : null);
+        Line($"precision (k={K})", Precision, PrecisionInterval);
+        Line("recall", Recall, RecallInterval);
+        Line("density", Density, DensityInterval);
+        Line("coverage", Coverage, CoverageInterval);
+        Line("CAS", Cas, CasInterval);
         if (ClassWise is not null)
         {
             text.AppendLine($"  {"class",-16}{"precision",12}{"recall",12}{"density",12}{"coverage",12}{"real",8}{"generated",10}");

@@ -27,6 +27,8 @@ public sealed class ClassifierFeatureExtractor : IFeatureExtractor
     }
 
     public string Identity { get; }
+    /// <summary>"classifier": the domain features of a classifier trained on the real data.</summary>
+    public string Name => "classifier";
     public bool ProvidesLogits => true;
 
     public ExtractedFeatures Extract(FeatureMatrix inputs)

@@ -12,6 +12,12 @@ public interface IFeatureExtractor
     /// <summary>What the features are, precisely enough to tell two extractors apart (e.g. a file name and its hash).</summary>
     string Identity { get; }
 
+    /// <summary>
+    /// A short lower-case name that metrics on these features are named after in results ("resnet18" gives fid_resnet18,
+    /// kid_resnet18, ..., as papers write FD_DINOv2); empty for the rows themselves, whose metrics keep their plain names.
+    /// </summary>
+    string Name { get; }
+
     /// <summary>Whether <see cref="Extract"/> also returns class logits (needed for the Inception Score).</summary>
     bool ProvidesLogits { get; }
 

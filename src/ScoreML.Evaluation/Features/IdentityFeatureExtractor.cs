@@ -6,6 +6,7 @@ namespace ScoreML;
 public sealed class IdentityFeatureExtractor : IFeatureExtractor
 {
     public string Identity => "identity";
+    public string Name => "";
     public bool ProvidesLogits => false;
     public ExtractedFeatures Extract(FeatureMatrix inputs) => new(inputs, null, 0);
 }

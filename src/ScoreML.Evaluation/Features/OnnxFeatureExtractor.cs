@@ -51,6 +51,11 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
     }
 
     public string Identity { get; }
+    /// <summary><see cref="OnnxFeatureExtractorOptions.Name"/>, or the model file's name in lower case without its extension.</summary>
+    public string Name => options.Name ?? MetricName(Path.GetFileNameWithoutExtension(options.ModelPath));
+
+    /// <summary>Lower case, letters and digits only ("ResNet18.onnx" gives "resnet18", "pt_inception-2015" "ptinception2015").</summary>
+    internal static string MetricName(string text) => new(text.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
     public bool ProvidesLogits => options.LogitsOutputName is not null;
 
     public ExtractedFeatures Extract(FeatureMatrix inputs)

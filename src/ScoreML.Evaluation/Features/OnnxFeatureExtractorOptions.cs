@@ -17,6 +17,11 @@ public sealed class OnnxFeatureExtractorOptions
 
     /// <summary>Path of the .onnx file. Nothing is downloaded: the file must exist.</summary>
     public string ModelPath { get; set; } = "";
+    /// <summary>
+    /// What metrics on these features are called in results (fid_{Name}, e.g. "inception" or "resnet18"): letters and digits;
+    /// null takes the model file's name without its extension, in lower case.
+    /// </summary>
+    public string? Name { get; set; }
     /// <summary>The network's image input.</summary>
     public string InputName { get; set; } = "images";
     /// <summary>The output that holds the features (e.g. Inception's 2048-wide pool3 output).</summary>
@@ -59,6 +64,8 @@ public sealed class OnnxFeatureExtractorOptions
             throw OptionChecks.Refusal(prefix + nameof(InputScale), $"a finite number other than 0 in [-{MaxInputScale:0}, {MaxInputScale:0}]", OptionChecks.Format(InputScale));
         OptionChecks.InRange(InputShift, prefix + nameof(InputShift), -MaxInputScale, MaxInputScale);
         OptionChecks.InRange(BatchSize, prefix + nameof(BatchSize), 1, int.MaxValue);
+        if (Name is not null && (Name.Length == 0 || !Name.All(char.IsAsciiLetterOrDigit)))
+            throw OptionChecks.Refusal(prefix + nameof(Name), "letters and digits (or null for the model file's name)", $"'{Name}'");
         long rowValues = (long)Channels * Height * Width;
         if (rowValues > Array.MaxLength)
             throw OptionChecks.Refusal(prefix + nameof(Height), $"small enough that a row of Channels x Height x Width values fits in one array (at most {Array.MaxLength})",

@@ -18,6 +18,9 @@ public static class ResNet18Features
     /// <summary>The network's input side (224) and its feature width (512).</summary>
     public const int InputSize = 224, FeatureWidth = 512;
 
+    /// <summary>What metrics on these features are called: fid_resnet18, kid_resnet18, ...</summary>
+    public const string MetricName = "resnet18";
+
     const string NetworkFile = "ResNet18Onnx/ResNet18.onnx", PreprocessFile = "ResNetPrepOnnx/ResNetPreprocess.onnx";
 
     /// <summary>An extractor for rows of <paramref name="shape"/> (one or three channels) with pixels in [0, 1].</summary>
@@ -31,6 +34,7 @@ public static class ResNet18Features
         {
             ModelPath = Path.Combine(folder, NetworkFile),
             PreprocessModelPath = Path.Combine(folder, PreprocessFile),
+            Name = MetricName,
             InputName = "Input247",
             FeatureOutputName = "Pooling395_Output_0",
             Channels = shape.Channels, Height = shape.Height, Width = shape.Width,

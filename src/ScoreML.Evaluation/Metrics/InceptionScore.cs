@@ -1,5 +1,6 @@
 using ScoreML.Evaluation.Metrics;
 using ScoreML.Data;
+using ScoreML.Evaluation.Intervals;
 
 namespace ScoreML;
 
@@ -13,7 +14,22 @@ public static class InceptionScore
     /// <param name="logits">Row-major [N, C] unnormalised log-probabilities (softmax is applied here, in float64).</param>
     /// <param name="classes">C.</param>
     /// <param name="splits">Number of parts (10 in the literature).</param>
-    public static InceptionScoreResult FromLogits(float[] logits, int classes, int splits = 10)
+    public static InceptionScoreResult FromLogits(float[] logits, int classes, int splits = 10) =>
+        Compute(LogSoftmax(logits, classes, splits), classes, splits);
+
+    /// <summary>The score of each bootstrap resample of the rows (the evaluator's interval); the rows keep their drawn order.</summary>
+    internal static double[] Resampled(float[] logits, int classes, int splits, BootstrapDraws draws)
+    {
+        var logP = LogSoftmax(logits, classes, splits);
+        var drawn = new double[logP.Length];
+        return draws.Indices.Select(rows =>
+        {
+            for (int i = 0; i < rows.Length; i++) Array.Copy(logP, (long)rows[i] * classes, drawn, (long)i * classes, classes);
+            return Compute(drawn, classes, splits).Mean;
+        }).ToArray();
+    }
+
+    static double[] LogSoftmax(float[] logits, int classes, int splits)
     {
         var logProbabilities = new double[Validate(logits, classes, splits, "logits")];
         for (int row = 0; row < logits.Length / classes; row++)
@@ -26,7 +42,7 @@ public static class InceptionScore
             double logSum = max + Math.Log(sum);
             for (int c = 0; c < classes; c++) logProbabilities[o + c] = logits[o + c] - logSum;
         }
-        return Compute(logProbabilities, classes, splits);
+        return logProbabilities;
     }
 
     /// <param name="probabilities">Row-major [N, C] class probabilities (each row sums to 1).</param>

@@ -1,3 +1,4 @@
+using ScoreML.Evaluation.Intervals;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -73,6 +74,30 @@ public static class KernelInceptionDistance
             throw new ArgumentOutOfRangeException(option[(option.LastIndexOf('.') + 1)..], size,
                 $"{option} is {size}, but the real set has {realRows} rows and the generated set {generatedRows}: each KID subset draws that many " +
                 $"rows of both without replacement. Give at most {Math.Min(realRows, generatedRows)}, or leave it unset for {DefaultSubsetSize} or every row of a smaller set.");
+    }
+
+    /// <summary>
+    /// The unbiased MMD^2 of each bootstrap resample of the generated rows against the whole real set: the interval of a KID
+    /// whose one subset holds every row (its subsets cannot vary). Pairs of a row with its own copy count as distinct pairs, the
+    /// plain bootstrap of a U-statistic; the interval is moved back onto the estimate (<see cref="ConfidenceInterval.FromReplicates"/>).
+    /// </summary>
+    internal static double[] ResampledGenerated(FeatureMatrix real, FeatureMatrix generated, BootstrapDraws draws)
+    {
+        using var scope = NewDisposeScope();
+        using Scalar d = ((double)real.Dimension).ToScalar(), one = 1.0.ToScalar(), three = 3.ToScalar();
+        Tensor Kernel(Tensor a, Tensor b) => a.matmul(b.t()).div_(d).add_(one).pow_(three);
+        var x = tensor(generated.Values, new long[] { generated.Rows, generated.Dimension }).to(ScalarType.Float64);
+        var y = tensor(real.Values, new long[] { real.Rows, real.Dimension }).to(ScalarType.Float64);
+        long n = generated.Rows, m = real.Rows;
+        var kxx = Kernel(x, x);
+        var kyy = Kernel(y, y);
+        double realTerm = (kyy.sum().item<double>() - kyy.diagonal().sum().item<double>()) / (m * (m - 1.0));
+        var crossRows = Kernel(x, y).sum(1);
+        var counts = tensor(Enumerable.Range(0, draws.Resamples).SelectMany(b => draws.Counts(b).Select(c => (double)c)).ToArray(), new long[] { draws.Resamples, n });
+        // c^T K c counts every ordered pair of drawn positions; the diagonal sum c_i K_ii takes out each position with itself.
+        var within = counts.matmul(kxx).mul_(counts).sum(1).sub_(counts.matmul(kxx.diagonal()));
+        var values = within.div_(n * (n - 1.0)).add_(realTerm).sub_(counts.matmul(crossRows).mul_(2.0 / ((double)n * m)));
+        return values.data<double>().ToArray();
     }
 
     /// <summary>The unbiased MMD^2 of two float64 sets of the same size m with the cubic polynomial kernel.</summary>

@@ -28,7 +28,10 @@ public static class PrecisionRecallDensityCoverage
         Compute(RealSetReference.ForPrdc(real, k), generated);
 
     /// <summary>Against a real set whose radii were computed (and maybe saved) before.</summary>
-    public static PrdcResult Compute(RealSetReference real, FeatureMatrix generated)
+    public static PrdcResult Compute(RealSetReference real, FeatureMatrix generated) => ComputeWithRows(real, generated).Result;
+
+    /// <summary>The four numbers and the per-row values they average (the evaluator resamples those for the intervals).</summary>
+    internal static (PrdcResult Result, PrdcRows Rows) ComputeWithRows(RealSetReference real, FeatureMatrix generated)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(generated);
@@ -39,8 +42,8 @@ public static class PrecisionRecallDensityCoverage
         RequireEnough(generated, k);
         var origin = real.FeatureMean!;
         var generatedRadii = NearestNeighbourRadii.Squared(generated, origin, k);
-        var result = Compare(realFeatures, generated, origin, realRadii, generatedRadii, k);
-        return result with { Warning = DuplicateWarning(realRadii, generatedRadii) };
+        var (result, rows) = Compare(realFeatures, generated, origin, realRadii, generatedRadii, k);
+        return (result with { Warning = DuplicateWarning(realRadii, generatedRadii) }, rows);
     }
 
     internal static void RequireEnough(FeatureMatrix set, int k)
@@ -50,7 +53,7 @@ public static class PrecisionRecallDensityCoverage
             throw new ArgumentException($"The {set.Name} set has {set.Rows} rows; k-NN radii with k = {k} need at least k + 1 = {k + 1}.");
     }
 
-    static PrdcResult Compare(FeatureMatrix real, FeatureMatrix generated, double[] origin, double[] realRadii, double[] generatedRadii, int k)
+    static (PrdcResult, PrdcRows) Compare(FeatureMatrix real, FeatureMatrix generated, double[] origin, double[] realRadii, double[] generatedRadii, int k)
     {
         int n = real.Rows, m = generated.Rows;
         using var distances = new SquaredDistances(real, generated, origin, RealBlock, GeneratedBlock);
@@ -81,7 +84,7 @@ public static class PrecisionRecallDensityCoverage
         double recall = recallHit.Count(h => h) / (double)n;
         double density = densityCount.Sum() / ((double)k * m);
         double coverage = coverageHit.Count(h => h) / (double)n;
-        return new PrdcResult(precision, recall, density, coverage, k, n, m, null);
+        return (new PrdcResult(precision, recall, density, coverage, k, n, m, null), new PrdcRows(densityCount, recallHit, coverageHit));
     }
 
     /// <summary>
@@ -163,3 +166,8 @@ public static class PrecisionRecallDensityCoverage
 /// <param name="Coverage">Share of real balls containing at least one generated point.</param>
 /// <param name="Warning">Set when duplicate points make some radii 0.</param>
 public sealed record PrdcResult(double Precision, double Recall, double Density, double Coverage, int K, int RealCount, int GeneratedCount, string? Warning);
+
+/// <param name="RealBallsHolding">Per generated row: how many real balls hold it (precision: &gt; 0; density: the mean / k).</param>
+/// <param name="Recalled">Per real row: whether it lies in a generated ball (recall: the mean).</param>
+/// <param name="Covered">Per real row: whether its ball holds a generated point (coverage: the mean).</param>
+internal sealed record PrdcRows(long[] RealBallsHolding, bool[] Recalled, bool[] Covered);

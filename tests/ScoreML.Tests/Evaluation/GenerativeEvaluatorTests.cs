@@ -150,4 +150,117 @@ public sealed class GenerativeEvaluatorTests
         StringAssert.Contains(metrics.ToTable(), "FID");
         StringAssert.Contains(metrics.ToTable(), "coverage");
     }
+
+    [TestMethod]
+    public void BootstrapIntervalsMatchTheSpreadOfIndependentGeneratedSets()
+    {
+        // The generated-side intervals (FID, precision, density) should be about as wide as the spread of the metric over
+        // independent generated sets of the same size: that is what they claim to measure.
+        var ml = new MLContext(1);
+        var real = Classes(100, 20).ToDataView(ml);
+        // The sets hold a fixed number of rows per class, as a class-conditional sampler makes them: the labels make the
+        // resamples keep it (resampling across classes would add the spread of class proportions these sets do not have).
+        var plain = new GenerativeEvaluationOptions { IntervalResamples = 0, ComputeKid = false, LabelColumnName = "Label", ComputeCas = false, ComputeClassWise = false };
+        var independent = Enumerable.Range(0, 30).Select(s => ml.ScoreMatching().Evaluate(real, Generated(ml, Classes(100, 100 + s)), plain)).ToArray();
+        Assert.IsNull(independent[0].FidInterval, "0 resamples: no intervals");
+        var labelled = new GenerativeEvaluationOptions { ComputeKid = false, LabelColumnName = "Label", ComputeCas = false, ComputeClassWise = false };
+        var withIntervals = ml.ScoreMatching().Evaluate(real, Generated(ml, Classes(100, 99)), labelled);
+        Assert.AreEqual(200, withIntervals.IntervalResamples);
+        foreach (var (name, interval, values) in new (string, ConfidenceInterval?, double[])[]
+        {
+            ("FID", withIntervals.FidInterval, independent.Select(m => m.Fid!.Value).ToArray()),
+            ("precision", withIntervals.PrecisionInterval, independent.Select(m => m.Precision!.Value).ToArray()),
+            ("density", withIntervals.DensityInterval, independent.Select(m => m.Density!.Value).ToArray()),
+        })
+        {
+            double mean = values.Average(), sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+            double ratio = (interval!.Upper - interval.Lower) / (2 * 1.96 * sd);
+            Assert.IsTrue(ratio > 0.5 && ratio < 2, $"{name}: interval {interval} is {ratio:F2} times the width the independent sets' spread (sd {sd:G3}) gives");
+        }
+        foreach (var (estimate, interval) in new[] { (withIntervals.Fid, withIntervals.FidInterval), (withIntervals.Recall, withIntervals.RecallInterval),
+                                                     (withIntervals.Coverage, withIntervals.CoverageInterval), (withIntervals.Precision, withIntervals.PrecisionInterval) })
+            Assert.IsTrue(interval!.Contains(estimate!.Value) && interval.Upper > interval.Lower, $"{estimate} in {interval}");
+        // The same seed gives the same resamples.
+        var again = ml.ScoreMatching().Evaluate(real, Generated(ml, Classes(100, 99)), labelled);
+        Assert.AreEqual(withIntervals.FidInterval, again.FidInterval);
+    }
+
+    [TestMethod]
+    public void KidAndCasIntervals()
+    {
+        var ml = new MLContext(1);
+        var real = Classes(60, 30);
+        var metrics = ml.ScoreMatching().Evaluate(real.ToDataView(ml), Generated(ml, Classes(60, 31)),
+            new GenerativeEvaluationOptions { LabelColumnName = "Label", ComputePrdc = false, ComputeClassWise = false });
+        // 240 rows on each side: one KID subset holds them all, so its interval resamples the generated rows.
+        Assert.AreEqual(1, metrics.KidSubsets);
+        Assert.IsTrue(metrics.KidInterval!.Contains(metrics.Kid!.Value) && metrics.KidInterval.Upper > metrics.KidInterval.Lower, $"{metrics.Kid} in {metrics.KidInterval}");
+        Assert.AreEqual(ConfidenceInterval.Wilson(metrics.Cas!.Value, 240), metrics.CasInterval);
+        // Several subsets: the interval is the middle 95 % of their values.
+        var subsets = ml.ScoreMatching().Evaluate(real.ToDataView(ml), Generated(ml, Classes(60, 31)),
+            new GenerativeEvaluationOptions { ComputePrdc = false, KidSubsetSize = 100, KidSubsets = 41 });
+        Assert.AreEqual(41, subsets.KidSubsets);
+        Assert.IsLessThan(subsets.KidInterval!.Upper, subsets.KidInterval.Lower);
+        Assert.IsTrue(subsets.KidInterval.Contains(subsets.Kid!.Value));
+    }
+
+    [TestMethod]
+    public void KidResamplesWithEveryRowOnceGiveKidItself()
+    {
+        var real = new FeatureMatrix(Classes(30, 40).Features, 3, "real");
+        var generated = new FeatureMatrix(Classes(30, 41).Features, 3, "generated");
+        var draws = new ScoreML.Evaluation.Intervals.BootstrapDraws(generated.Rows, 2, seed: 5);
+        draws.Indices[0] = Enumerable.Range(0, generated.Rows).ToArray();
+        var replicates = KernelInceptionDistance.ResampledGenerated(real, generated, draws);
+        double kid = KernelInceptionDistance.Compute(real, generated).Mean;
+        Assert.AreEqual(kid, replicates[0], 1e-10 * Math.Abs(kid));
+        Assert.AreNotEqual(replicates[0], replicates[1]);
+    }
+
+    [TestMethod]
+    public void JsonNamesTheMetricsAfterTheirFeatures()
+    {
+        var ml = new MLContext(1);
+        var real = Classes(40, 50);
+        var named = ml.ScoreMatching().Evaluate(real.ToDataView(ml), Generated(ml, Classes(40, 51)),
+            new GenerativeEvaluationOptions { LabelColumnName = "Label", FeatureExtractor = new Snippets.FirstCoordinates(2), IntervalResamples = 20 });
+        Assert.AreEqual("first2", named.FeatureName);
+        var json = System.Text.Json.JsonDocument.Parse(named.ToJson()).RootElement;
+        foreach (var key in new[] { "fid_first2", "fid_first2_ci", "kid_first2", "kid_first2_std", "kid_first2_ci", "precision_first2_ci", "coverage_first2",
+                                    "classwise_first2", "cas", "cas_ci", "features", "kid_subsets" })
+            Assert.IsTrue(json.TryGetProperty(key, out _), key);
+        foreach (var key in new[] { "fid", "precision", "classwise" })
+            Assert.IsFalse(json.TryGetProperty(key, out _), key);
+        Assert.AreEqual(named.Fid, json.GetProperty("fid_first2").GetDouble());
+        Assert.AreEqual(named.FidInterval!.Lower, json.GetProperty("fid_first2_ci").GetProperty("lower").GetDouble());
+        // The rows themselves keep the plain names.
+        var plain = System.Text.Json.JsonDocument.Parse(ml.ScoreMatching().Evaluate(real.ToDataView(ml), Generated(ml, Classes(40, 51)),
+            new GenerativeEvaluationOptions { IntervalResamples = 20 }).ToJson()).RootElement;
+        Assert.IsTrue(plain.TryGetProperty("fid", out _) && plain.TryGetProperty("fid_ci", out _));
+    }
+
+    [TestMethod]
+    public void ImagesAreJudgedByThePretrainedResNetUnlessAnExtractorIsGiven()
+    {
+        var ml = new MLContext(1);
+        var random = new Random(3);
+        var shape = new ImageShape(1, 8, 8);
+        LabelledImages Images(int count) => new(Enumerable.Range(0, count * shape.Size).Select(_ => (float)random.NextDouble()).ToArray(),
+            new int[count], shape, new[] { "only" });
+        var real = Images(12).ToDataView(ml);
+        var images = Images(12).ToDataView(ml);
+        var generated = ml.Transforms.CopyColumns("Generated", "Features").Fit(images).Transform(images);
+        var options = new GenerativeEvaluationOptions { IntervalResamples = 0 };
+        var metrics = ml.ScoreMatching().Evaluate(real, generated, options);
+        Assert.AreEqual(ResNet18Features.MetricName, metrics.FeatureName);
+        StringAssert.StartsWith(metrics.Extractor, "onnx:ResNet18.onnx");
+        Assert.IsNull(options.FeatureExtractor, "the options are left as they were");
+        // The same reference can be computed from the same default and used.
+        options.RealReference = ml.ScoreMatching().ComputeRealReference(real, options);
+        Assert.AreEqual(metrics.Fid, ml.ScoreMatching().Evaluate(real, generated, options).Fid);
+        // Vectors keep the rows themselves; an extractor given is used.
+        Assert.AreEqual("", ml.ScoreMatching().Evaluate(Classes(10, 1).ToDataView(ml), Generated(ml, Classes(10, 2)), new GenerativeEvaluationOptions()).FeatureName);
+        var given = ml.ScoreMatching().Evaluate(real, generated, new GenerativeEvaluationOptions { FeatureExtractor = new IdentityFeatureExtractor(), IntervalResamples = 0 });
+        Assert.AreEqual("identity", given.Extractor);
+    }
 }

@@ -108,6 +108,7 @@ public sealed class KernelInceptionDistanceTests
     sealed class RefusingExtractor : IFeatureExtractor
     {
         public string Identity => "refusing";
+        public string Name => "refusing";
         public bool ProvidesLogits => false;
         public ExtractedFeatures Extract(FeatureMatrix inputs) => throw new InvalidOperationException("no feature should be extracted");
     }

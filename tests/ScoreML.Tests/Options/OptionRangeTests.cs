@@ -69,6 +69,8 @@ public sealed class OptionRangeTests
         // A memory budget of long.MaxValue bytes means "no limit": the metrics then allocate what they need.
         [(nameof(GenerativeEvaluationOptions), nameof(GenerativeEvaluationOptions.MemoryBudgetBytes))] = new object[] { long.MaxValue },
         [("LikelihoodOptions", "BatchSize")] = new object[] { Huge },
+        // 0 resamples: no intervals.
+        [(nameof(GenerativeEvaluationOptions), nameof(GenerativeEvaluationOptions.IntervalResamples))] = new object[] { 0 },
         // The fast samplers: eta 0 is deterministic DDIM; churn 0 is EDM's deterministic sampler and a huge one its largest
         // (gamma is capped at sqrt 2 - 1); churn limits of 0 or beyond every noise level only restrict where churn applies.
         [(nameof(SamplerOptions), nameof(SamplerOptions.Eta))] = new object[] { 0.0 },

@@ -99,6 +99,7 @@ public sealed class PrototypeGuidance : GuidanceTerm
 public sealed class FirstCoordinates(int count) : IFeatureExtractor
 {
     public string Identity => $"first {count} coordinates";   // stored with the metrics: different features are not comparable
+    public string Name => $"first{count}";                    // metrics are named after it: fid_first1, kid_first1, ...
     public bool ProvidesLogits => false;
 
     public ExtractedFeatures Extract(FeatureMatrix inputs)
