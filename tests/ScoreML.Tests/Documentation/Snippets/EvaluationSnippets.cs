@@ -15,12 +15,14 @@ public static class EvaluationSnippets
         var options = new GenerativeEvaluationOptions
         {
             RealColumnName = "Features", GeneratedColumnName = "Generated", LabelColumnName = "Label",
-            FeatureExtractor = new IdentityFeatureExtractor(),    // or OnnxFeatureExtractor, ClassifierFeatureExtractor
+            FeatureExtractor = null,        // the default: ResNet-18 for image columns, the rows themselves for vectors
             K = 3,
+            IntervalResamples = 200,        // the default; 0 for no intervals
         };
         var metrics = ml.ScoreMatching().Evaluate(realTest, generated, options);
         Console.Write(metrics.ToTable());
-        File.WriteAllText("metrics.json", metrics.ToJson());
+        Console.WriteLine($"CAS {metrics.Cas:F3}, 95 % interval {metrics.CasInterval}");
+        File.WriteAllText("metrics.json", metrics.ToJson());   // fid_resnet18, fid_resnet18_ci, ... on images
 
         // The real set's statistics and k-NN radii, computed once and reused:
         ml.ScoreMatching().ComputeRealReference(realTest, options).Save("real.ref");
