@@ -17,7 +17,7 @@ internal sealed record RunSettings
     public int ClassifierSteps { get; init; } = 1000;
     public int FeatureClassifierSteps { get; init; } = 1500;
     public int BatchSize { get; init; } = 64;
-    public int SamplesPerClass { get; init; } = 500;
+    public int SamplesPerClass { get; init; } = 400;
     public int SamplerSteps { get; init; } = 200;
     public string SamplerName { get; init; } = "ddim";     // pc (predictor only), ddim, heun, dpm2m, dpm3s or ode (adaptive RK45)
     public int? SamplerEvaluations { get; init; } = 20;     // a budget of network evaluations for the fast samplers (then SamplerSteps is unused)
@@ -32,9 +32,10 @@ internal sealed record RunSettings
     public int ClassifierChannels { get; init; } = 16;
     public int[] ClassifierBlocks { get; init; } = { 1, 1, 1 };
     public string? Device { get; init; }                             // null: the CPU (or MLContext's GPU settings)
-    public double ScalingAlpha { get; init; } = 10;   // the "scaling" baseline's guidance scale (the DLSM two-moons study's)
+    public GuidanceMethod[] Methods { get; init; } = GuidanceMethod.All;   // --methods base,scaling-10,...
     public double Lambda { get; init; } = 1;         // DLSM + lambda CE (the paper's CIFAR setting)
     public int Seed { get; init; } = 1;
+    public int Seeds { get; init; } = 1;              // --seeds N: the whole study (training included) with seeds Seed .. Seed + N - 1
     public bool SamplerStudy { get; init; }           // --samplers: the quality-against-NFE study instead of the methods' table
 
     public static RunSettings Quick => new()
@@ -113,6 +114,8 @@ internal sealed record RunSettings
             ClassifierBlocks = Ints("--classifier-blocks", preset.ClassifierBlocks),
             Device = commandLine.Value("--device") ?? preset.Device,
             Seed = Int("--seed", preset.Seed),
+            Seeds = Int("--seeds", preset.Seeds),
+            Methods = GuidanceMethod.Parse(commandLine.Value("--methods")),
             SamplerStudy = commandLine.Has("--samplers"),
         };
         // The study's images per class stay at the old default unless asked: its PC reference alone (2,000 evaluations an
@@ -122,6 +125,9 @@ internal sealed record RunSettings
         string[] samplerOptions = { "--sampler", "--sampler-evaluations", "--sampler-steps", "--sampler-eta", "--sampler-churn" };
         if (settings.SamplerStudy && samplerOptions.Any(commandLine.Has))
             throw new ArgumentException($"--samplers runs every sampler at its own budgets and settings; leave out {string.Join(", ", samplerOptions)}.");
+        if (settings.Seeds < 1) throw new ArgumentException($"--seeds must be at least 1; it is {settings.Seeds}.");
+        if (settings.SamplerStudy && (commandLine.Has("--seeds") || commandLine.Has("--methods")))
+            throw new ArgumentException("--samplers studies DLSM + CE guidance with one seed; leave out --seeds and --methods.");
         if (commandLine.Has("--sampler-eta") && settings.SamplerName != "ddim")
             throw new ArgumentException($"--sampler-eta is DDIM's; it does nothing for --sampler {settings.SamplerName}.");
         if (commandLine.Has("--sampler-churn") && settings.SamplerName != "heun")
@@ -184,18 +190,23 @@ internal sealed record RunSettings
     public ResNetOptions ClassifierNetwork => new() { BaseChannels = ClassifierChannels, BlocksPerStage = ClassifierBlocks };
 
     /// <summary>
-    /// A rough time estimate from per-unit costs measured on the development machine (2-core AMD EPYC, a --quick run): a
-    /// U-Net training step at batch 64 (16 channels) 0.51 s, a CE classifier step 0.11 s, a DLSM + CE step 0.44 s, a
-    /// feature-classifier step 0.20 s, a guided sampler step 3.6 ms per image, an evaluation 13 s per method.
+    /// A rough time estimate from per-unit costs measured on 2-core machines: a U-Net training step at batch 64 (16 channels)
+    /// 0.51 s, a CE classifier step 0.11 s, a DLSM or DLSM + CE step 0.44 s, a feature-classifier step 0.20 s, a guided sampler
+    /// step 3.6 ms per image (all on an AMD EPYC of family 25, a --quick run); CAS 16 ms per generated image, ResNet-18 features
+    /// 20 ms per image and 15 s of metrics per judge and set (on an Intel Xeon of family 6, the default run).
     /// </summary>
     public TimeSpan Estimate()
     {
         // Network costs grow with the square of the width and with the depth; the measured costs are for the defaults.
         double unet = UNetCost / new RunSettings().UNetCost, resnet = ClassifierCost / new RunSettings().ClassifierCost;
         double batch = BatchSize / 64.0;
-        double seconds = ScoreSteps * 0.51 * unet * batch + ClassifierSteps * (0.11 * resnet + 0.44 * unet) * batch
-            + FeatureClassifierSteps * 0.20 * batch + 3 * 10 * SamplesPerClass * EvaluationsPerSample * 0.0036 * unet + 3 * 13 * RealTestImages / 10_000.0 + 20;
-        return TimeSpan.FromSeconds(seconds);
+        var losses = Methods.Select(m => m.Loss).Distinct().ToArray();
+        double classifiers = losses.Sum(loss => loss == ClassifierLoss.CrossEntropy ? 0.11 * resnet : 0.11 * resnet + 0.33 * unet);
+        int images = 10 * SamplesPerClass, sets = Methods.Length + 1;   // the methods' sets and the real floor
+        double perSeed = ScoreSteps * 0.51 * unet * batch + ClassifierSteps * classifiers * batch + FeatureClassifierSteps * 0.20 * batch
+            + Methods.Length * images * EvaluationsPerSample * 0.0036 * unet
+            + sets * (images * (0.016 + 0.020) + 2 * 15 * RealTestImages / 10_000.0);
+        return TimeSpan.FromSeconds(Seeds * perSeed + RealTestImages * 0.020 + 20);
     }
 
     /// <summary>

@@ -71,7 +71,9 @@ public static class GenerativeEvaluator
         var generatedExtract = extractor.Extract(generatedRows.Rows);
         var generatedFeatures = generatedExtract.Features;
         // The feature dimension is known now: refuse a FID that cannot fit before any metric starts.
-        if (options.ComputeFid) FrechetDistance.RequireMemory(generatedFeatures.Dimension, FrechetDistance.PeakMatrices, memoryBudget);
+        // The bootstrap holds the real covariance's factor across its resamples: one matrix more.
+        if (options.ComputeFid)
+            FrechetDistance.RequireMemory(generatedFeatures.Dimension, FrechetDistance.PeakMatrices + (options.IntervalResamples > 0 ? 1 : 0), memoryBudget);
 
         // One set of resamples per side, shared by every metric that resamples that side.
         double level = options.ConfidenceLevel;
@@ -88,8 +90,8 @@ public static class GenerativeEvaluator
             fid = frechet.Value;
             if (frechet.Warning is not null) warnings.Add(frechet.Warning);
             if (generatedDraws is not null)
-                fidInterval = ConfidenceInterval.FromReplicates(frechet.Value, Enumerable.Range(0, resamples).Select(b =>
-                    FrechetDistance.Compute(realStatistics, GaussianStatistics.Compute(generatedDraws.Take(generatedFeatures, b), memoryBudget), memoryBudget).Value).ToArray(),
+                fidInterval = ConfidenceInterval.FromReplicates(frechet.Value, FrechetDistance.ComputeMany(realStatistics,
+                    Enumerable.Range(0, resamples).Select(b => GaussianStatistics.Compute(generatedDraws.Take(generatedFeatures, b), memoryBudget)), memoryBudget),
                     level, lowest: 0);
         }
 

@@ -51,16 +51,41 @@ public static class FrechetDistance
         int d = real.Dimension;
         RequireMemory(d, WorkMatrices, memoryBudgetBytes);
         using var scope = NewDisposeScope();
-        var diff = tensor(real.Mean) - tensor(generated.Mean);
-        double meanTerm = diff.dot(diff).item<double>();
         // S1 = A1 A1^T and S2 = A2 A2^T give A1^T S2 A1 = B^T B with B = A2^T A1. Each matrix is freed as soon as the next is
         // made (the covariances inside SquareRootFactor, then the factors, then B), which keeps the peak at WorkMatrices.
         var (factor1, triangular1, trace1) = SquareRootFactor(real.Covariance, d);
+        return Compute(real, factor1, triangular1, trace1, generated);
+    }
+
+    /// <summary>
+    /// The distances of several generated sets from one real set (the bootstrap's resamples): the real covariance is factored
+    /// once. Needs one more D x D matrix than <see cref="Compute(GaussianStatistics, GaussianStatistics, long?)"/>.
+    /// </summary>
+    internal static double[] ComputeMany(GaussianStatistics real, IEnumerable<GaussianStatistics> generated, long? memoryBudgetBytes)
+    {
+        RequireMemory(real.Dimension, WorkMatrices + 1, memoryBudgetBytes);
+        using var scope = NewDisposeScope();
+        var (factor, triangular, trace) = SquareRootFactor(real.Covariance, real.Dimension);
+        return generated.Select(g =>
+        {
+            using var each = NewDisposeScope();
+            return Compute(real, factor, triangular, trace, g, disposeRealFactor: false).Value;
+        }).ToArray();
+    }
+
+    static FrechetResult Compute(GaussianStatistics real, Tensor factor1, bool triangular1, double trace1, GaussianStatistics generated, bool disposeRealFactor = true)
+    {
+        if (real.Dimension != generated.Dimension)
+            throw new ArgumentException($"The real statistics have {real.Dimension} features but the generated ones have {generated.Dimension}; " +
+                "both must come from the same feature extractor.", nameof(generated));
+        int d = real.Dimension;
+        var diff = tensor(real.Mean) - tensor(generated.Mean);
+        double meanTerm = diff.dot(diff).item<double>();
         var (factor2, triangular2, trace2) = SquareRootFactor(generated.Covariance, d);
         Tensor b;
         using (NewDisposeScope())
             b = (triangular1 && triangular2 ? UpperTimesLower(factor2.t(), factor1) : factor2.t().mm(factor1)).MoveToOuterDisposeScope();
-        factor1.Dispose();
+        if (disposeRealFactor) factor1.Dispose();
         factor2.Dispose();
         var gram = GramMatrix.Upper(b);
         b.Dispose();

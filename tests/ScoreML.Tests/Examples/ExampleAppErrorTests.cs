@@ -77,6 +77,19 @@ public sealed class ExampleAppErrorTests
     }
 
     [TestMethod]
+    [DataRow("--methods dlsm,scaling-10", "--methods must include base")]
+    [DataRow("--methods base,cfg", "'cfg' is not one of them")]
+    [DataRow("--seeds 0", "--seeds must be at least 1")]
+    [DataRow("--samplers --seeds 3", "leave out --seeds and --methods")]
+    public void AStudyOptionTheRunCannotUseIsRefusedBeforeTraining(string options, string message)
+    {
+        var (code, error) = Run("FashionMnist", new[] { "--quick" }.Concat(options.Split(' ')).Concat(new[] { "--out", Path.Combine(folder, "out") }).ToArray());
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, message);
+        AssertNoStackTrace(error);
+    }
+
+    [TestMethod]
     public void AMissingInputFileIsNamedWithoutAStackTraceAndVerboseShowsIt()
     {
         string missing = Path.Combine(folder, "real.csv");

@@ -1,0 +1,56 @@
+using System.Globalization;
+using ScoreML;
+
+namespace FashionMnist;
+
+/// <summary>
+/// One way to guide the score model to a class: which classifier (trained with which loss) and how much its score is scaled.
+/// The DLSM paper's methods: base (the CE classifier), scaling (the CE classifier times alpha; alpha = 1 is base) and DLSM
+/// (a classifier trained with the DLSM loss, alone or plus lambda CE, the paper's image setting).
+/// </summary>
+internal sealed record GuidanceMethod(string Name, ClassifierLoss Loss, double Scale)
+{
+    /// <summary>The study's methods: base, scaling at alpha 2, 5 and 10 (the DLSM paper uses 10), DLSM and DLSM + CE.</summary>
+    public static readonly GuidanceMethod[] All =
+    {
+        new("base", ClassifierLoss.CrossEntropy, 1),
+        new("scaling-2", ClassifierLoss.CrossEntropy, 2),
+        new("scaling-5", ClassifierLoss.CrossEntropy, 5),
+        new("scaling-10", ClassifierLoss.CrossEntropy, 10),
+        new("dlsm", ClassifierLoss.Dlsm, 1),
+        new("dlsm+ce", ClassifierLoss.DlsmPlusCrossEntropy, 1),
+    };
+
+    /// <summary>The method every other is compared with.</summary>
+    public const string Baseline = "base";
+
+    /// <summary>The guided sampler the trajectory strip and --save use: the DLSM paper's own method.</summary>
+    public const string Showcase = "dlsm+ce";
+
+    /// <summary>The classifier's name in progress lines and checkpoints ("CE", "DLSM", "DLSM+CE").</summary>
+    public string ClassifierName => ClassifierNameOf(Loss);
+
+    public static string ClassifierNameOf(ClassifierLoss loss) => loss switch
+    {
+        ClassifierLoss.CrossEntropy => "CE",
+        ClassifierLoss.Dlsm => "DLSM",
+        _ => "DLSM+CE",
+    };
+
+    /// <summary>"base,scaling-10,dlsm+ce" (the --methods option), in the study's order; every name must be known.</summary>
+    public static GuidanceMethod[] Parse(string? list)
+    {
+        if (list is null) return All;
+        var names = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var unknown = names.Where(n => All.All(m => m.Name != n)).ToArray();
+        if (unknown.Length > 0 || names.Length == 0)
+            throw new ArgumentException($"--methods takes names from {string.Join(", ", All.Select(m => m.Name))}, separated by commas; " +
+                $"{(names.Length == 0 ? "it is empty" : $"'{string.Join("', '", unknown)}' {(unknown.Length == 1 ? "is" : "are")} not one of them")}.");
+        var chosen = All.Where(m => names.Contains(m.Name)).ToArray();
+        if (chosen.All(m => m.Name != Baseline))
+            throw new ArgumentException($"--methods must include {Baseline}: every other method is compared with it.");
+        return chosen;
+    }
+
+    public override string ToString() => Scale == 1 ? Name : $"{Name} (alpha {Scale.ToString(CultureInfo.InvariantCulture)})";
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using ScoreML;
+
+namespace FashionMnist;
+
+/// <summary>
+/// The study across seeds: each method's metrics as a mean with its 95 % interval, each method's difference from base with
+/// its interval and a verdict, and FD_ResNet18 as a multiple of the real floor. With two seeds or more the intervals are
+/// Student's t across seeds (differences paired by seed), which covers retraining; with one seed they are the run's own
+/// (bootstrap, Wilson), which cover only the sampling of this run's images, and a difference's interval is the estimate ±
+/// the root sum of squares of the two half-widths (the two sets are independent samples).
+/// </summary>
+internal sealed class StudyReport
+{
+    /// <summary>Metrics where lower is better (the rest: higher).</summary>
+    static bool LowerIsBetter(string metric) => metric.StartsWith("fid", StringComparison.Ordinal) || metric.StartsWith("kid", StringComparison.Ordinal);
+
+    /// <summary>The metrics whose differences from base the report states (the issue's question: does DLSM improve on base?).</summary>
+    public static readonly string[] Compared = { "cas", "fid_resnet18", "kid_resnet18", "precision_resnet18", "recall_resnet18", "fid_classifier" };
+
+    readonly IReadOnlyList<SeedResult> seeds;
+    readonly IReadOnlyList<GuidanceMethod> methods;
+
+    public StudyReport(IReadOnlyList<SeedResult> seeds, IReadOnlyList<GuidanceMethod> methods)
+    {
+        this.seeds = seeds;
+        this.methods = methods;
+    }
+
+    public string IntervalKind => seeds.Count >= 2
+        ? $"95 % Student's t interval across {seeds.Count} seeds (training included); differences paired by seed"
+        : "95 % interval of the one run (bootstrap over generated or real rows, Wilson for CAS; KID: the spread of its subsets); " +
+          "differences: the estimate ± the root sum of squares of the two half-widths. They do not cover retraining: use --seeds";
+
+    /// <summary>A metric over the seeds: the mean and its interval.</summary>
+    public Summary Of(Func<SeedResult, Dictionary<string, MetricValue>> set, string metric)
+    {
+        var values = seeds.Select(s => set(s).TryGetValue(metric, out var v) ? v : null).ToArray();
+        if (values.Any(v => v is null)) return Summary.Missing;
+        if (seeds.Count >= 2)
+        {
+            var interval = ConfidenceInterval.AcrossRuns(values.Select(v => v!.Value).ToArray());
+            return new Summary(values.Average(v => v!.Value), interval.Lower, interval.Upper, values.Select(v => v!.Value).ToArray());
+        }
+        var one = values[0]!;
+        return new Summary(one.Value, one.Lower, one.Upper, new[] { one.Value });
+    }
+
+    /// <summary>method − base on <paramref name="metric"/>, with its interval and whether this study can tell them apart.</summary>
+    public Difference DifferenceFromBase(string method, string metric)
+    {
+        var a = Of(s => s.Methods[method], metric);
+        var b = Of(s => s.Methods[GuidanceMethod.Baseline], metric);
+        if (a.IsMissing || b.IsMissing) return Difference.Missing;
+        double lower, upper, mean;
+        if (seeds.Count >= 2)
+        {
+            var interval = ConfidenceInterval.PairedDifference(a.PerSeed, b.PerSeed);
+            (mean, lower, upper) = (a.PerSeed.Zip(b.PerSeed, (x, y) => x - y).Average(), interval.Lower, interval.Upper);
+        }
+        else
+        {
+            if (a.Lower is null || b.Lower is null) return Difference.Missing;
+            mean = a.Mean - b.Mean;
+            double half = Math.Sqrt(Math.Pow((a.Upper!.Value - a.Lower.Value) / 2, 2) + Math.Pow((b.Upper!.Value - b.Lower.Value) / 2, 2));
+            (lower, upper) = (mean - half, mean + half);
+        }
+        string verdict = lower > 0 || upper < 0
+            ? $"differs: {method} is {((mean < 0) == LowerIsBetter(metric) ? "better" : "worse")}"
+            : "cannot tell at this size";
+        return new Difference(mean, lower, upper, verdict);
+    }
+
+    public Dictionary<string, object?> ToJson()
+    {
+        var allMetrics = seeds[0].Methods.Values.SelectMany(m => m.Keys).Distinct().ToArray();
+        object SummaryJson(Summary s) => new Dictionary<string, object?> { ["mean"] = s.Mean, ["ci"] = s.Lower is null ? null : new[] { s.Lower, s.Upper }, ["per_seed"] = s.PerSeed };
+        return new Dictionary<string, object?>
+        {
+            ["seeds"] = seeds.Select(s => s.Seed).ToArray(),
+            ["intervals"] = IntervalKind,
+            ["judges"] = seeds[0].Judges,
+            ["methods"] = methods.ToDictionary(m => m.Name, m => allMetrics.ToDictionary(k => k, k => SummaryJson(Of(s => s.Methods[m.Name], k)))),
+            ["real_floor"] = allMetrics.ToDictionary(k => k, k => SummaryJson(Of(s => s.Floor, k))),
+            ["fid_resnet18_over_floor"] = methods.ToDictionary(m => m.Name, m => FloorMultiple(m.Name)),
+            ["differences_from_base"] = methods.Where(m => m.Name != GuidanceMethod.Baseline).ToDictionary(m => m.Name,
+                m => Compared.ToDictionary(k => k, k => DifferenceFromBase(m.Name, k) is { IsMissing: false } d
+                    ? new Dictionary<string, object?> { ["mean"] = d.Mean, ["ci"] = new[] { d.Lower, d.Upper }, ["verdict"] = d.Verdict } : null)),
+        };
+    }
+
+    /// <summary>FD_ResNet18 of the method over the real floor's, per seed and then averaged.</summary>
+    public double? FloorMultiple(string method)
+    {
+        var ratios = seeds.Select(s => s.Methods[method].TryGetValue("fid_resnet18", out var m) && s.Floor.TryGetValue("fid_resnet18", out var f) ? m.Value / f.Value : double.NaN).ToArray();
+        return ratios.Any(double.IsNaN) ? null : ratios.Average();
+    }
+
+    public string Format()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"Intervals: {IntervalKind}.");
+        text.AppendLine();
+        text.AppendLine($"{"method",-12}{"FD_ResNet18",-26}{"x floor",8}  {"KID_ResNet18",-26}{"P",7}{"R",7}{"D",7}{"C",7}  {"CAS",-24}{"FID_domain",-24}{"IS_domain",9}");
+        void Row(string name, Func<SeedResult, Dictionary<string, MetricValue>> set, double? multiple)
+        {
+            string F(string metric, string format, int width) => Of(set, metric).Format(format).PadRight(width);
+            string V(string metric, string format, int width) => (Of(set, metric) is { IsMissing: false } s ? s.Mean.ToString(format, CultureInfo.InvariantCulture) : "-").PadLeft(width);
+            text.AppendLine($"{name,-12}{F("fid_resnet18", "F2", 26)}{(multiple is double x ? x.ToString("F2", CultureInfo.InvariantCulture) : "1"),8}  {F("kid_resnet18", "F3", 26)}" +
+                            $"{V("precision_resnet18", "F3", 7)}{V("recall_resnet18", "F3", 7)}{V("density_resnet18", "F3", 7)}{V("coverage_resnet18", "F3", 7)}  " +
+                            $"{F("cas", "F3", 24)}{F("fid_classifier", "F2", 24)}{V("is_classifier", "F2", 9)}");
+        }
+        foreach (var method in methods) Row(method.Name, s => s.Methods[method.Name], FloorMultiple(method.Name));
+        Row("real floor", s => s.Floor, null);
+        text.AppendLine();
+        text.AppendLine("Each method against base (method − base):");
+        foreach (var method in methods.Where(m => m.Name != GuidanceMethod.Baseline))
+            foreach (var metric in Compared)
+                if (DifferenceFromBase(method.Name, metric) is { IsMissing: false } d)
+                    text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {method.Name,-12}{metric,-20}{d.Mean,9:+0.000;-0.000} [{d.Lower:+0.000;-0.000}, {d.Upper:+0.000;-0.000}]  {d.Verdict}"));
+        return text.ToString();
+    }
+}
+
+/// <summary>A metric's mean over seeds with its interval (bounds null when the one run had none).</summary>
+internal sealed record Summary(double Mean, double? Lower, double? Upper, double[] PerSeed)
+{
+    public static readonly Summary Missing = new(double.NaN, null, null, Array.Empty<double>());
+    public bool IsMissing => double.IsNaN(Mean);
+
+    /// <summary>"1.90 [1.52, 2.31]".</summary>
+    public string Format(string format) => IsMissing ? "-"
+        : Lower is null ? Mean.ToString(format, CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{Mean.ToString(format, CultureInfo.InvariantCulture)} [{Lower.Value.ToString(format, CultureInfo.InvariantCulture)}, {Upper!.Value.ToString(format, CultureInfo.InvariantCulture)}]");
+}
+
+internal sealed record Difference(double Mean, double Lower, double Upper, string Verdict)
+{
+    public static readonly Difference Missing = new(double.NaN, double.NaN, double.NaN, "");
+    public bool IsMissing => double.IsNaN(Mean);
+}
