@@ -106,6 +106,42 @@ public sealed class GenerativeEvaluatorTests
         finally { File.Delete(path); }
     }
 
+    /// <summary>Identity features that count the rows they are given.</summary>
+    sealed class CountingExtractor : IFeatureExtractor
+    {
+        public int RowsSeen;
+        public string Identity => "identity";
+        public string Name => "";
+        public bool ProvidesLogits => false;
+        public ExtractedFeatures Extract(FeatureMatrix inputs)
+        {
+            RowsSeen += inputs.Rows;
+            return new ExtractedFeatures(inputs, null, 0);
+        }
+    }
+
+    [TestMethod]
+    public void AReferenceSparesExtractingTheRealRowsAndMustComeFromThem()
+    {
+        var ml = new MLContext(1);
+        var real = Classes(30, 4).ToDataView(ml);
+        var generated = Generated(ml, Classes(20, 5));
+        var extractor = new CountingExtractor();
+        var options = new GenerativeEvaluationOptions { LabelColumnName = "Label", FeatureExtractor = extractor, ComputeCas = false, IntervalResamples = 10 };
+        options.RealReference = ml.ScoreMatching().ComputeRealReference(real, options);
+        Assert.AreEqual(120, extractor.RowsSeen);
+        var metrics = ml.ScoreMatching().Evaluate(real, generated, options);
+        // Only the 80 generated rows: FID, KID, PRDC and the class-wise metrics all read the real features from the reference.
+        Assert.AreEqual(200, extractor.RowsSeen);
+        Assert.IsNotNull(metrics.ClassWise);
+        Assert.IsNotNull(metrics.Kid);
+
+        var fewer = Classes(20, 4).ToDataView(ml);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ml.ScoreMatching().Evaluate(fewer, generated, options));
+        StringAssert.Contains(e.Message, "computed on 120 real rows");
+        StringAssert.Contains(e.Message, "'Features' of the real data has 80");
+    }
+
     [TestMethod]
     public void BadInputGivesClearErrors()
     {

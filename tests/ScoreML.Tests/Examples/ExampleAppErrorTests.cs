@@ -90,6 +90,19 @@ public sealed class ExampleAppErrorTests
     }
 
     [TestMethod]
+    [DataRow("--resamples 1", "--resamples must be 0 (no intervals) or in [2, 100000]; it is 1")]
+    [DataRow("--level 1.5", "--level must be in [0.5, 0.999]; it is 1.5")]
+    public void AnIntervalSettingOutOfRangeIsRefusedBeforeTheFilesAreRead(string options, string message)
+    {
+        // The files do not exist: the option must be named first, before any reading.
+        string missing = Path.Combine(folder, "real.csv");
+        var (code, error) = Run("Evaluate", new[] { "--real", missing, "--generated", missing, "--out", Path.Combine(folder, "out") }.Concat(options.Split(' ')).ToArray());
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, message);
+        AssertNoStackTrace(error);
+    }
+
+    [TestMethod]
     public void AMissingInputFileIsNamedWithoutAStackTraceAndVerboseShowsIt()
     {
         string missing = Path.Combine(folder, "real.csv");
