@@ -2,9 +2,10 @@
 // labels also CAS and class-wise metrics. Writes DIR/metrics.json and prints a table.
 //
 //   dotnet run -c Release --project examples/Evaluate -- --real real.csv --generated gen.csv [--k 3] [--labels] --out DIR
-//       [--cas linear|network] [--kid-subsets N] [--kid-subset-size N] [--save-reference FILE] [--reference FILE]
+//       [--cas linear|network] [--kid-subsets N] [--kid-subset-size N] [--resamples N] [--level X] [--save-reference FILE] [--reference FILE]
 // CSV: one sample per row, no header; with --labels the first column is an integer class label. --save-reference writes the
-// real set's statistics and k-NN radii so later runs can pass --reference instead of recomputing them.
+// real set's statistics and k-NN radii so later runs can pass --reference instead of recomputing them. Every metric carries a
+// confidence interval (--level, default 0.95) from --resamples bootstrap resamples (default 200; 0 for none).
 using System.Diagnostics;
 using System.Globalization;
 using Evaluate;
@@ -30,6 +31,14 @@ try
         var other => throw new ArgumentException($"--cas must be linear or network, not '{other}'."),
     };
 
+    int resamples = commandLine.Int("--resamples", 200);
+    double level = commandLine.Double("--level", 0.95);
+    // Refused by their command-line names before any metric is computed.
+    if (resamples is not 0 and (< 2 or > GenerativeEvaluationOptions.MaxIntervalResamples))
+        throw new ArgumentException($"--resamples must be 0 (no intervals) or in [2, {GenerativeEvaluationOptions.MaxIntervalResamples}]; it is {resamples}.");
+    if (!(level >= 0.5 && level <= ConfidenceInterval.MaxLevel))
+        throw new ArgumentException($"--level must be in [0.5, {ConfidenceInterval.MaxLevel.ToString(CultureInfo.InvariantCulture)}]; it is {level.ToString(CultureInfo.InvariantCulture)}.");
+
     var clock = Stopwatch.StartNew();
     var real = FeatureCsv.Read(realPath, labels);
     var generated = FeatureCsv.Read(generatedPath, labels);
@@ -46,6 +55,8 @@ try
         KidSubsets = commandLine.Int("--kid-subsets", 100),
         KidSubsetSize = commandLine.Has("--kid-subset-size") ? commandLine.Int("--kid-subset-size", 0) : null,   // unset: 1,000 or every row
         Cas = new CasOptions { Classifier = cas },
+        IntervalResamples = resamples,
+        ConfidenceLevel = level,
     };
     var realView = SampleView.Create(ml, real, classValues);
     if (commandLine.Value("--reference") is string referencePath) options.RealReference = RealSetReference.Load(referencePath);

@@ -13,11 +13,11 @@ namespace FashionMnist;
 internal sealed record RunSettings
 {
     public string ObjectiveName { get; init; } = "dsm";
-    public int ScoreSteps { get; init; } = 3000;
+    public int ScoreSteps { get; init; } = 5000;        // 3,000 until the evaluator stopped re-extracting the test set; the time saved went here
     public int ClassifierSteps { get; init; } = 1000;
     public int FeatureClassifierSteps { get; init; } = 1500;
     public int BatchSize { get; init; } = 64;
-    public int SamplesPerClass { get; init; } = 400;
+    public int SamplesPerClass { get; init; } = 200;    // 2,000 images per method: judging them (CAS, ResNet-18) costs more than drawing them
     public int SamplerSteps { get; init; } = 200;
     public string SamplerName { get; init; } = "ddim";     // pc (predictor only), ddim, heun, dpm2m, dpm3s or ode (adaptive RK45)
     public int? SamplerEvaluations { get; init; } = 20;     // a budget of network evaluations for the fast samplers (then SamplerSteps is unused)
@@ -119,7 +119,7 @@ internal sealed record RunSettings
             SamplerStudy = commandLine.Has("--samplers"),
         };
         // The study's images per class stay at the old default unless asked: its PC reference alone (2,000 evaluations an
-        // image) took half an hour for 500 images on the 2-core Intel Xeon, so the default run's 500 per class would take five.
+        // image) took half an hour for 500 images on the 2-core Intel Xeon, so 500 per class would take five.
         if (settings.SamplerStudy && commandLine.Value("--samples-per-class") is null)
             settings = settings with { SamplesPerClass = Math.Min(settings.SamplesPerClass, SamplerStudyImagesPerClass) };
         string[] samplerOptions = { "--sampler", "--sampler-evaluations", "--sampler-steps", "--sampler-eta", "--sampler-churn" };
@@ -190,10 +190,11 @@ internal sealed record RunSettings
     public ResNetOptions ClassifierNetwork => new() { BaseChannels = ClassifierChannels, BlocksPerStage = ClassifierBlocks };
 
     /// <summary>
-    /// A rough time estimate from per-unit costs measured on 2-core machines: a U-Net training step at batch 64 (16 channels)
-    /// 0.51 s, a CE classifier step 0.11 s, a DLSM or DLSM + CE step 0.44 s, a feature-classifier step 0.20 s, a guided sampler
-    /// step 3.6 ms per image (all on an AMD EPYC of family 25, a --quick run); CAS 16 ms per generated image, ResNet-18 features
-    /// 20 ms per image and 15 s of metrics per judge and set (on an Intel Xeon of family 6, the default run).
+    /// A rough time estimate from per-unit costs measured on a 2-core Intel Xeon (family 6, model 207) in two default runs at
+    /// 200 images per class: a U-Net training step at batch 64 (16 channels) 0.19-0.20 s, a CE classifier step 0.036 s, a DLSM
+    /// or DLSM + CE step 0.18 s, a feature-classifier step 0.063 s, a guided network evaluation 1.5 ms per image, judging a set
+    /// by ResNet-18 with CAS 46 ms per image and by the domain classifier 1.6 ms per image, the ResNet-18 reference 21 ms per
+    /// test image. An AMD EPYC of family 25 took 1.5 to 2.5 times as long for the training and sampling steps.
     /// </summary>
     public TimeSpan Estimate()
     {
@@ -201,12 +202,12 @@ internal sealed record RunSettings
         double unet = UNetCost / new RunSettings().UNetCost, resnet = ClassifierCost / new RunSettings().ClassifierCost;
         double batch = BatchSize / 64.0;
         var losses = Methods.Select(m => m.Loss).Distinct().ToArray();
-        double classifiers = losses.Sum(loss => loss == ClassifierLoss.CrossEntropy ? 0.11 * resnet : 0.11 * resnet + 0.33 * unet);
+        double classifiers = losses.Sum(loss => loss == ClassifierLoss.CrossEntropy ? 0.036 * resnet : 0.036 * resnet + 0.145 * unet);
         int images = 10 * SamplesPerClass, sets = Methods.Length + 1;   // the methods' sets and the real floor
-        double perSeed = ScoreSteps * 0.51 * unet * batch + ClassifierSteps * classifiers * batch + FeatureClassifierSteps * 0.20 * batch
-            + Methods.Length * images * EvaluationsPerSample * 0.0036 * unet
-            + sets * (images * (0.016 + 0.020) + 2 * 15 * RealTestImages / 10_000.0);
-        return TimeSpan.FromSeconds(Seeds * perSeed + RealTestImages * 0.020 + 20);
+        double perSeed = ScoreSteps * 0.20 * unet * batch + ClassifierSteps * classifiers * batch + FeatureClassifierSteps * 0.063 * batch
+            + Methods.Length * images * EvaluationsPerSample * 0.0015 * unet
+            + sets * images * (0.046 + 0.0016) + 45;
+        return TimeSpan.FromSeconds(Seeds * perSeed + RealTestImages * 0.021 + 20);
     }
 
     /// <summary>

@@ -23,6 +23,8 @@ internal sealed class SeedResult
     public Dictionary<string, string> Judges { get; init; } = new();
     /// <summary>Per method and judge, the class-wise precision, recall, density and coverage of each class.</summary>
     public Dictionary<string, Dictionary<string, IReadOnlyList<ClassMetrics>>> PerClass { get; init; } = new();
+    /// <summary>The guidance classifiers and guided scores on noised test images, by noise level (<see cref="GuidedScoreDiagnostics"/>).</summary>
+    public List<NoiseLevelResult> NoiseLevels { get; init; } = new();
     public Dictionary<string, double> PhaseTimesS { get; init; } = new();
     public double WallTimeS { get; set; }
 

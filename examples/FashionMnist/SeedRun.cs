@@ -57,6 +57,10 @@ internal sealed class SeedRun
         // 2. The guidance classifiers the methods need, on the frozen score model.
         var classifiers = settings.Methods.Select(m => m.Loss).Distinct().ToDictionary(loss => loss, loss => TrainClassifier(scoreModel.Model, loss, trainView));
 
+        // Where each method's guided score is right and wrong, by noise level, before any image is drawn (the evidence for
+        // whatever the metrics below say).
+        var noiseLevels = Timed("noise-level diagnostics", () => GuidedScoreDiagnostics.Measure(scoreModel.Model, classifiers, settings.Methods, test, settings.Seed));
+
         // 3. The same number of images per class from each method, with the sampler --sampler names.
         var generated = new Dictionary<string, IDataView>();
         foreach (var method in settings.Methods)
@@ -90,6 +94,7 @@ internal sealed class SeedRun
         {
             Seed = settings.Seed,
             Judges = { [pretrained.Name] = pretrained.Identity, [domain.Name] = domain.Identity },
+            NoiseLevels = noiseLevels,
         };
         void Judge(string name, IDataView set, Dictionary<string, MetricValue> into)
         {

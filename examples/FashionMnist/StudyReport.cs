@@ -87,7 +87,50 @@ internal sealed class StudyReport
             ["differences_from_base"] = methods.Where(m => m.Name != GuidanceMethod.Baseline).ToDictionary(m => m.Name,
                 m => Compared.ToDictionary(k => k, k => DifferenceFromBase(m.Name, k) is { IsMissing: false } d
                     ? new Dictionary<string, object?> { ["mean"] = d.Mean, ["ci"] = new[] { d.Lower, d.Upper }, ["verdict"] = d.Verdict } : null)),
+            ["noise_levels"] = NoiseLevels().Select(level => new Dictionary<string, object?>
+            {
+                ["time"] = level.Time,
+                ["sigma"] = level.Sigma,
+                ["accuracy"] = level.Accuracy,
+                ["cross_entropy"] = level.CrossEntropy,
+                ["guided_dsm"] = level.GuidedDsm.ToDictionary(p => p.Key, p => SummaryJson(p.Value)),
+                ["guided_dsm_minus_base"] = level.MinusBase.ToDictionary(p => p.Key, p => (object)new Dictionary<string, object?>
+                    { ["mean"] = p.Value.Mean, ["ci"] = new[] { p.Value.Lower, p.Value.Upper }, ["verdict"] = p.Value.Verdict }),
+            }).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The noise-level diagnostics over the seeds: means, with Student's t across seeds (two or more) or the one seed's
+    /// intervals over its test images.
+    /// </summary>
+    public IReadOnlyList<NoiseLevelSummary> NoiseLevels()
+    {
+        if (seeds.Any(s => s.NoiseLevels.Count == 0)) return Array.Empty<NoiseLevelSummary>();
+        var summaries = new List<NoiseLevelSummary>();
+        for (int i = 0; i < seeds[0].NoiseLevels.Count; i++)
+        {
+            var levels = seeds.Select(s => s.NoiseLevels[i]).ToArray();
+            Dictionary<string, double> Mean(Func<NoiseLevelResult, Dictionary<string, double>> pick) =>
+                pick(levels[0]).Keys.ToDictionary(k => k, k => levels.Average(l => pick(l)[k]));
+            Summary Across(Func<NoiseLevelResult, MetricValue> pick)
+            {
+                var values = levels.Select(pick).ToArray();
+                if (values.Length == 1) return new Summary(values[0].Value, values[0].Lower, values[0].Upper, new[] { values[0].Value });
+                var interval = ConfidenceInterval.AcrossRuns(values.Select(v => v.Value).ToArray());
+                return new Summary(values.Average(v => v.Value), interval.Lower, interval.Upper, values.Select(v => v.Value).ToArray());
+            }
+            var dsm = levels[0].GuidedDsm.Keys.ToDictionary(k => k, k => Across(l => l.GuidedDsm[k]));
+            // Keys every seed has (a seed read back by --resume may come from a run that measured fewer).
+            var minusBase = levels[0].GuidedDsmMinusBase.Keys.Where(k => levels.All(l => l.GuidedDsmMinusBase.ContainsKey(k))).ToDictionary(k => k, k =>
+            {
+                var d = Across(l => l.GuidedDsmMinusBase[k]);
+                string verdict = d.Lower > 0 || d.Upper < 0 ? $"differs: {k} is {(d.Mean < 0 ? "better" : "worse")}" : "cannot tell at this size";
+                return new Difference(d.Mean, d.Lower ?? double.NaN, d.Upper ?? double.NaN, verdict);
+            });
+            summaries.Add(new NoiseLevelSummary(levels[0].Time, levels.Average(l => l.Sigma), Mean(l => l.Accuracy), Mean(l => l.CrossEntropy), dsm, minusBase));
+        }
+        return summaries;
     }
 
     /// <summary>FD_ResNet18 of the method over the real floor's, per seed and then averaged.</summary>
@@ -119,6 +162,26 @@ internal sealed class StudyReport
             foreach (var metric in Compared)
                 if (DifferenceFromBase(method.Name, metric) is { IsMissing: false } d)
                     text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {method.Name,-12}{metric,-20}{d.Mean,9:+0.000;-0.000} [{d.Lower:+0.000;-0.000}, {d.Upper:+0.000;-0.000}]  {d.Verdict}"));
+        var levels = NoiseLevels();
+        if (levels.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine($"By noise level, on {GuidedScoreDiagnostics.Images:N0} noised test images: each classifier's accuracy, and each guided score's conditional DSM loss");
+            text.AppendLine("(x 1e-3; lower is closer to the class-conditional score). Base's loss, then each other's difference from it, with < or >");
+            text.AppendLine("where this study can tell the difference and = where it cannot:");
+            var classifiers = levels[0].Accuracy.Keys.ToArray();
+            var names = levels[0].GuidedDsm.Keys.ToArray();
+            text.AppendLine($"{"t",5}{"sigma",8}  " + string.Concat(classifiers.Select(c => $"{"acc " + c,12}")) + "  " + string.Concat(names.Select(n => $"{n,13}")));
+            foreach (var level in levels)
+            {
+                string Mark(string name) => level.MinusBase.TryGetValue(name, out var d) ? d.Lower > 0 ? ">" : d.Upper < 0 ? "<" : "=" : " ";
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{level.Time,5:F1}{level.Sigma,8:G3}  ") +
+                    string.Concat(classifiers.Select(c => level.Accuracy[c].ToString("F3", CultureInfo.InvariantCulture).PadLeft(12))) + "  " +
+                    string.Concat(names.Select(n => (n == GuidanceMethod.Baseline || !level.MinusBase.TryGetValue(n, out var d)
+                        ? (1e3 * level.GuidedDsm[n].Mean).ToString("F3", CultureInfo.InvariantCulture) + " "
+                        : (1e3 * d.Mean).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture) + Mark(n)).PadLeft(13))));
+            }
+        }
         return text.ToString();
     }
 }
@@ -134,6 +197,10 @@ internal sealed record Summary(double Mean, double? Lower, double? Upper, double
         : Lower is null ? Mean.ToString(format, CultureInfo.InvariantCulture)
         : string.Create(CultureInfo.InvariantCulture, $"{Mean.ToString(format, CultureInfo.InvariantCulture)} [{Lower.Value.ToString(format, CultureInfo.InvariantCulture)}, {Upper!.Value.ToString(format, CultureInfo.InvariantCulture)}]");
 }
+
+/// <summary>One noise level of the diagnostics over the seeds.</summary>
+internal sealed record NoiseLevelSummary(double Time, double Sigma, Dictionary<string, double> Accuracy, Dictionary<string, double> CrossEntropy,
+    Dictionary<string, Summary> GuidedDsm, Dictionary<string, Difference> MinusBase);
 
 internal sealed record Difference(double Mean, double Lower, double Upper, string Verdict)
 {
