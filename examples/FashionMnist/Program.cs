@@ -140,6 +140,8 @@ var json = new Dictionary<string, object?>
     ["wall_time_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1),
     ["machine"] = MachineDescription.Describe(),   // times mean little without the CPU they were taken on
     ["seed_wall_times_s"] = seeds.ToDictionary(r => r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.WallTimeS),
+    // Seeds read back by --resume may have run elsewhere: each seed's own CPU, where its results recorded one.
+    ["seed_machines"] = seeds.ToDictionary(r => r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Machine),
 };
 foreach (var (key, value) in report.ToJson()) json[key] = value;
 string path = Path.Combine(outDir, "results.json");

@@ -26,6 +26,8 @@ internal sealed class SeedResult
     /// <summary>The guidance classifiers and guided scores on noised test images, by noise level (<see cref="GuidedScoreDiagnostics"/>).</summary>
     public List<NoiseLevelResult> NoiseLevels { get; init; } = new();
     public Dictionary<string, double> PhaseTimesS { get; init; } = new();
+    /// <summary>The CPU the seed ran on (the seeds of one --resume study may come from several sittings and machines); null in older results.</summary>
+    public Dictionary<string, object>? Machine { get; set; }
     public double WallTimeS { get; set; }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

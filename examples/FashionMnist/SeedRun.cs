@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScoreML;
+using ScoreML.Benchmarks;
 using ScoreML.Examples;
 using ScoreML.Images;
 using ScoreML.Transforms.Sampling;
@@ -118,6 +119,7 @@ internal sealed class SeedRun
         Judge("real floor", floorView, result.Floor);
         foreach (var (phase, seconds) in timings) result.PhaseTimesS[phase] = seconds;
         result.WallTimeS = Math.Round(clock.Elapsed.TotalSeconds, 1);
+        result.Machine = MachineDescription.Describe();
         return result;
     }
 

@@ -48,29 +48,43 @@ internal sealed class StudyReport
     }
 
     /// <summary>method − base on <paramref name="metric"/>, with its interval and whether this study can tell them apart.</summary>
-    public Difference DifferenceFromBase(string method, string metric)
+    public Difference DifferenceFromBase(string method, string metric) => Between(method, GuidanceMethod.Baseline, metric);
+
+    /// <summary>
+    /// <paramref name="a"/> − <paramref name="b"/> on <paramref name="metric"/>: paired by seed with two seeds or more, else the
+    /// estimate ± the root sum of squares of the two runs' half-widths.
+    /// </summary>
+    public Difference Between(string a, string b, string metric)
     {
-        var a = Of(s => s.Methods[method], metric);
-        var b = Of(s => s.Methods[GuidanceMethod.Baseline], metric);
-        if (a.IsMissing || b.IsMissing) return Difference.Missing;
+        var x = Of(s => s.Methods[a], metric);
+        var y = Of(s => s.Methods[b], metric);
+        if (x.IsMissing || y.IsMissing) return Difference.Missing;
         double lower, upper, mean;
         if (seeds.Count >= 2)
         {
-            var interval = ConfidenceInterval.PairedDifference(a.PerSeed, b.PerSeed);
-            (mean, lower, upper) = (a.PerSeed.Zip(b.PerSeed, (x, y) => x - y).Average(), interval.Lower, interval.Upper);
+            var interval = ConfidenceInterval.PairedDifference(x.PerSeed, y.PerSeed);
+            (mean, lower, upper) = (x.PerSeed.Zip(y.PerSeed, (u, v) => u - v).Average(), interval.Lower, interval.Upper);
         }
         else
         {
-            if (a.Lower is null || b.Lower is null) return Difference.Missing;
-            mean = a.Mean - b.Mean;
-            double half = Math.Sqrt(Math.Pow((a.Upper!.Value - a.Lower.Value) / 2, 2) + Math.Pow((b.Upper!.Value - b.Lower.Value) / 2, 2));
+            if (x.Lower is null || y.Lower is null) return Difference.Missing;
+            mean = x.Mean - y.Mean;
+            double half = Math.Sqrt(Math.Pow((x.Upper!.Value - x.Lower.Value) / 2, 2) + Math.Pow((y.Upper!.Value - y.Lower.Value) / 2, 2));
             (lower, upper) = (mean - half, mean + half);
         }
-        string verdict = lower > 0 || upper < 0
-            ? $"differs: {method} is {((mean < 0) == LowerIsBetter(metric) ? "better" : "worse")}"
-            : "cannot tell at this size";
-        return new Difference(mean, lower, upper, verdict);
+        return new Difference(mean, lower, upper, Verdict(a, mean, lower, upper, LowerIsBetter(metric)));
     }
+
+    /// <summary>"differs: X is better" when the interval of a difference excludes 0, else "cannot tell at this size".</summary>
+    static string Verdict(string name, double mean, double lower, double upper, bool lowerIsBetter) =>
+        lower > 0 || upper < 0 ? $"differs: {name} is {((mean < 0) == lowerIsBetter ? "better" : "worse")}" : "cannot tell at this size";
+
+    /// <summary>The metrics every pair of methods is compared on (the study's two headline numbers).</summary>
+    public static readonly string[] ComparedPairwise = { "cas", "fid_resnet18" };
+
+    /// <summary>Every unordered pair of methods, in the order they were run.</summary>
+    IEnumerable<(string A, string B)> Pairs() =>
+        methods.SelectMany((m, i) => methods.Skip(i + 1).Select(n => (m.Name, n.Name)));
 
     public Dictionary<string, object?> ToJson()
     {
@@ -87,6 +101,8 @@ internal sealed class StudyReport
             ["differences_from_base"] = methods.Where(m => m.Name != GuidanceMethod.Baseline).ToDictionary(m => m.Name,
                 m => Compared.ToDictionary(k => k, k => DifferenceFromBase(m.Name, k) is { IsMissing: false } d
                     ? new Dictionary<string, object?> { ["mean"] = d.Mean, ["ci"] = new[] { d.Lower, d.Upper }, ["verdict"] = d.Verdict } : null)),
+            ["pairwise"] = ComparedPairwise.ToDictionary(k => k, k => Pairs().Select(p => Between(p.A, p.B, k) is { IsMissing: false } d
+                ? new Dictionary<string, object?> { ["a"] = p.A, ["b"] = p.B, ["a_minus_b"] = d.Mean, ["ci"] = new[] { d.Lower, d.Upper }, ["verdict"] = d.Verdict } : null).ToArray()),
             ["noise_levels"] = NoiseLevels().Select(level => new Dictionary<string, object?>
             {
                 ["time"] = level.Time,
@@ -125,8 +141,8 @@ internal sealed class StudyReport
             var minusBase = levels[0].GuidedDsmMinusBase.Keys.Where(k => levels.All(l => l.GuidedDsmMinusBase.ContainsKey(k))).ToDictionary(k => k, k =>
             {
                 var d = Across(l => l.GuidedDsmMinusBase[k]);
-                string verdict = d.Lower > 0 || d.Upper < 0 ? $"differs: {k} is {(d.Mean < 0 ? "better" : "worse")}" : "cannot tell at this size";
-                return new Difference(d.Mean, d.Lower ?? double.NaN, d.Upper ?? double.NaN, verdict);
+                double lower = d.Lower ?? double.NaN, upper = d.Upper ?? double.NaN;
+                return new Difference(d.Mean, lower, upper, Verdict(k, d.Mean, lower, upper, lowerIsBetter: true));
             });
             summaries.Add(new NoiseLevelSummary(levels[0].Time, levels.Average(l => l.Sigma), Mean(l => l.Accuracy), Mean(l => l.CrossEntropy), dsm, minusBase));
         }
@@ -162,6 +178,17 @@ internal sealed class StudyReport
             foreach (var metric in Compared)
                 if (DifferenceFromBase(method.Name, metric) is { IsMissing: false } d)
                     text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {method.Name,-12}{metric,-20}{d.Mean,9:+0.000;-0.000} [{d.Lower:+0.000;-0.000}, {d.Upper:+0.000;-0.000}]  {d.Verdict}"));
+        foreach (var metric in ComparedPairwise)
+        {
+            text.AppendLine();
+            text.AppendLine($"Every pair on {metric} (row − column, then > or < where this study can tell them apart and = where it cannot):");
+            text.AppendLine($"{"",-12}" + string.Concat(methods.Skip(1).Select(m => $"{m.Name,14}")));
+            foreach (var (row, i) in methods.SkipLast(1).Select((m, i) => (m, i)))
+                text.AppendLine($"{row.Name,-12}" + string.Concat(methods.Skip(1).Select((column, j) => (j < i ? "" :
+                    Between(row.Name, column.Name, metric) is { IsMissing: false } d
+                        ? d.Mean.ToString(metric == "cas" ? "+0.000;-0.000" : "+0.00;-0.00", CultureInfo.InvariantCulture) + (d.Lower > 0 ? " >" : d.Upper < 0 ? " <" : " =")
+                        : "-").PadLeft(14))));
+        }
         var levels = NoiseLevels();
         if (levels.Count > 0)
         {
