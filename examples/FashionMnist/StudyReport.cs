@@ -77,7 +77,7 @@ internal sealed class StudyReport
 
     /// <summary>"differs: X is better" when the interval of a difference excludes 0, else "cannot tell at this size".</summary>
     static string Verdict(string name, double mean, double lower, double upper, bool lowerIsBetter) =>
-        lower > 0 || upper < 0 ? $"differs: {name} is {((mean < 0) == lowerIsBetter ? "better" : "worse")}" : "cannot tell at this size";
+        Difference.Excludes0(lower, upper) ? $"differs: {name} is {((mean < 0) == lowerIsBetter ? "better" : "worse")}" : "cannot tell at this size";
 
     /// <summary>The metrics every pair of methods is compared on (the study's two headline numbers).</summary>
     public static readonly string[] ComparedPairwise = { "cas", "fid_resnet18" };
@@ -186,7 +186,7 @@ internal sealed class StudyReport
             foreach (var (row, i) in methods.SkipLast(1).Select((m, i) => (m, i)))
                 text.AppendLine($"{row.Name,-12}" + string.Concat(methods.Skip(1).Select((column, j) => (j < i ? "" :
                     Between(row.Name, column.Name, metric) is { IsMissing: false } d
-                        ? d.Mean.ToString(metric == "cas" ? "+0.000;-0.000" : "+0.00;-0.00", CultureInfo.InvariantCulture) + (d.Lower > 0 ? " >" : d.Upper < 0 ? " <" : " =")
+                        ? d.Mean.ToString(metric == "cas" ? "+0.000;-0.000" : "+0.00;-0.00", CultureInfo.InvariantCulture) + " " + d.Mark
                         : "-").PadLeft(14))));
         }
         var levels = NoiseLevels();
@@ -201,12 +201,11 @@ internal sealed class StudyReport
             text.AppendLine($"{"t",5}{"sigma",8}  " + string.Concat(classifiers.Select(c => $"{"acc " + c,12}")) + "  " + string.Concat(names.Select(n => $"{n,13}")));
             foreach (var level in levels)
             {
-                string Mark(string name) => level.MinusBase.TryGetValue(name, out var d) ? d.Lower > 0 ? ">" : d.Upper < 0 ? "<" : "=" : " ";
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{level.Time,5:F1}{level.Sigma,8:G3}  ") +
                     string.Concat(classifiers.Select(c => level.Accuracy[c].ToString("F3", CultureInfo.InvariantCulture).PadLeft(12))) + "  " +
                     string.Concat(names.Select(n => (n == GuidanceMethod.Baseline || !level.MinusBase.TryGetValue(n, out var d)
                         ? (1e3 * level.GuidedDsm[n].Mean).ToString("F3", CultureInfo.InvariantCulture) + " "
-                        : (1e3 * d.Mean).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture) + Mark(n)).PadLeft(13))));
+                        : (1e3 * d.Mean).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture) + d.Mark).PadLeft(13))));
             }
         }
         return text.ToString();
@@ -233,4 +232,10 @@ internal sealed record Difference(double Mean, double Lower, double Upper, strin
 {
     public static readonly Difference Missing = new(double.NaN, double.NaN, double.NaN, "");
     public bool IsMissing => double.IsNaN(Mean);
+
+    /// <summary>Whether the interval excludes 0: the one test behind every verdict and mark.</summary>
+    public static bool Excludes0(double lower, double upper) => lower > 0 || upper < 0;
+
+    /// <summary>The table mark: "&gt;" or "&lt;" when the interval lies above or below 0, "=" when this size cannot tell.</summary>
+    public string Mark => Lower > 0 ? ">" : Upper < 0 ? "<" : "=";
 }
