@@ -5,7 +5,7 @@ namespace ScoreML;
 /// <summary>
 /// A class- or condition-dependent term that guidance adds to a prior score: the conditional score at (x, t) for labels y is
 /// s(x, t) + term(x, t, y). Classifier guidance (base, scaling and DLSM, <see cref="ClassifierGuidance"/>) is the built-in
-/// one; a term of your own derives from this class and goes in <see cref="ConditionalSamplerOptions"/>.Guidance.
+/// one; a term of your own derives from this class and goes in <c>ConditionalSamplerOptions.Guidance</c> (ScoreML.Transforms).
 /// </summary>
 /// <remarks>
 /// A term is evaluated inside the sampler's step, under no_grad and a dispose scope: turn gradients on yourself where it

@@ -2,8 +2,8 @@ namespace ScoreML;
 
 /// <summary>
 /// The options every ScoreML training run shares: its length, the batches, Adam, warm-up, clipping, the weight average,
-/// the seed, the device, checkpoints, cancellation and progress. <see cref="ScoreModelOptions"/> and
-/// <see cref="DlsmClassifierOptions"/> derive from it and add what their trainer needs; a <see cref="TrainingRun"/> reads
+/// the seed, the device, checkpoints, cancellation and progress. <c>ScoreModelOptions</c> and
+/// <c>DlsmClassifierOptions</c> derive from it and add what their trainer needs; a <see cref="TrainingRun"/> reads
 /// only these. The defaults here are the classifier's; a derived class sets its own where they differ (the score model
 /// averages its weights, EmaDecay 0.999).
 /// </summary>

@@ -12,7 +12,7 @@ public enum CasClassifier
     /// <summary>ML.NET: mean-variance normalisation, then L-BFGS maximum entropy (multinomial logistic regression).</summary>
     LinearMaxEntropy,
     /// <summary>
-    /// The project's classifier network, trained with cross-entropy by Adam: a <see cref="ScoreML.Networks.NoiseConditionalResNet"/> on
+    /// The project's classifier network, trained with cross-entropy by Adam: a <see cref="NoiseConditionalResNet"/> on
     /// images (<see cref="CasOptions.ImageShape"/>, or an image-typed real column), an MLP on vectors.
     /// </summary>
     Network,

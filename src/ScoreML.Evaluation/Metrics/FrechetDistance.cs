@@ -23,14 +23,14 @@ public static class FrechetDistance
     const int TriangularBlocks = 8;
 
     /// <summary>
-    /// D x D float64 matrices <see cref="Compute"/> holds at its peak: the first factor while the second covariance is
+    /// D x D float64 matrices <see cref="Compute(GaussianStatistics, GaussianStatistics, long?)"/> holds at its peak: the first factor while the second covariance is
     /// factored (the covariance, the eigenvectors and LAPACK's eigen workspace of two more).
     /// </summary>
     const int WorkMatrices = 5;
 
     /// <summary>
     /// D x D float64 matrices of a whole FID at its peak: the two statistics' covariances, which stay in memory, and the work
-    /// of <see cref="Compute"/> (computing the second statistics needs less: the first covariance and two more).
+    /// of <see cref="Compute(GaussianStatistics, GaussianStatistics, long?)"/> (computing the second statistics needs less: the first covariance and two more).
     /// </summary>
     internal const int PeakMatrices = 2 + WorkMatrices;
 

@@ -25,7 +25,7 @@ public sealed class RealSetReference
         K = k;
     }
 
-    /// <summary>The feature extractor's identity (see <see cref="Features.IFeatureExtractor.Identity"/>).</summary>
+    /// <summary>The feature extractor's identity (see <see cref="IFeatureExtractor.Identity"/>).</summary>
     public string Extractor { get; }
     /// <summary>Mean and covariance for FID; null when not computed.</summary>
     public GaussianStatistics? Statistics { get; }

@@ -25,7 +25,7 @@ public static class ImageFolder
     /// <param name="grayscale">
     /// One channel instead of three (RGB): each pixel's ITU-R BT.601 luma, 0.299 R + 0.587 G + 0.114 B rounded as Pillow's
     /// <c>convert("L")</c> computes it (see <see cref="Luminance"/>), after the resize; the same grey as
-    /// <see cref="Pictures.PngImages.Load"/> gives.
+    /// <see cref="PngImages.Load"/> gives.
     /// </param>
     /// <param name="width">Resize every image to this width (with <paramref name="height"/>); null keeps the common size.</param>
     /// <param name="height">Resize height.</param>
