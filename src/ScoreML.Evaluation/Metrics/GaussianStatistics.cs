@@ -51,10 +51,30 @@ public sealed class GaussianStatistics
             throw new ArgumentException($"The {features.Name} set has {features.Dimension} features: its {features.Dimension} x {features.Dimension} covariance " +
                 $"holds more values than a .NET array can ({Array.MaxLength}). Use a feature extractor with fewer dimensions " +
                 "(GenerativeEvaluationOptions.FeatureExtractor), or turn FID off (GenerativeEvaluationOptions.ComputeFid = false).", nameof(features));
+        var (mean, scatter) = Moments(features);
+        return FromScatter(mean, scatter, features.Rows);
+    }
+
+    /// <summary>
+    /// The float64 column means and the scatter matrix sum_i (x_i - mean)(x_i - mean)^T (row-major D x D) of a feature set
+    /// of at least one row; the caller has checked the memory budget.
+    /// </summary>
+    internal static (double[] Mean, double[] Scatter) Moments(FeatureMatrix features)
+    {
         var mean = Float64Rows.ColumnMeans(features);
         using var scope = NewDisposeScope();
-        var covariance = CentredGram(features, mean).div_(features.Rows - 1);
-        return new GaussianStatistics(mean, covariance.data<double>().ToArray(), features.Rows);
+        return (mean, CentredGram(features, mean).data<double>().ToArray());
+    }
+
+    /// <summary>
+    /// The statistics from a scatter matrix of <paramref name="count"/> rows: the covariance is the scatter divided by n - 1,
+    /// in place (every way of computing them divides the same way, so they agree to the bit).
+    /// </summary>
+    internal static GaussianStatistics FromScatter(double[] mean, double[] scatter, int count)
+    {
+        double divisor = count - 1;
+        for (int i = 0; i < scatter.Length; i++) scatter[i] /= divisor;
+        return new GaussianStatistics(mean, scatter, count);
     }
 
     /// <summary>

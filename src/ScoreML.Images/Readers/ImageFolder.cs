@@ -44,7 +44,37 @@ public static class ImageFolder
                 .Select(path => new ImageFile { Path = path, Label = label }))
             .ToList();
         if (files.Count == 0) throw new ArgumentException($"Image folder '{folder}' holds no images ({string.Join(", ", Extensions)}) in its sub-folders.");
+        return ReadImages(mlContext, files, classes.Select(c => c!).ToArray(), grayscale, width, height, scaling);
+    }
 
+    /// <summary>
+    /// The image files <paramref name="files"/>, in the order given, as one set of one class ("images", every label 0): for a
+    /// folder without class sub-folders, or images gathered from several places. Each file is checked as
+    /// <see cref="Read(MLContext, string, bool, int?, int?, PixelScaling)"/> checks the files of a folder: one that is not
+    /// an image, or (without a size) one whose size differs from the first's, is an error naming it.
+    /// </summary>
+    /// <param name="mlContext">The context whose transforms load the images.</param>
+    /// <param name="files">The image files (at least one).</param>
+    /// <param name="grayscale">One channel (BT.601 luma, as <see cref="Read(MLContext, string, bool, int?, int?, PixelScaling)"/>) instead of three.</param>
+    /// <param name="width">Resize every image to this width (with <paramref name="height"/>); null keeps the common size.</param>
+    /// <param name="height">Resize height.</param>
+    /// <param name="scaling">Pixel scaling.</param>
+    public static LabelledImages ReadFiles(MLContext mlContext, IReadOnlyList<string> files, bool grayscale = false, int? width = null, int? height = null,
+        PixelScaling scaling = PixelScaling.ZeroToOne)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0) throw new ArgumentException("No image files given.", nameof(files));
+        if (width is null != height is null) throw new ArgumentException("Give both width and height to resize, or neither.");
+        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"The resize size {width} x {height} must be positive.");
+        return ReadImages(mlContext, files.Select(path => new ImageFile { Path = path, Label = 0 }).ToList(), new[] { "images" }, grayscale, width, height, scaling);
+    }
+
+    /// <summary>Whether <paramref name="path"/> has one of the extensions the readers take as an image (.png, .jpg, .jpeg, .bmp, .gif, .webp, in any case).</summary>
+    public static bool IsImageFile(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+
+    static LabelledImages ReadImages(MLContext mlContext, List<ImageFile> files, string[] classes, bool grayscale, int? width, int? height, PixelScaling scaling)
+    {
         // Every file is decoded once here, resized or not, so that one that is not an image is named: in ML.NET's worker
         // threads it would fail as "Splitter/consolidator worker encountered exception", without the file.
         var sizes = files.Select(f => SizeOf(f.Path)).ToArray();
@@ -87,7 +117,7 @@ public static class ImageFolder
             }
             row++;
         }
-        return new LabelledImages(values, files.Select(f => f.Label).ToArray(), shape, classes!);
+        return new LabelledImages(values, files.Select(f => f.Label).ToArray(), shape, classes);
     }
 
     static (int Width, int Height) SizeOf(string path)
