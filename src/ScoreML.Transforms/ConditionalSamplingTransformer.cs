@@ -192,17 +192,29 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     }
 
     /// <summary>Samples of the given 0-based classes, row-major [classes.Length, Dimension], in batches of the sampler's size.</summary>
-    public float[] Generate(IReadOnlyList<int> classes)
+    public float[] Generate(IReadOnlyList<int> classes) => Generate(classes, 0);
+
+    /// <summary>
+    /// Samples of the given 0-based classes as rows <paramref name="firstRow"/> onwards of the request stream: row i is the
+    /// sample that <c>Generate</c> of a longer class list gives at place <paramref name="firstRow"/> + i for the same class,
+    /// since each row's noise is keyed by the seed and the row's place. With <paramref name="firstRow"/> a multiple of the
+    /// sampler's BatchSize every batch holds the same rows as in one run, so shards of one job put together are bit for bit one
+    /// run's samples; elsewhere a row agrees up to the last bits in which its batch's matrix products differ.
+    /// </summary>
+    public float[] Generate(IReadOnlyList<int> classes, long firstRow)
     {
         ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(classes);
+        if (firstRow < 0) throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, "The first row cannot be negative.");
         foreach (int c in classes)
             if (c < 0 || c >= Labels.Count) throw new ArgumentOutOfRangeException(nameof(classes), c, $"Classes are 0..{Labels.Count - 1}.");
         int batchSize = Options.Sampler.BatchSize;
         var result = new float[(long)classes.Count * Dimension];
-        for (int start = 0, batch = 0; start < classes.Count; start += batchSize, batch++)
+        for (int start = 0; start < classes.Count; start += batchSize)
         {
+            long batch = (firstRow + start) / batchSize;   // its place in the whole request stream, as in one run
             int[] part = classes.Skip(start).Take(batchSize).ToArray();
-            var keys = SamplerSeeds.ForRows(Options.Sampler.Seed, start, part.Length);
+            var keys = SamplerSeeds.ForRows(Options.Sampler.Seed, firstRow + start, part.Length);
             SampleBatch(SamplerSeeds.ForBatch(Options.Sampler.Seed, batch), keys, part).CopyTo(result, (long)start * Dimension);
         }
         return result;

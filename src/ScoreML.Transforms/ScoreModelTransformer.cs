@@ -99,9 +99,19 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     }
 
     /// <summary>Generates <paramref name="count"/> samples directly, row-major [count, Dimension].</summary>
-    public float[] Generate(int count)
+    public float[] Generate(int count) => Generate(0, count);
+
+    /// <summary>
+    /// Rows <paramref name="firstRow"/> to <paramref name="firstRow"/> + <paramref name="count"/> - 1 of the request stream,
+    /// row-major [count, Dimension]: the samples of those rows of <c>Generate(firstRow + count)</c>, since each row's noise is
+    /// keyed by the seed and the row's index. With <paramref name="firstRow"/> a multiple of <see cref="SamplerOptions.BatchSize"/>
+    /// every batch holds the same rows as in one run, so shards of one job (e.g. <c>scoreml sample --shard i/N</c>) put together
+    /// are bit for bit one run's samples; elsewhere a row agrees up to the last bits in which its batch's matrix products differ.
+    /// </summary>
+    public float[] Generate(long firstRow, int count)
     {
         ThrowIfDisposed();
+        if (firstRow < 0) throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, "The first row cannot be negative.");
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
         var result = new float[(long)count * model.Dimension];
         // In long: count + BatchSize - 1 overflows an int for a BatchSize near int.MaxValue, which made no batches at all.
@@ -109,7 +119,9 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         for (long b = 0; b < batches; b++)
         {
             long start = b * Sampler.BatchSize;
-            GenerateBatch(b, (int)Math.Min(Sampler.BatchSize, count - start)).CopyTo(result, start * model.Dimension);
+            // The batch's place in the whole request stream seeds the context's Generator, as in one run over every row.
+            GenerateRows(firstRow + start, (firstRow + start) / Sampler.BatchSize, (int)Math.Min(Sampler.BatchSize, count - start))
+                .CopyTo(result, start * model.Dimension);
         }
         return result;
     }
@@ -118,12 +130,15 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     /// Batch <paramref name="batchIndex"/> of the request stream: each row's noise is keyed by (Seed, the row's index in the
     /// stream), so a row's sample does not depend on the batch size; only the context's Generator is seeded per batch.
     /// </summary>
-    internal float[] GenerateBatch(long batchIndex, int rows)
+    internal float[] GenerateBatch(long batchIndex, int rows) => GenerateRows(batchIndex * Sampler.BatchSize, batchIndex, rows);
+
+    /// <summary><paramref name="rows"/> rows from request row <paramref name="firstRow"/>, the context's Generator seeded for batch <paramref name="batchIndex"/>.</summary>
+    float[] GenerateRows(long firstRow, long batchIndex, int rows)
     {
         ThrowIfDisposed();
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var generator = new TorchSharp.torch.Generator(SamplerSeeds.ForBatch(Sampler.Seed, batchIndex), model.Device);
-        var keys = SamplerSeeds.ForRows(Sampler.Seed, batchIndex * Sampler.BatchSize, rows);
+        var keys = SamplerSeeds.ForRows(Sampler.Seed, firstRow, rows);
         var samples = ScoreML.Sampler.Sample(model.AsScoreFunction(), model.Sde, model.Dimension, Sampler, generator, keys, model.Device);
         return samples.cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray();
     }

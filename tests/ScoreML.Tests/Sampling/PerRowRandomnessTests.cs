@@ -84,6 +84,29 @@ public sealed class PerRowRandomnessTests
         AssertClose(draws[0], Column(viaTransform.Transform(KeyRequests(classes, seeds: null))), "Transform at batch size 7 against Generate at 1");
     }
 
+    /// <summary>
+    /// Shards of one job: rows from a batch-aligned first row are those rows of one run bit for bit, for the unconditional
+    /// and the conditional sampler, and the ranges put together are the whole run.
+    /// </summary>
+    [TestMethod]
+    public void RangesFromABatchAlignedRowAreOneRunsRowsBitForBit()
+    {
+        using var model = new ScoreModelTransformer(NewModel(), Options(SamplerKind.Ddim, 8));
+        float[] whole = model.Generate(Rows);
+        float[] pieced = Enumerable.Range(0, 4).SelectMany(shard => model.Generate(shard * 16L, 16)).ToArray();
+        CollectionAssert.AreEqual(whole, pieced, "four shards of 16 rows at batch size 8");
+        CollectionAssert.AreEqual(whole.AsSpan(2 * 40, 2 * 5).ToArray(), model.Generate(40, 5), "rows 40..44 alone");
+
+        int[] classes = Enumerable.Range(0, Rows).Select(i => i % 3 == 0 ? 1 : 0).ToArray();
+        using var conditional = new ConditionalSamplingTransformer(ClassScore, Ve, 2, new LabelKeys(2), CPU,
+            new ConditionalSamplerOptions { Sampler = Options(SamplerKind.Ddim, 8) });
+        float[] all = conditional.Generate(classes);
+        float[] parts = Enumerable.Range(0, 4).SelectMany(shard => conditional.Generate(classes.Skip(shard * 16).Take(16).ToArray(), shard * 16L)).ToArray();
+        CollectionAssert.AreEqual(all, parts, "conditional: four shards of 16 rows");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate(-1, 3));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => conditional.Generate(classes, -1));
+    }
+
     [TestMethod]
     public void BatchMeanNormsMakeRowsDependOnTheBatchSize()
     {
