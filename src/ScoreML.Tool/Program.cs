@@ -1,1 +1,13 @@
-return 0;
+// The scoreml command (dotnet tool ScoreML.Tool): ScoreMLTool.Run does the work; this entry point adds Ctrl-C, which cancels
+// the command in progress (a second Ctrl-C ends the process at once).
+using ScoreML.Tool;
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (cancellation.IsCancellationRequested) return;   // the second Ctrl-C: let the process end
+    e.Cancel = true;
+    Console.Error.WriteLine("scoreml: cancelling (Ctrl-C again to end at once)...");
+    cancellation.Cancel();
+};
+return ScoreMLTool.Run(args, Console.Out, Console.Error, cancellation.Token);

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using ScoreML.Tool.Inputs;
+using ScoreML.Tool.Output;
+
+namespace ScoreML.Tool.Commands;
+
+/// <summary>
+/// <c>scoreml train DATA --out MODEL.zip</c>: fits a score model (an MLP on vectors, a U-Net on images) and saves it as a
+/// model zip with its sampler. Ctrl-C stops at the next step, writes a checkpoint and says how to resume.
+/// </summary>
+internal static class TrainCommand
+{
+    static readonly Dictionary<string, Objective> Objectives = new()
+    {
+        ["dsm"] = Objective.Dsm, ["lcss"] = Objective.Lcss, ["ssm"] = Objective.Ssm, ["fdssm"] = Objective.FdSsm, ["exact"] = Objective.Exact,
+    };
+
+    static readonly Dictionary<string, SdeKind> Sdes = new()
+    {
+        ["ve"] = SdeKind.VarianceExploding, ["vp"] = SdeKind.VariancePreserving, ["subvp"] = SdeKind.SubVariancePreserving,
+    };
+
+    /// <summary>The sampler kinds by their command-line names.</summary>
+    public static readonly Dictionary<string, SamplerKind> Samplers = new()
+    {
+        ["pc"] = SamplerKind.PredictorCorrector, ["ald"] = SamplerKind.AnnealedLangevin, ["ode"] = SamplerKind.ProbabilityFlowOde, ["ddim"] = SamplerKind.Ddim,
+        ["heun"] = SamplerKind.Heun, ["dpm2m"] = SamplerKind.DpmSolver2M, ["dpm3s"] = SamplerKind.DpmSolver3S, ["adaptive-ode"] = SamplerKind.AdaptiveOde,
+    };
+
+    public static Command Create(ToolContext context)
+    {
+        var data = new Argument<string>("DATA") { Description = "The training data: an image folder, an IDX, NPY or CSV file." };
+        var output = new Option<string>("--out") { Description = "The model zip to write.", Required = true, HelpName = "MODEL.zip" };
+        var steps = CommonOptions.Int("--steps", "Optimiser steps.", 2000, 1, TrainingOptions.MaxSteps);
+        var batch = CommonOptions.Int("--batch-size", "Rows per step.", 128, 1);
+        var objective = Choice("--objective", "The score-matching objective.", "dsm", Objectives.Keys);
+        var sde = Choice("--sde", "The forward SDE: variance exploding, preserving or sub-preserving.", "ve", Sdes.Keys);
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam's learning rate, in (0, 1].", DefaultValueFactory = _ => 1e-3, HelpName = "RATE" };
+        learningRate.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v > 0 && v <= 1)) r.AddError($"--learning-rate must be in (0, 1]; it is {v.ToString(CultureInfo.InvariantCulture)}."); });
+        var hidden = new Option<string?>("--hidden") { Description = "The MLP's hidden widths, comma-separated (vectors; default 128,64,32).", HelpName = "W,W,..." };
+        var seed = CommonOptions.Int("--seed", "Seeds the initialisation, the batches and the noise (the same seed gives the same model on the CPU).", 1, int.MinValue);
+        var sampler = Choice("--sampler", "The sampler saved with the model.", "pc", Samplers.Keys);
+        var samplerSteps = CommonOptions.Int("--sampler-steps", "The sampler's steps.", 1000, 1, SamplerOptions.MaxSteps);
+        var samplerSeed = CommonOptions.Int("--sampler-seed", "The sampler's seed saved with the model.", 0, int.MinValue);
+        var samplerBatch = CommonOptions.Int("--sampler-batch-size", "Rows the saved sampler samples at once.", 1000, 1);
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Write a checkpoint to FILE every 1,000 steps, at the end and when cancelled.", HelpName = "FILE" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in checkpoint FILE (same data and options).", HelpName = "FILE" };
+        var threads = CommonOptions.OptionalInt("--threads", "libtorch's threads (default: TorchSharp's).", 1, TrainingOptions.MaxThreads);
+        var shape = CommonOptions.ShapeOption();
+        var resize = CommonOptions.SizeOption("--resize", "Resize the images of an image folder to WxH.");
+        var grayscale = CommonOptions.Grayscale();
+        var json = CommonOptions.Json();
+        var command = new Command("train", "Trains a score model on DATA and saves it with its sampler as a model zip.")
+        {
+            data, output, steps, batch, objective, sde, learningRate, hidden, seed, sampler, samplerSteps, samplerSeed, samplerBatch, checkpoint, resume, threads,
+            shape, resize, grayscale, json,
+        };
+        command.SetAction(parse =>
+        {
+            var clock = Stopwatch.StartNew();
+            string model = OutputLocations.RequireWritableFile(parse.GetValue(output)!, "--out");
+            var set = InputReader.Read(parse.GetValue(data)!, "DATA", new InputOptions(parse.GetValue(shape), parse.GetValue(resize), parse.GetValue(grayscale)), null, context.Cancellation);
+            if (set.Rows < 2) throw new InvalidDataException($"DATA {set.Describe()} has {set.Rows} row; training needs at least two.");
+            int totalSteps = parse.GetValue(steps);
+            var options = new ScoreModelOptions
+            {
+                Steps = totalSteps,
+                BatchSize = parse.GetValue(batch),
+                Objective = Objectives[parse.GetValue(objective)!],
+                Sde = new SdeOptions { Kind = Sdes[parse.GetValue(sde)!] },
+                LearningRate = parse.GetValue(learningRate),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+                CheckpointPath = parse.GetValue(checkpoint) is string c ? OutputLocations.RequireWritableFile(c, "--checkpoint") : null,
+                ResumeFrom = parse.GetValue(resume),
+                Sampler = new SamplerOptions
+                {
+                    Kind = Samplers[parse.GetValue(sampler)!], Steps = parse.GetValue(samplerSteps), Seed = parse.GetValue(samplerSeed), BatchSize = parse.GetValue(samplerBatch),
+                },
+                CancellationToken = context.Cancellation,
+                ProgressInterval = Math.Max(1, totalSteps / 10),
+                Progress = new SynchronousProgress(p => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:0.0000}  {p.StepsPerSecond:0.0} steps/s"))),
+            };
+            if (options.ResumeFrom is string r && !File.Exists(r)) throw new FileNotFoundException($"--resume: checkpoint '{r}' does not exist.", r);
+            if (parse.GetValue(hidden) is string widths)
+            {
+                if (set.Shape is not null) throw new UsageException("--hidden shapes the MLP of vector data; image data train a U-Net.");
+                options.Mlp.HiddenSizes = ParseWidths(widths);
+            }
+            var ml = new MLContext(seed: options.Seed);
+            var view = DataViews.ToView(ml, set);
+            using var fitted = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(view);
+            ml.ScoreMatching().Model.Save(fitted, view.Schema, model);
+            double? loss = fitted.Model.Training is { Losses.Length: > 0 } t ? t.FinalLoss() : null;
+            if (parse.GetValue(json))
+                JsonOutput.Write(context.Out, new JsonObject
+                {
+                    ["command"] = "train",
+                    ["model"] = model,
+                    ["data"] = new JsonObject { ["path"] = set.Path, ["kind"] = set.Kind, ["rows"] = set.Rows },
+                    ["dimension"] = set.Dimension,
+                    ["image_shape"] = set.Shape?.ToString(),
+                    ["network"] = set.Shape is null ? "mlp" : "unet",
+                    ["steps"] = totalSteps,
+                    ["final_loss"] = loss,
+                    ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                });
+            else
+                context.Out.WriteLine($"Trained a score model on {set.Describe()} for {totalSteps} steps" +
+                    (loss is double l ? string.Create(CultureInfo.InvariantCulture, $" (final loss {l:0.0000})") : "") + $" and saved it to {model} in {clock.Elapsed.TotalSeconds:F1} s.");
+            return 0;
+        });
+        return command;
+    }
+
+    static Option<string> Choice(string name, string description, string defaultValue, IEnumerable<string> values)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(values.ToArray());
+        return option;
+    }
+
+    static int[] ParseWidths(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var widths = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] < 1 || widths[i] > MlpOptions.MaxWidth)
+                throw new UsageException($"--hidden must be comma-separated widths in [1, {MlpOptions.MaxWidth}] (e.g. 128,128), not '{text}'.");
+        return widths;
+    }
+
+    /// <summary>Reports on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

@@ -1,0 +1,105 @@
+using ScoreML.Tests.Training;
+
+namespace ScoreML.Tests.Tool;
+
+/// <summary>
+/// scoreml train, sample, evaluate and merge with a tiny vector model: sharded sampling merged is one run bit for bit, FID
+/// from merged shard statistics is one run's within 1e-9, and the train -> sample -> evaluate round trip agrees with itself.
+/// </summary>
+[TestClass]
+public sealed class ModelCommandTests
+{
+    static TemporaryFolder folder = null!;
+    static string data = null!, model = null!;
+
+    // Sampling settings small enough for a test: 16 rows a batch, 20 predictor-corrector steps.
+    static readonly string[] Sampler = { "--batch-size", "16", "--sampler-steps", "20" };
+
+    [ClassInitialize]
+    public static void TrainOnce(TestContext _)
+    {
+        folder = new TemporaryFolder();
+        data = ToolData.PointsCsv(folder.Path, "train.csv", 300, 0, seed: 7);
+        model = folder.File("model.zip");
+        var trained = ToolRun.Of("train", data, "--out", model, "--steps", "30", "--hidden", "16,16", "--batch-size", "64", "--json").Expect(0).Json();
+        Assert.AreEqual("mlp", trained.GetProperty("network").GetString());
+        Assert.IsTrue(File.Exists(model));
+    }
+
+    [ClassCleanup]
+    public static void DeleteIt() => folder.Dispose();
+
+    static string[] Args(params string[] args) => args.Concat(Sampler).ToArray();
+
+    [TestMethod]
+    public void FourSampledShardsMergeIntoOneRunBitForBit()
+    {
+        string one = folder.File("one.npy");
+        ToolRun.Of(Args("sample", model, "--count", "70", "--out", one)).Expect(0);
+        var parts = Enumerable.Range(0, 4).Select(i => folder.File($"part-{i}.npy")).ToArray();
+        for (int i = 0; i < 4; i++)
+        {
+            var shard = ToolRun.Of(Args("sample", model, "--count", "70", "--out", parts[i], "--shard", $"{i}/4", "--json")).Expect(0).Json();
+            Assert.AreEqual(0, shard.GetProperty("first_row").GetInt64() % 16, "shards start on whole batches");
+        }
+        var incomplete = ToolRun.Of("merge", parts[0], parts[2], parts[3], "--out", folder.File("x.npy")).Expect(1);
+        StringAssert.Contains(incomplete.Error, "1/4", "the missing shard is named");
+        string merged = folder.File("merged.npy");
+        ToolRun.Of("merge", parts[3], parts[1], parts[0], parts[2], "--out", merged).Expect(0);
+        CollectionAssert.AreEqual(File.ReadAllBytes(one), File.ReadAllBytes(merged), "the merged shards are the one run's file, byte for byte");
+
+        // CSV shards merge to the same rows too.
+        string csvMerged = folder.File("merged.csv");
+        var csvParts = Enumerable.Range(0, 4).Select(i => folder.File($"part-{i}.csv")).ToArray();
+        for (int i = 0; i < 4; i++) ToolRun.Of(Args("sample", model, "--count", "70", "--out", csvParts[i], "--shard", $"{i}/4")).Expect(0);
+        ToolRun.Of("merge", csvParts[0], csvParts[1], csvParts[2], csvParts[3], "--out", csvMerged).Expect(0);
+        var (fromCsv, _, _) = ScoreML.Tool.Inputs.CsvFile.Read(csvMerged, CancellationToken.None);
+        var (fromNpy, _, _) = ScoreML.Tool.Inputs.NpyFile.Read(one);
+        CollectionAssert.AreEqual(fromNpy, fromCsv);
+    }
+
+    [TestMethod]
+    public void FidOfFourMergedSampleStatisticsIsOneRunsWithin1e9()
+    {
+        double whole = ToolRun.Of(Args("evaluate", model, data, "--count", "70", "--metrics", "fid", "--json")).Expect(0).Json().GetProperty("fid").GetDouble();
+        var parts = Enumerable.Range(0, 4).Select(i => folder.File($"gen-{i}.stats")).ToArray();
+        for (int i = 0; i < 4; i++)
+            ToolRun.Of(Args("evaluate", model, "--count", "70", "--metrics", "fid", "--shard", $"{i}/4", "--save-stats", parts[i])).Expect(0);
+        string merged = folder.File("gen.stats");
+        ToolRun.Of("merge", parts[0], parts[1], parts[2], parts[3], "--out", merged).Expect(0);
+        double fromShards = ToolRun.Of("fid", data, merged).Expect(0).Fid();
+        Assert.IsGreaterThan(0, whole);
+        Assert.AreEqual(whole, fromShards, 1e-9 * whole, $"one run {whole:R}, merged shards {fromShards:R}");
+        var foreign = ToolRun.Of(Args("evaluate", model, "--count", "71", "--metrics", "fid", "--shard", "0/4", "--save-stats", folder.File("other.stats"))).Expect(0);
+        StringAssert.Contains(ToolRun.Of("merge", parts[1], parts[2], parts[3], folder.File("other.stats"), "--out", folder.File("y.stats")).Expect(1).Error, "other.stats");
+    }
+
+    [TestMethod]
+    public void TrainSampleEvaluateRoundTrip()
+    {
+        string samples = folder.File("samples.csv");
+        var sampled = ToolRun.Of(Args("sample", model, "--count", "100", "--out", samples, "--json")).Expect(0).Json();
+        Assert.AreEqual(100, sampled.GetProperty("rows").GetInt32());
+        var fromFile = ToolRun.Of("metrics", data, samples, "--json").Expect(0).Json();
+        var evaluated = ToolRun.Of(Args("evaluate", model, data, "--count", "100", "--json")).Expect(0).Json();
+        foreach (var key in new[] { "fid", "kid", "precision", "recall", "density", "coverage" })
+            Assert.AreEqual(fromFile.GetProperty(key).GetDouble(), evaluated.GetProperty(key).GetDouble(), key);
+        // 30 steps learn little, but the samples are finite points of the data's dimension.
+        Assert.IsTrue(double.IsFinite(evaluated.GetProperty("fid").GetDouble()));
+        Assert.AreEqual(100, evaluated.GetProperty("generated").GetProperty("rows").GetInt32());
+        Assert.AreEqual(300, evaluated.GetProperty("real").GetProperty("rows").GetInt32());
+    }
+
+    [TestMethod]
+    public void ACancelledRunExitsWith130()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var run = ToolRun.With(cancelled.Token, Args("sample", model, "--count", "20", "--out", folder.File("c.npy"))).Expect(130);
+        StringAssert.Contains(run.Error, "cancelled");
+        Assert.IsFalse(File.Exists(folder.File("c.npy")), "nothing is written");
+        string checkpoint = folder.File("c.ckpt");
+        run = ToolRun.With(cancelled.Token, "train", data, "--out", folder.File("c.zip"), "--steps", "50", "--checkpoint", checkpoint).Expect(130);
+        StringAssert.Contains(run.Error, checkpoint, "the message says where the run so far is");
+    }
+}
