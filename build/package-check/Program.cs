@@ -18,3 +18,19 @@ var metrics = ml.ScoreMatching().Evaluate(ml.ScoreMatching().Data.Checkerboard(5
 if (metrics.Fid is not double fid || !double.IsFinite(fid))
     throw new InvalidOperationException($"FID of the packaged pipeline is {metrics.Fid}, not a finite number.");
 Console.WriteLine($"package check: FID {fid:F3} of 500 samples after 200 DSM steps; ScoreML.Images {typeof(ImageDataCatalogExtensions).Assembly.GetName().Version}");
+
+// With a folder argument, two tiny PNG folders for .ci/package-check to run the packed scoreml tool on (a: darker, b: lighter).
+if (args.Length > 0)
+{
+    var shape = new ImageShape(3, 16, 16);
+    var random = new Random(3);
+    foreach (var (name, brightness) in new[] { ("a", 0.35), ("b", 0.6) })
+    {
+        string folder = Path.Combine(args[0], name);
+        Directory.CreateDirectory(folder);
+        for (int i = 0; i < 8; i++)
+            PngImages.Save(Enumerable.Range(0, shape.Size).Select(_ => (float)(brightness + 0.3 * (random.NextDouble() - 0.5))).ToArray(), shape,
+                PixelScaling.ZeroToOne, Path.Combine(folder, $"{i}.png"));
+    }
+    Console.WriteLine($"package check: wrote two folders of 8 PNG images to {args[0]}");
+}

@@ -42,6 +42,11 @@ internal static class EvaluateCommand
         var onnx = new CommonOptions.OnnxOptions();
         var shape = CommonOptions.ShapeOption();
         var saveStats = new Option<string?>("--save-stats") { Description = "Write the statistics of the samples (with --shard: of the shard's rows) to FILE instead of comparing them.", HelpName = "FILE" };
+        var saveSamples = new Option<string?>("--save-samples")
+        {
+            Description = "Also write the samples to FILE.npy, FILE.csv or a folder of PNG images, as 'scoreml sample' writes them (with --shard: the shard's rows, to merge).",
+            HelpName = "FILE|DIR",
+        };
         var shard = CommonOptions.ShardOption("with --save-stats, the statistics of the shard's rows of the samples (rows split by index in whole sampler batches)");
         var sampler = new SamplerOptionsGroup();
         var k = CommonOptions.Int("--k", "The k of precision, recall, density and coverage.", 3, 1, GenerativeEvaluationOptions.MaxK);
@@ -51,7 +56,7 @@ internal static class EvaluateCommand
         var json = CommonOptions.Json();
         var command = new Command("evaluate", "Samples from MODEL and computes FID, KID and precision/recall/density/coverage against REAL.")
         {
-            model, real, count, metricsOption, features, shape, saveStats, shard, k, kidSubsets, kidSubsetSize, kidSeed, json,
+            model, real, count, metricsOption, features, shape, saveStats, saveSamples, shard, k, kidSubsets, kidSubsetSize, kidSeed, json,
         };
         onnx.AddTo(command);
         sampler.AddTo(command);
@@ -70,6 +75,7 @@ internal static class EvaluateCommand
 
             using var loaded = ModelSampler.Load(parse.GetValue(model)!, sampler.Overrides(parse));
             var classOf = sampler.ClassOf(parse, loaded);
+            if (parse.GetValue(saveSamples) is string samplesOut) SampleWriter.FormatOf(samplesOut, loaded.Shape, "--save-samples");   // refused before sampling
             MetricSide? realSide = null;
             DataSet? realData = null;
             int total;
@@ -90,6 +96,8 @@ internal static class EvaluateCommand
             var (first, rows) = s is Shard part ? part.BatchAlignedRows(total, loaded.BatchSize) : (0L, total);
             if (rows == 0) throw new UsageException($"--shard {s}: {total} rows in batches of {loaded.BatchSize} make fewer batches than shards; this shard has none. Use fewer shards or --batch-size.");
             var samples = loaded.Generate(first, rows, classOf, context.Cancellation);
+            if (parse.GetValue(saveSamples) is string samplesPath)
+                SampleCommand.WriteSamples(samplesPath, loaded, samples, first, rows, total, s, parse.GetValue(sampler.Class), "--save-samples");
             var generatedData = new DataSet(loaded.Path, "samples", samples, rows, loaded.Dimension, loaded.Shape, first, total);
             // One extractor for the samples and the real data when their rows have one shape (opening ResNet-18 takes seconds).
             var extractor = choice.Create(generatedData);

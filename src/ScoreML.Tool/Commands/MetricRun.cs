@@ -75,16 +75,19 @@ internal static class MetricRun
         var sides = new MetricSide?[2];
         var paths = new[] { realPath, generatedPath };
         var roles = new[] { "REAL", "GENERATED" };
+        // Statistics files first: a data set whose features do not match them is refused before its features are extracted.
+        for (int i = 0; i < 2; i++)
+            if (InputReader.IsStatistics(paths[i])) sides[i] = LoadStatistics(roles[i], paths[i], metrics);
         string? identity = null;
         string? identityFrom = null;
-        // One extractor for both sides when their rows have one shape (opening ResNet-18 takes seconds).
+        // One extractor for both sides when their rows have one shape (opening ResNet-18 takes a second or two).
         IFeatureExtractor? extractor = null;
         ImageShape? extractorShape = null;
         try
         {
             for (int i = 0; i < 2; i++)
             {
-                if (InputReader.IsStatistics(paths[i])) continue;
+                if (sides[i] is not null) continue;
                 var data = InputReader.Read(paths[i], roles[i], input, null, context.Cancellation);
                 if (extractor is null || data.Shape != extractorShape)
                 {
@@ -98,6 +101,8 @@ internal static class MetricRun
                         $"'{identity}' (--features {choice}): give --features or --shape so that both are read with the same features.");
                 identity = extractor.Identity;
                 identityFrom = $"{roles[i]} '{paths[i]}'";
+                foreach (var other in sides)
+                    if (other is not null) RequireFeatures(other, choice, identity);
                 sides[i] = new MetricSide(roles[i], paths[i], data.Kind, Statistics(data, extractor, NeedsFeatures(metrics), Path.GetFullPath(paths[i]), context.Cancellation));
             }
         }
@@ -105,13 +110,8 @@ internal static class MetricRun
         {
             (extractor as IDisposable)?.Dispose();
         }
-        for (int i = 0; i < 2; i++)
-        {
-            if (sides[i] is not null) continue;
-            var side = LoadStatistics(roles[i], paths[i], metrics);
-            RequireFeatures(side, choice, identity);
-            sides[i] = side;
-        }
+        if (identity is null)
+            foreach (var side in sides) RequireFeatures(side!, choice, null);
         if (identity is null && sides[0]!.Statistics.Extractor != sides[1]!.Statistics.Extractor)
             throw new InvalidDataException($"GENERATED '{generatedPath}' holds statistics of the features '{sides[1]!.Statistics.Extractor}', but REAL '{realPath}' " +
                 $"of '{sides[0]!.Statistics.Extractor}'; statistics of other features are not comparable.");

@@ -32,10 +32,7 @@ internal static class SampleCommand
             var classOf = sampler.ClassOf(parse, loaded);
             var (first, rows) = s is Shard part ? part.BatchAlignedRows(total, loaded.BatchSize) : (0L, total);
             var values = loaded.Generate(first, rows, classOf, context.Cancellation);
-            SampleWriter.Write(full, format, values, rows, loaded.Dimension, loaded.Shape, first, total);
-            if (s is Shard written && format != SampleWriter.Format.PngFolder)
-                new ShardManifest(ShardManifest.SamplesKind, written.Index, written.Count, first, rows, total, loaded.Dimension,
-                    loaded.Source + (parse.GetValue(sampler.Class) is int c ? $" class={c}" : "")).Save(full);
+            WriteSamples(full, loaded, values, first, rows, total, s, parse.GetValue(sampler.Class));
             if (parse.GetValue(json))
                 JsonOutput.Write(context.Out, new JsonObject
                 {
@@ -57,5 +54,16 @@ internal static class SampleCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Writes sampled rows where <paramref name="output"/> says, with the shard manifest that 'scoreml merge' reads for a shard's file.</summary>
+    public static void WriteSamples(string output, ModelSampler sampler, float[] values, long first, int rows, long total, Shard? shard, int? chosenClass, string option = "--out")
+    {
+        var format = SampleWriter.FormatOf(output, sampler.Shape, option);
+        string full = format == SampleWriter.Format.PngFolder ? OutputLocations.RequireWritableFolder(output, option) : OutputLocations.RequireWritableFile(output, option);
+        SampleWriter.Write(full, format, values, rows, sampler.Dimension, sampler.Shape, first, total);
+        if (shard is Shard written && format != SampleWriter.Format.PngFolder)
+            new ShardManifest(ShardManifest.SamplesKind, written.Index, written.Count, first, rows, total, sampler.Dimension,
+                sampler.Source + (chosenClass is int c ? $" class={c}" : "")).Save(full);
     }
 }

@@ -12,15 +12,15 @@ internal static class SampleWriter
     public enum Format { Npy, Csv, PngFolder }
 
     /// <summary>The format <paramref name="output"/> names, refused (naming --out) when it does not fit the rows.</summary>
-    public static Format FormatOf(string output, ImageShape? shape)
+    public static Format FormatOf(string output, ImageShape? shape, string option = "--out")
     {
         string extension = Path.GetExtension(output).ToLowerInvariant();
         if (extension == ".npy") return Format.Npy;
         if (extension == ".csv") return Format.Csv;
         if (File.Exists(output) || extension.Length > 0)
-            throw new UsageException($"--out '{output}': give a .npy or .csv file, or a folder for PNG images.");
+            throw new UsageException($"{option} '{output}': give a .npy or .csv file, or a folder for PNG images.");
         if (shape is not { Channels: 1 or 3 })
-            throw new UsageException($"--out '{output}' is a folder, for PNG images, but the model generates {(shape is null ? "vectors" : $"{shape.Channels}-channel images")}; give a .npy or .csv file.");
+            throw new UsageException($"{option} '{output}' is a folder, for PNG images, but the model generates {(shape is null ? "vectors" : $"{shape.Channels}-channel images")}; give a .npy or .csv file.");
         return Format.PngFolder;
     }
 
