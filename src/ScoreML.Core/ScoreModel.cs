@@ -53,7 +53,14 @@ public sealed class ScoreModel : IDisposable
     /// Another reference to the same network and SDE, to dispose on its own: the network is freed only when this model and
     /// every share of it are disposed.
     /// </summary>
-    public ScoreModel Share() => new(lease.Share(), Sde, Device, Training);
+    public ScoreModel Share() => new(lease.Share(), Sde, Device, Training) { Environment = Environment };
+
+    /// <summary>
+    /// The MLContext the model was trained or loaded with, whose log shows the sampling progress of the transformers made from it,
+    /// whose <c>CancelExecution()</c> stops their sampling, and whose random source seeds a sampler whose Seed is unset; null for
+    /// a model built by hand (its samplers then log nothing and take seed 0).
+    /// </summary>
+    internal Microsoft.ML.Runtime.IHostEnvironment? Environment { get; init; }
 
     /// <summary>Releases this reference; the network is freed when no other share holds it.</summary>
     public void Dispose() => lease.Dispose();

@@ -98,7 +98,8 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
         return ConditionalSamplingTransformer.Guided(scoreModel, classifier, Labels, options);
     }
 
-    public bool IsRowToRowMapper => false;
+    /// <summary>True: a row's class probabilities depend on that row alone, so <c>CreatePredictionEngine</c> classifies row by row.</summary>
+    public bool IsRowToRowMapper => true;
 
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
@@ -124,7 +125,9 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ThrowIfDisposed();
-        throw new NotSupportedException("NoiseConditionalClassifierTransformer classifies in batches, so it has no row-to-row mapper; use Transform.");
+        CheckInput(inputSchema);
+        // A row's probabilities depend on that row alone: mapped as a batch of one, a PredictionEngine gives what Transform gives.
+        return new BatchRowToRowMapper(inputSchema, new ClassifyMapper(this));
     }
 
     /// <summary>
@@ -175,20 +178,20 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
 
         public override IEnumerable<DataViewSchema.Column> InputsNeeded(DataViewSchema inputSchema) => new[] { inputSchema[parent.FeatureColumnName] };
 
-        public override (int Rows, Array[] Columns) Map(long batchIndex, DataViewRowCursor rows)
+        public override (int Rows, Array[] Columns) Map(long batchIndex, long firstRow, int capacity, DataViewRowCursor rows)
         {
             int dimension = parent.Classifier.Dimension;
             var getter = rows.GetGetter<VBuffer<float>>(rows.Schema[parent.FeatureColumnName]);
-            var features = new List<float>(BatchSize * dimension);
+            var features = new List<float>(capacity * dimension);
             VBuffer<float> buffer = default;
             int count = 0;
-            while (count < BatchSize && rows.MoveNext())
+            while (count < capacity && rows.MoveNext())
             {
                 getter(ref buffer);
                 int start = features.Count;
                 foreach (float v in buffer.DenseValues()) features.Add(v);
                 // A NaN would come out as NaN probabilities and an arbitrary argmax: refuse it as the trainers do.
-                FiniteValues.RequireFiniteRow(CollectionsMarshal.AsSpan(features)[start..], batchIndex * BatchSize + count, parent.FeatureColumnName);
+                FiniteValues.RequireFiniteRow(CollectionsMarshal.AsSpan(features)[start..], firstRow + count, parent.FeatureColumnName);
                 count++;
             }
             if (count == 0) return (0, new Array[] { Array.Empty<float>(), Array.Empty<uint>() });

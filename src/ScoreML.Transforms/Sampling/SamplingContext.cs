@@ -118,8 +118,14 @@ public sealed class SamplingContext
     /// the score is evaluated there once more to tell a broken score model from too large a step. A step numbered
     /// <paramref name="steps"/> is a final step after the observed ones (e.g. a denoising step).
     /// </summary>
-    public void RequireFinite(int step, int steps, Tensor state, params (Tensor X, Tensor T)[] scoreInputs) =>
+    public void RequireFinite(int step, int steps, Tensor state, params (Tensor X, Tensor T)[] scoreInputs)
+    {
         DivergenceCheck.After(this, step, steps, state, scoreInputs);
+        Monitor?.AfterStep(step, steps);   // progress, log and cancellation: every sampler calls this once per step
+    }
+
+    /// <summary>The run's progress reports and cancellation checks, when a transformer samples; null for direct calls.</summary>
+    internal SamplingMonitor? Monitor { get; init; }
 
     /// <summary>Reports <paramref name="state"/> after step <paramref name="step"/> to <see cref="SamplerOptions.StepObserver"/>, if any.</summary>
     public void Observe(int step, Tensor state) => Options.StepObserver?.Invoke(step, state);
