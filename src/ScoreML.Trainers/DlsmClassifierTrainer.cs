@@ -130,6 +130,7 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
                 LossName = $"The {lossName} loss",
                 Remedy = "Lower LearningRate or keep GradientClipNorm set.",
                 Log = message => channel.Info(MessageSensitivity.None, "{0}", message),
+                Metrics = message => channel.Trace(MessageSensitivity.None, "{0}", message),
                 Progress = options.Progress is not { } progress ? null : p => progress.Report(
                     new ClassifierTrainingProgress(p.Step, p.TotalSteps, p.Loss, step.CrossEntropy, step.Dlsm, p.StepsPerSecond)
                         { Elapsed = p.Elapsed, Remaining = p.Remaining }),

@@ -94,6 +94,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
                     LossName = $"The {objectiveName} loss",
                     Remedy = "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.",
                     Log = message => channel.Info(MessageSensitivity.None, "{0}", message),
+                    Metrics = message => channel.Trace(MessageSensitivity.None, "{0}", message),
                     Progress = options.Progress is { } progress ? progress.Report : null,
                     IsCanceled = () => HostCancellation.IsCanceled(host),
                     CanceledBy = "MLContext.CancelExecution() was called",

@@ -105,9 +105,14 @@ public sealed class TrainingRun : IDisposable
         var clock = new ProgressClock(TotalSteps, options.ProgressInterval, run.FirstStep);
         run.Run(Step, (done, loss) =>
         {
-            if (clock.IsReportStep(done) && settings.Progress is { } progress)
-                progress(new TrainingProgress(done, TotalSteps, loss, clock.StepsPerSecond(done))
-                    { Elapsed = clock.Elapsed, Remaining = clock.Remaining(done), Terms = step.Terms });
+            if (clock.IsReportStep(done) && (settings.Progress is not null || settings.Metrics is not null))
+            {
+                var report = new TrainingProgress(done, TotalSteps, loss, clock.StepsPerSecond(done))
+                    { Elapsed = clock.Elapsed, Remaining = clock.Remaining(done), Terms = step.Terms };
+                settings.Progress?.Invoke(report);
+                settings.Metrics?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"Step {done}/{TotalSteps}: loss {loss:G5}{DescribeTerms(step.Terms)}, {report.StepsPerSecond:F1} steps/s."));
+            }
             if (clock.IsLogStep(done) && settings.Log is { } log)
                 log(string.Create(CultureInfo.InvariantCulture, $"Step {done}/{TotalSteps}: loss {loss:G5}{DescribeTerms(step.Terms)}; " +
                     $"{Describe(clock.Elapsed)} elapsed, about {Describe(clock.Remaining(done))} left."));
