@@ -27,6 +27,8 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     int disposed;
 
     /// <param name="model">The score model, which this transformer takes over (Dispose frees it).</param>
+    /// <param name="sampler">How samples are drawn; checked and copied.</param>
+    /// <param name="outputColumnName">The vector column of samples to add; not empty.</param>
     public ScoreModelTransformer(ScoreModel model, SamplerOptions sampler, string outputColumnName = "Generated")
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -47,7 +49,9 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         }
     }
 
+    /// <summary>This transformer's copy of its sampler options (<see cref="WithSampler"/> makes a transformer with others).</summary>
     public SamplerOptions Sampler { get; }
+    /// <summary>The vector column of samples the transformer adds (default "Generated").</summary>
     public string OutputColumnName { get; }
 
     /// <summary>
@@ -69,8 +73,11 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         }
     }
 
+    /// <summary>False: samples are drawn in batches of rows, so there is no row-to-row mapper.</summary>
     public bool IsRowToRowMapper => false;
 
+    /// <summary>The input's columns followed by <see cref="OutputColumnName"/>, a vector of the model's dimension in floats. Any
+    /// input will do: its rows only count the requests.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ThrowIfDisposed();
@@ -86,12 +93,16 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     public static ScoreModelTransformer? ProducerOf(IDataView view) =>
         view is BatchMappedDataView { Mapper: SampleMapper mapper } ? mapper.Parent : null;
 
+    /// <summary>The input with one sample per row added. Nothing is sampled here: a cursor that reads the output column samples
+    /// <see cref="SamplerOptions.BatchSize"/> rows at a time.</summary>
     public IDataView Transform(IDataView input)
     {
         ThrowIfDisposed();
         return new BatchMappedDataView(input, new SampleMapper(this));
     }
 
+    /// <summary>Always throws <see cref="NotSupportedException"/>: samples are drawn in batches across rows; use
+    /// <see cref="Transform"/>.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ThrowIfDisposed();
