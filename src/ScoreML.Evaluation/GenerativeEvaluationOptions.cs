@@ -35,6 +35,7 @@ public sealed class GenerativeEvaluationOptions
     /// <summary>Splits of the Inception Score, in [1, <see cref="MaxInceptionSplits"/>].</summary>
     public int InceptionSplits { get; set; } = 10;
 
+    /// <summary>The Frechet distance between Gaussian fits of the real and generated features (FID); see <see cref="MemoryBudgetBytes"/>.</summary>
     public bool ComputeFid { get; set; } = true;
     /// <summary>The kernel inception distance (unbiased; see <see cref="KidSubsets"/> and <see cref="KidSubsetSize"/>).</summary>
     public bool ComputeKid { get; set; } = true;
@@ -47,6 +48,7 @@ public sealed class GenerativeEvaluationOptions
     public int? KidSubsetSize { get; set; }
     /// <summary>Seeds the random choices the evaluation makes itself (KID's subsets); CAS has its own <see cref="CasOptions.Seed"/>.</summary>
     public int Seed { get; set; }
+    /// <summary>Precision and recall (Kynkaanniemi et al. 2019), density and coverage (Naeem et al. 2020) from k-NN balls (see <see cref="K"/>).</summary>
     public bool ComputePrdc { get; set; } = true;
     /// <summary>Needs an extractor that provides logits; skipped (and said so in the warnings) otherwise.</summary>
     public bool ComputeInceptionScore { get; set; } = true;
@@ -54,6 +56,7 @@ public sealed class GenerativeEvaluationOptions
     public bool ComputeCas { get; set; } = true;
     /// <summary>Class-wise precision, recall, density and coverage; needs <see cref="LabelColumnName"/>.</summary>
     public bool ComputeClassWise { get; set; } = true;
+    /// <summary>How CAS trains its classifier; not null.</summary>
     public CasOptions Cas { get; set; } = new();
 
     /// <summary>The most <see cref="IntervalResamples"/>.</summary>

@@ -35,6 +35,17 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     readonly (ScoreModel Prior, NoiseConditionalClassifier? Classifier)? guidance;
     int disposed;
 
+    /// <summary>A sampler of any conditional score (per-class score models, an oracle, a function of your own). It holds no
+    /// networks and cannot be saved; for classifier guidance use <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/> or
+    /// <see cref="ScoreModelTransformer.CreateGuidedSampler"/>, which can.</summary>
+    /// <param name="score">The conditional score grad_x log p_t(x | y) at states, times and 0-based classes; this sampler does not
+    /// own what it uses.</param>
+    /// <param name="sde">The SDE the score belongs to: its prior, drift, diffusion and marginals.</param>
+    /// <param name="dimension">Values per sample, positive.</param>
+    /// <param name="labels">The classes, and their original values, that requests may name.</param>
+    /// <param name="device">The device the score works on, where samples are made.</param>
+    /// <param name="options">The request columns and the sampler; copied. Its <see cref="ConditionalSamplerOptions.Guidance"/> must be
+    /// null, since there is no score model's score to add a term to.</param>
     public ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
         Device device, ConditionalSamplerOptions options)
         : this(score, sde, dimension, labels, device, options, guidance: null)
@@ -44,6 +55,12 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
                 "score function of its own. Use ScoreModelTransformer.CreateGuidedSampler or NoiseConditionalClassifierTransformer.CreateSampler.", nameof(options));
     }
 
+    /// <param name="score">The conditional score.</param>
+    /// <param name="sde">The SDE the score belongs to.</param>
+    /// <param name="dimension">Values per sample, positive.</param>
+    /// <param name="labels">The classes requests may name.</param>
+    /// <param name="device">The device samples are made on.</param>
+    /// <param name="options">The request columns and the sampler; checked and copied.</param>
     /// <param name="guidance">The networks of classifier guidance, for saving: references this sampler takes over (Dispose frees them).</param>
     ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
         Device device, ConditionalSamplerOptions options, (ScoreModel, NoiseConditionalClassifier?)? guidance)
@@ -90,8 +107,11 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         }
     }
 
+    /// <summary>Values per sample (the width of the output column).</summary>
     public int Dimension { get; }
+    /// <summary>The classes requests may name, with their original label values when the model's label had them.</summary>
     public LabelKeys Labels { get; }
+    /// <summary>This sampler's copy of its options (<see cref="WithOptions"/> makes a sampler with others).</summary>
     public ConditionalSamplerOptions Options { get; }
 
     /// <summary>
@@ -314,6 +334,7 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         readonly ConditionalSamplingTransformer parent;
         readonly SamplingMonitor monitor;
 
+        /// <param name="parent">The transformer whose model and options sample.</param>
         /// <param name="totalRows">The rows the view will give, for the progress estimate; null when unknown.</param>
         public SampleMapper(ConditionalSamplingTransformer parent, long? totalRows)
         {

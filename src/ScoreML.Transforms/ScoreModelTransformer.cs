@@ -27,6 +27,8 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     int disposed;
 
     /// <param name="model">The score model, which this transformer takes over (Dispose frees it).</param>
+    /// <param name="sampler">How samples are drawn; checked and copied.</param>
+    /// <param name="outputColumnName">The vector column of samples to add; not empty.</param>
     public ScoreModelTransformer(ScoreModel model, SamplerOptions sampler, string outputColumnName = "Generated")
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -48,7 +50,9 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         }
     }
 
+    /// <summary>This transformer's copy of its sampler options (<see cref="WithSampler"/> makes a transformer with others).</summary>
     public SamplerOptions Sampler { get; }
+    /// <summary>The vector column of samples the transformer adds (default "Generated").</summary>
     public string OutputColumnName { get; }
 
     /// <summary>
@@ -259,6 +263,7 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         readonly ScoreModelTransformer parent;
         readonly SamplingMonitor monitor;
 
+        /// <param name="parent">The transformer whose model and options sample.</param>
         /// <param name="totalRows">The rows the view will give, for the progress estimate; null when unknown.</param>
         public SampleMapper(ScoreModelTransformer parent, long? totalRows)
         {

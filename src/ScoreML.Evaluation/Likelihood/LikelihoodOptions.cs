@@ -13,9 +13,11 @@ public sealed class LikelihoodOptions
     /// <summary>The most solver steps one batch may take before it is stopped as broken.</summary>
     public const int MaxStepsLimit = 1_000_000;
 
+    /// <summary>How the divergence of the probability-flow velocity is computed (default Hutchinson with Rademacher probes, as score_sde).</summary>
     public DivergenceEstimator Divergence { get; set; } = DivergenceEstimator.HutchinsonRademacher;
     /// <summary>Relative and absolute tolerances of the adaptive Dormand-Prince RK45 solver (score_sde: 1e-5 both), in (0, <see cref="MaxTolerance"/>].</summary>
     public double RelativeTolerance { get; set; } = 1e-5;
+    /// <summary>The solver's absolute tolerance (score_sde: 1e-5), in (0, <see cref="MaxTolerance"/>].</summary>
     public double AbsoluteTolerance { get; set; } = 1e-5;
     /// <summary>The start time of the integration, in (0, 1); null uses the SDE's sampling epsilon (score_sde: 1e-5).</summary>
     public double? Epsilon { get; set; }

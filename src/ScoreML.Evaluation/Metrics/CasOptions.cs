@@ -24,6 +24,7 @@ public sealed class CasOptions
     /// <summary>The most passes over the generated set (the default is 30); more only make CAS take longer.</summary>
     public const int MaxEpochs = 10_000;
 
+    /// <summary>Which classifier CAS trains (default Automatic); ignored when <see cref="Trainer"/> is set.</summary>
     public CasClassifier Classifier { get; set; } = CasClassifier.Automatic;
 
     /// <summary>The rows' image shape; null takes it from the real column's type when that is an image, else the rows are vectors.</summary>

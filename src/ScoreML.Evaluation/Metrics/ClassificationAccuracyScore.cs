@@ -21,8 +21,10 @@ public static class ClassificationAccuracyScore
     // plain classifier.
     const float NetworkSigma = 1e-3f;
 
+    /// <param name="mlContext">Runs the classifier pipeline and receives the network classifier's log.</param>
     /// <param name="generated">The generated samples and the class each was generated for (training set).</param>
     /// <param name="realTest">Real held-out samples and their classes (test set).</param>
+    /// <param name="options">Which classifier and how it trains; null for the defaults.</param>
     /// <param name="columnShape">The image shape of the real column, used when <see cref="CasOptions.ImageShape"/> is null.</param>
     public static double Compute(MLContext mlContext, LabelledFeatures generated, LabelledFeatures realTest, CasOptions? options = null, ImageShape? columnShape = null)
     {

@@ -34,6 +34,8 @@ internal static class SavedTransformers
         return package;
     }
 
+    /// <param name="transformer">The guided sampler: its labels and options (custom components described).</param>
+    /// <param name="scoreModel">The sampler's reference to the prior score model.</param>
     /// <param name="classifier">The classifier of classifier guidance; null when the options' guidance term is the only one.</param>
     public static TransformerPackage Pack(ConditionalSamplingTransformer transformer, ScoreModel scoreModel, NoiseConditionalClassifier? classifier)
     {

@@ -88,7 +88,11 @@ public sealed class SamplerOptions
     /// <summary>Absolute tolerance of the adaptive ODE sampler's RK45 steps, in (0, 1] (score_sde: 1e-5); in the data's units.</summary>
     public double AbsoluteTolerance { get; set; } = 1e-5;
 
+    /// <summary>The PC sampler's built-in predictor (default reverse diffusion; None for corrector-only sampling);
+    /// <see cref="CustomPredictor"/> replaces it.</summary>
     public PredictorKind Predictor { get; set; } = PredictorKind.ReverseDiffusion;
+    /// <summary>The PC sampler's built-in corrector (default Langevin; None for predictor-only sampling);
+    /// <see cref="CustomCorrector"/> replaces it.</summary>
     public CorrectorKind Corrector { get; set; } = CorrectorKind.Langevin;
 
     /// <summary>A predictor of your own for the PC sampler (derived from <see cref="ScoreML.Predictor"/>): when set it replaces

@@ -23,7 +23,9 @@ internal sealed class SamplingMonitor
     int batchRows;
     int lastLoggedTenth = -1;
 
+    /// <param name="options">The run's options: its progress receiver and cancellation token.</param>
     /// <param name="environment">The MLContext whose log and cancellation the run follows; null for none.</param>
+    /// <param name="totalRows">The rows the run will generate, for the estimate of the time left; null when unknown.</param>
     /// <param name="component">The component named in the log (e.g. ScoreModelTransformer).</param>
     public SamplingMonitor(SamplerOptions options, IHostEnvironment? environment, long? totalRows, string component)
     {
