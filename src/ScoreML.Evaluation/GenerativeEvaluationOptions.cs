@@ -46,8 +46,21 @@ public sealed class GenerativeEvaluationOptions
     /// row of the smaller set when it has fewer. A size set here must fit in both sets (refused before any feature is extracted).
     /// </summary>
     public int? KidSubsetSize { get; set; }
-    /// <summary>Seeds the random choices the evaluation makes itself (KID's subsets); CAS has its own <see cref="CasOptions.Seed"/>.</summary>
-    public int Seed { get; set; }
+    /// <summary>
+    /// Seeds the random choices the evaluation makes itself (KID's subsets, the bootstrap resamples); CAS has its own
+    /// <see cref="CasOptions.Seed"/>. Null (the default) follows the MLContext: the evaluator draws it from the context's random
+    /// source, so <c>new MLContext(seed: s)</c> gives the same numbers on every run.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    /// <summary>A shallow copy whose <see cref="Seed"/> and CAS seed are filled in: as set, or drawn from <paramref name="host"/>.</summary>
+    internal GenerativeEvaluationOptions WithSeedsFrom(Microsoft.ML.Runtime.IHost host)
+    {
+        var copy = (GenerativeEvaluationOptions)MemberwiseClone();
+        copy.Seed = Seed ?? host.Rand.Next();
+        copy.Cas = Cas?.WithSeedFrom(host)!;
+        return copy;
+    }
     /// <summary>Precision and recall (Kynkaanniemi et al. 2019), density and coverage (Naeem et al. 2020) from k-NN balls (see <see cref="K"/>).</summary>
     public bool ComputePrdc { get; set; } = true;
     /// <summary>Needs an extractor that provides logits; skipped (and said so in the warnings) otherwise.</summary>

@@ -22,6 +22,8 @@ public static class GenerativeEvaluator
         ArgumentNullException.ThrowIfNull(generated);
         options ??= new GenerativeEvaluationOptions();
         options.Validate();
+        // Unset seeds follow the MLContext; the evaluation runs with a copy that has them filled in.
+        options = options.WithSeedsFrom(((IHostEnvironment)catalog.Context).Register(nameof(GenerativeEvaluator)));
         var warnings = new List<string>();
         var realRows = Read(real, options.RealColumnName, options.LabelColumnName, "real");
         var extractor = options.FeatureExtractor ?? DefaultFeatures(real.Schema, options.RealColumnName, warnings);
@@ -83,8 +85,8 @@ public static class GenerativeEvaluator
         // One set of resamples per side, shared by every metric that resamples that side.
         double level = options.ConfidenceLevel;
         int resamples = options.IntervalResamples;
-        var generatedDraws = resamples > 0 ? new BootstrapDraws(generatedRows.Rows.Rows, resamples, options.Seed + 1, generatedRows.Labels?.Labels) : null;
-        var realDraws = resamples > 0 ? new BootstrapDraws(realRows.Rows.Rows, resamples, options.Seed + 2) : null;
+        var generatedDraws = resamples > 0 ? new BootstrapDraws(generatedRows.Rows.Rows, resamples, options.Seed!.Value + 1, generatedRows.Labels?.Labels) : null;
+        var realDraws = resamples > 0 ? new BootstrapDraws(realRows.Rows.Rows, resamples, options.Seed!.Value + 2) : null;
 
         double? fid = null;
         ConfidenceInterval? fidInterval = null;
@@ -105,7 +107,7 @@ public static class GenerativeEvaluator
         if (options.ComputeKid)
         {
             var kidReal = RealFeatures();
-            kid = KernelInceptionDistance.Compute(kidReal, generatedFeatures, options.KidSubsets, options.KidSubsetSize, options.Seed);
+            kid = KernelInceptionDistance.Compute(kidReal, generatedFeatures, options.KidSubsets, options.KidSubsetSize, options.Seed!.Value);
             if (generatedDraws is not null)
             {
                 bool wholeSets = kid.SubsetSize == kidReal.Rows && kid.SubsetSize == generatedFeatures.Rows;
@@ -160,8 +162,12 @@ public static class GenerativeEvaluator
             warnings.Add("No CAS or class-wise metrics: GenerativeEvaluationOptions.LabelColumnName is not set.");
         }
 
-        var channel = ((IHostEnvironment)catalog.Context).Register("ScoreML").Start("Evaluate");
+        var channel = ((IHostEnvironment)catalog.Context).Register(nameof(GenerativeEvaluator)).Start("Evaluate");
         foreach (var w in warnings) channel.Warning(MessageSensitivity.None, w);
+        channel.Info(MessageSensitivity.None, "{0}", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Evaluated {generatedRows.Rows.Rows} generated rows against {realRows.Rows.Rows} real ones with features '{extractor.Identity}': " +
+            $"FID {fid?.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, KID {kid?.Mean.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, " +
+            $"CAS {cas?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}."));
         channel.Dispose();
         return new GenerativeMetrics
         {

@@ -32,8 +32,12 @@ public sealed class LikelihoodOptions
     public double DequantizationWidth { get; set; }
     /// <summary>Rows per solve; capped at the number of rows.</summary>
     public int BatchSize { get; set; } = 500;
-    /// <summary>Seeds the probes and the dequantisation noise.</summary>
-    public int Seed { get; set; }
+    /// <summary>Seeds the probes and the dequantisation noise. Null (the default) follows the MLContext the score model was
+    /// trained or loaded with (drawn from its random source), or 0 for a score without one.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>A shallow copy of these options.</summary>
+    internal object CloneShallow() => MemberwiseClone();
     /// <summary>Stops a solve that needs more steps than this (a sign of a broken score model), in [1, <see cref="MaxStepsLimit"/>].</summary>
     public int MaxSteps { get; set; } = 10_000;
 
