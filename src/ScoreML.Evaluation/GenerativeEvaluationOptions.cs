@@ -37,6 +37,13 @@ public sealed class GenerativeEvaluationOptions
 
     /// <summary>The Frechet distance between Gaussian fits of the real and generated features (FID); see <see cref="MemoryBudgetBytes"/>.</summary>
     public bool ComputeFid { get; set; } = true;
+
+    /// <summary>
+    /// Canceling stops the evaluation between its phases (feature extraction, each metric) with an
+    /// <see cref="OperationCanceledException"/>; <c>MLContext.CancelExecution()</c> does the same.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CancellationToken CancellationToken { get; set; }
     /// <summary>The kernel inception distance (unbiased; see <see cref="KidSubsets"/> and <see cref="KidSubsetSize"/>).</summary>
     public bool ComputeKid { get; set; } = true;
     /// <summary>How many random subsets KID averages over, in [1, <see cref="MaxKidSubsets"/>] (clean-fid and torch-fidelity: 100).</summary>

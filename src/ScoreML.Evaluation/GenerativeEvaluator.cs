@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
+using ScoreML.Runtime;
 using ScoreML.Evaluation.Intervals;
 using ScoreML.Evaluation.Metrics;
 
@@ -23,13 +24,14 @@ public static class GenerativeEvaluator
         options ??= new GenerativeEvaluationOptions();
         options.Validate();
         // Unset seeds follow the MLContext; the evaluation runs with a copy that has them filled in.
-        options = options.WithSeedsFrom(((IHostEnvironment)catalog.Context).Register(nameof(GenerativeEvaluator)));
+        var host = ((IHostEnvironment)catalog.Context).Register(nameof(GenerativeEvaluator));
+        options = options.WithSeedsFrom(host);
         var warnings = new List<string>();
         var realRows = Read(real, options.RealColumnName, options.LabelColumnName, "real");
         var extractor = options.FeatureExtractor ?? DefaultFeatures(real.Schema, options.RealColumnName, warnings);
         try
         {
-            return Evaluate(catalog, real, generated, options, realRows, extractor, warnings);
+            return Evaluate(catalog, real, generated, options, realRows, extractor, warnings, host);
         }
         finally
         {
@@ -52,8 +54,16 @@ public static class GenerativeEvaluator
     }
 
     static GenerativeMetrics Evaluate(ScoreMatchingCatalog catalog, IDataView real, IDataView generated, GenerativeEvaluationOptions options,
-                                      ViewRows realRows, IFeatureExtractor extractor, List<string> warnings)
+                                      ViewRows realRows, IFeatureExtractor extractor, List<string> warnings, IHost host)
     {
+        void ThrowIfCanceled(string phase)
+        {
+            bool byToken = options.CancellationToken.IsCancellationRequested;
+            if (byToken || HostCancellation.IsCanceled(host))
+                throw new OperationCanceledException($"The evaluation was canceled ({(byToken ? "GenerativeEvaluationOptions.CancellationToken was canceled" : "MLContext.CancelExecution() was called")}) before {phase}.",
+                    options.CancellationToken);
+        }
+        ThrowIfCanceled("reading the generated rows");
         long memoryBudget = MemoryBudget.Resolve(options.MemoryBudgetBytes);
         var generatedRows = Read(generated, options.GeneratedColumnName, options.LabelColumnName, "generated");
         realRows.Rows.RequireSameDimension(generatedRows.Rows);
@@ -75,6 +85,7 @@ public static class GenerativeEvaluator
         // that is the slowest step of an evaluation (10,000 images take minutes on a CPU).
         FeatureMatrix? realFeatures = realReference?.Features;
         FeatureMatrix RealFeatures() => realFeatures ??= extractor.Extract(realRows.Rows).Features;
+        ThrowIfCanceled("extracting the generated features");
         var generatedExtract = extractor.Extract(generatedRows.Rows);
         var generatedFeatures = generatedExtract.Features;
         // The feature dimension is known now: refuse a FID that cannot fit before any metric starts.
@@ -90,6 +101,7 @@ public static class GenerativeEvaluator
 
         double? fid = null;
         ConfidenceInterval? fidInterval = null;
+        ThrowIfCanceled("FID");
         if (options.ComputeFid)
         {
             var realStatistics = realReference?.Statistics ?? GaussianStatistics.Compute(RealFeatures(), memoryBudget);
@@ -104,6 +116,7 @@ public static class GenerativeEvaluator
 
         KidResult? kid = null;
         ConfidenceInterval? kidInterval = null;
+        ThrowIfCanceled("KID");
         if (options.ComputeKid)
         {
             var kidReal = RealFeatures();
@@ -118,6 +131,7 @@ public static class GenerativeEvaluator
 
         PrdcResult? prdc = null;
         ConfidenceInterval? precisionInterval = null, recallInterval = null, densityInterval = null, coverageInterval = null;
+        ThrowIfCanceled("precision, recall, density and coverage");
         if (options.ComputePrdc)
         {
             var reference = realReference is { K: > 0 } && realReference.K == options.K ? realReference : RealSetReference.Compute(RealFeatures(), options.K, withStatistics: false, extractor.Identity);
@@ -134,6 +148,7 @@ public static class GenerativeEvaluator
 
         InceptionScoreResult? inception = null;
         ConfidenceInterval? inceptionInterval = null;
+        ThrowIfCanceled("the Inception Score");
         if (options.ComputeInceptionScore)
         {
             if (generatedExtract.Logits is float[] logits)
@@ -150,6 +165,7 @@ public static class GenerativeEvaluator
         ClassWiseMetrics? classWise = null;
         if (realRows.Labels is not null && generatedRows.Labels is not null)
         {
+            ThrowIfCanceled("CAS");
             if (options.ComputeCas)
                 cas = ClassificationAccuracyScore.Compute(catalog.Context, generatedRows.Labels, realRows.Labels, options.Cas,
                     VectorColumnReader.ImageShapeOf(real.Schema, options.RealColumnName));

@@ -143,6 +143,24 @@ public sealed class MLNetConventionTests
     }
 
     [TestMethod]
+    public void EvaluationStopsOnACanceledTokenAndOnCancelExecution()
+    {
+        var ml = new MLContext(1);
+        var real = ml.ScoreMatching().Data.TwoMoons(200, seed: 1);
+        var generated = ml.ScoreMatching().Data.TwoMoons(200, seed: 2);
+        using var source = new CancellationTokenSource();
+        source.Cancel();
+        var byToken = Assert.ThrowsExactly<OperationCanceledException>(() =>
+            ml.ScoreMatching().Evaluate(real, generated, new GenerativeEvaluationOptions { GeneratedColumnName = "Features", CancellationToken = source.Token }));
+        Assert.Contains("GenerativeEvaluationOptions.CancellationToken", byToken.Message);
+        Assert.IsNotNull(ml.ScoreMatching().Evaluate(real, generated, new GenerativeEvaluationOptions { GeneratedColumnName = "Features", IntervalResamples = 0 }).Fid, "not canceled: it runs");
+
+        typeof(MLContext).GetMethod("CancelExecution", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.Invoke(ml, null);
+        var byContext = Assert.ThrowsExactly<OperationCanceledException>(() => ml.ScoreMatching().Evaluate(real, generated, new GenerativeEvaluationOptions { GeneratedColumnName = "Features" }));
+        Assert.Contains("MLContext.CancelExecution()", byContext.Message);
+    }
+
+    [TestMethod]
     public void PreviewGeneratesAboutTheRowsItShows()
     {
         var ml = new MLContext(1);
