@@ -5,14 +5,19 @@
 // <iostream> emits and no relocation uses. Marking that one version requirement VER_FLG_WEAK in
 // .gnu.version_r turns the loader's hard error into nothing, so the library loads. The build applies
 // this to the copy in the build or publish output only, never to the NuGet package cache, and only on
-// hosts whose libstdc++ lacks the version.
+// hosts whose libstdc++ lacks the version. ScoreML.Core compiles this file too (SCOREML_RUNTIME_FIX, without the
+// MSBuild task) and applies the same edit when it loads, for projects that reference its source project instead of the
+// package and so never import the build step (src/ScoreML.Core/Runtime/TorchSharpLoadingFix.cs).
 using System;
 using System.IO;
 using System.Text;
+#if !SCOREML_RUNTIME_FIX
 using Microsoft.Build.Framework;
+#endif
 
 namespace ScoreML.Build
 {
+#if !SCOREML_RUNTIME_FIX
     /// <summary>The MSBuild task: marks the requirement weak in each given file when the host needs it.</summary>
     public sealed class ScoreMLWeakenGlibcxxVersionNeed : Microsoft.Build.Utilities.Task
     {
@@ -30,8 +35,15 @@ namespace ScoreML.Build
         }
     }
 
+#endif
+
     /// <summary>Reads and edits the version-needed table (.gnu.version_r) of a 64-bit little-endian ELF file.</summary>
-    public static class GlibcxxVersionNeed
+#if SCOREML_RUNTIME_FIX
+    internal
+#else
+    public
+#endif
+    static class GlibcxxVersionNeed
     {
         public const string MissingVersion = "GLIBCXX_3.4.32";
         const uint ShtGnuVerneed = 0x6ffffffe;

@@ -54,8 +54,9 @@ try
         K = k,
         KidSubsets = commandLine.Int("--kid-subsets", 100),
         KidSubsetSize = commandLine.Has("--kid-subset-size") ? commandLine.Int("--kid-subset-size", 0) : null,   // unset: 1,000 or every row
-        Cas = new CasOptions { Classifier = cas },
+        Cas = new CasOptions { Classifier = cas, Seed = 0 },
         IntervalResamples = resamples,
+        Seed = 0,   // the app's numbers are the same on every run (the library would otherwise follow the MLContext)
         ConfidenceLevel = level,
     };
     var realView = SampleView.Create(ml, real, classValues);

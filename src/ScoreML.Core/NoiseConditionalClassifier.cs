@@ -39,8 +39,11 @@ public sealed class NoiseConditionalClassifier : IDisposable
     /// <summary>The logits network; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
     public NoiseConditionalNetwork Network => lease.Network;
 
+    /// <summary>0 for log_softmax, or the epsilon of log(softmax + epsilon) (see the constructor).</summary>
     public double SoftmaxEpsilon { get; }
+    /// <summary>Number of classes (the network's outputs); throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
     public int ClassCount => Network.Outputs;
+    /// <summary>Values per data row; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
     public int Dimension => Network.Dimension;
 
     /// <summary>Unnormalised log-probabilities [B, C] at noise level sigma [B].</summary>

@@ -17,9 +17,13 @@ public sealed class ScoreMatchingCatalog
         Model = new ScoreMatchingModelOperations(context);
     }
 
+    /// <summary>The MLContext this catalog belongs to.</summary>
     public MLContext Context { get; }
+    /// <summary>The score-model and classifier trainers.</summary>
     public ScoreMatchingTrainers Trainers { get; }
+    /// <summary>The toy data sets and generation requests, and the image readers of ScoreML.Images.</summary>
     public ScoreMatchingDataCatalog Data { get; }
+    /// <summary>Saving and loading models that hold ScoreML transformers.</summary>
     public ScoreMatchingModelOperations Model { get; }
 }
 
@@ -27,6 +31,7 @@ public sealed class ScoreMatchingCatalog
 public sealed class ScoreMatchingModelOperations
 {
     internal ScoreMatchingModelOperations(MLContext context) => Context = context;
+    /// <summary>The MLContext this catalog belongs to.</summary>
     public MLContext Context { get; }
 }
 
@@ -34,6 +39,7 @@ public sealed class ScoreMatchingModelOperations
 public sealed class ScoreMatchingTrainers
 {
     internal ScoreMatchingTrainers(MLContext context) => Context = context;
+    /// <summary>The MLContext this catalog belongs to.</summary>
     public MLContext Context { get; }
 }
 
@@ -46,6 +52,7 @@ public sealed class ScoreMatchingDataCatalog
     readonly MLContext context;
     internal ScoreMatchingDataCatalog(MLContext context) => this.context = context;
 
+    /// <summary>The MLContext this catalog belongs to.</summary>
     public MLContext Context => context;
 
     /// <inheritdoc cref="ToyDataSets.TwoMoons"/>
@@ -79,6 +86,7 @@ public sealed class ScoreMatchingDataCatalog
     }
 }
 
+/// <summary>Adds <c>mlContext.ScoreMatching()</c>, ScoreML's entry point, to ML.NET's MLContext.</summary>
 public static class MLContextScoreMatchingExtensions
 {
     /// <summary>ScoreML's catalog of score-matching trainers, data sets and evaluators.</summary>

@@ -35,7 +35,15 @@ public sealed class GenerativeEvaluationOptions
     /// <summary>Splits of the Inception Score, in [1, <see cref="MaxInceptionSplits"/>].</summary>
     public int InceptionSplits { get; set; } = 10;
 
+    /// <summary>The Frechet distance between Gaussian fits of the real and generated features (FID); see <see cref="MemoryBudgetBytes"/>.</summary>
     public bool ComputeFid { get; set; } = true;
+
+    /// <summary>
+    /// Canceling stops the evaluation between its phases (feature extraction, each metric) with an
+    /// <see cref="OperationCanceledException"/>; <c>MLContext.CancelExecution()</c> does the same.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CancellationToken CancellationToken { get; set; }
     /// <summary>The kernel inception distance (unbiased; see <see cref="KidSubsets"/> and <see cref="KidSubsetSize"/>).</summary>
     public bool ComputeKid { get; set; } = true;
     /// <summary>How many random subsets KID averages over, in [1, <see cref="MaxKidSubsets"/>] (clean-fid and torch-fidelity: 100).</summary>
@@ -45,8 +53,22 @@ public sealed class GenerativeEvaluationOptions
     /// row of the smaller set when it has fewer. A size set here must fit in both sets (refused before any feature is extracted).
     /// </summary>
     public int? KidSubsetSize { get; set; }
-    /// <summary>Seeds the random choices the evaluation makes itself (KID's subsets); CAS has its own <see cref="CasOptions.Seed"/>.</summary>
-    public int Seed { get; set; }
+    /// <summary>
+    /// Seeds the random choices the evaluation makes itself (KID's subsets, the bootstrap resamples); CAS has its own
+    /// <see cref="CasOptions.Seed"/>. Null (the default) follows the MLContext: the evaluator draws it from the context's random
+    /// source, so <c>new MLContext(seed: s)</c> gives the same numbers on every run.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    /// <summary>A shallow copy whose <see cref="Seed"/> and CAS seed are filled in: as set, or drawn from <paramref name="host"/>.</summary>
+    internal GenerativeEvaluationOptions WithSeedsFrom(Microsoft.ML.Runtime.IHost host)
+    {
+        var copy = (GenerativeEvaluationOptions)MemberwiseClone();
+        copy.Seed = Seed ?? host.Rand.Next();
+        copy.Cas = Cas?.WithSeedFrom(host)!;
+        return copy;
+    }
+    /// <summary>Precision and recall (Kynkaanniemi et al. 2019), density and coverage (Naeem et al. 2020) from k-NN balls (see <see cref="K"/>).</summary>
     public bool ComputePrdc { get; set; } = true;
     /// <summary>Needs an extractor that provides logits; skipped (and said so in the warnings) otherwise.</summary>
     public bool ComputeInceptionScore { get; set; } = true;
@@ -54,6 +76,7 @@ public sealed class GenerativeEvaluationOptions
     public bool ComputeCas { get; set; } = true;
     /// <summary>Class-wise precision, recall, density and coverage; needs <see cref="LabelColumnName"/>.</summary>
     public bool ComputeClassWise { get; set; } = true;
+    /// <summary>How CAS trains its classifier; not null.</summary>
     public CasOptions Cas { get; set; } = new();
 
     /// <summary>The most <see cref="IntervalResamples"/>.</summary>

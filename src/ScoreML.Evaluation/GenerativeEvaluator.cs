@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using ScoreML.Data;
+using ScoreML.Runtime;
 using ScoreML.Evaluation.Intervals;
 using ScoreML.Evaluation.Metrics;
 
@@ -22,12 +23,15 @@ public static class GenerativeEvaluator
         ArgumentNullException.ThrowIfNull(generated);
         options ??= new GenerativeEvaluationOptions();
         options.Validate();
+        // Unset seeds follow the MLContext; the evaluation runs with a copy that has them filled in.
+        var host = ((IHostEnvironment)catalog.Context).Register(nameof(GenerativeEvaluator));
+        options = options.WithSeedsFrom(host);
         var warnings = new List<string>();
         var realRows = Read(real, options.RealColumnName, options.LabelColumnName, "real");
         var extractor = options.FeatureExtractor ?? DefaultFeatures(real.Schema, options.RealColumnName, warnings);
         try
         {
-            return Evaluate(catalog, real, generated, options, realRows, extractor, warnings);
+            return Evaluate(catalog, real, generated, options, realRows, extractor, warnings, host);
         }
         finally
         {
@@ -50,8 +54,16 @@ public static class GenerativeEvaluator
     }
 
     static GenerativeMetrics Evaluate(ScoreMatchingCatalog catalog, IDataView real, IDataView generated, GenerativeEvaluationOptions options,
-                                      ViewRows realRows, IFeatureExtractor extractor, List<string> warnings)
+                                      ViewRows realRows, IFeatureExtractor extractor, List<string> warnings, IHost host)
     {
+        void ThrowIfCanceled(string phase)
+        {
+            bool byToken = options.CancellationToken.IsCancellationRequested;
+            if (byToken || HostCancellation.IsCanceled(host))
+                throw new OperationCanceledException($"The evaluation was canceled ({(byToken ? "GenerativeEvaluationOptions.CancellationToken was canceled" : "MLContext.CancelExecution() was called")}) before {phase}.",
+                    options.CancellationToken);
+        }
+        ThrowIfCanceled("reading the generated rows");
         long memoryBudget = MemoryBudget.Resolve(options.MemoryBudgetBytes);
         var generatedRows = Read(generated, options.GeneratedColumnName, options.LabelColumnName, "generated");
         realRows.Rows.RequireSameDimension(generatedRows.Rows);
@@ -73,6 +85,7 @@ public static class GenerativeEvaluator
         // that is the slowest step of an evaluation (10,000 images take minutes on a CPU).
         FeatureMatrix? realFeatures = realReference?.Features;
         FeatureMatrix RealFeatures() => realFeatures ??= extractor.Extract(realRows.Rows).Features;
+        ThrowIfCanceled("extracting the generated features");
         var generatedExtract = extractor.Extract(generatedRows.Rows);
         var generatedFeatures = generatedExtract.Features;
         // The feature dimension is known now: refuse a FID that cannot fit before any metric starts.
@@ -83,11 +96,12 @@ public static class GenerativeEvaluator
         // One set of resamples per side, shared by every metric that resamples that side.
         double level = options.ConfidenceLevel;
         int resamples = options.IntervalResamples;
-        var generatedDraws = resamples > 0 ? new BootstrapDraws(generatedRows.Rows.Rows, resamples, options.Seed + 1, generatedRows.Labels?.Labels) : null;
-        var realDraws = resamples > 0 ? new BootstrapDraws(realRows.Rows.Rows, resamples, options.Seed + 2) : null;
+        var generatedDraws = resamples > 0 ? new BootstrapDraws(generatedRows.Rows.Rows, resamples, options.Seed!.Value + 1, generatedRows.Labels?.Labels) : null;
+        var realDraws = resamples > 0 ? new BootstrapDraws(realRows.Rows.Rows, resamples, options.Seed!.Value + 2) : null;
 
         double? fid = null;
         ConfidenceInterval? fidInterval = null;
+        ThrowIfCanceled("FID");
         if (options.ComputeFid)
         {
             var realStatistics = realReference?.Statistics ?? GaussianStatistics.Compute(RealFeatures(), memoryBudget);
@@ -102,10 +116,11 @@ public static class GenerativeEvaluator
 
         KidResult? kid = null;
         ConfidenceInterval? kidInterval = null;
+        ThrowIfCanceled("KID");
         if (options.ComputeKid)
         {
             var kidReal = RealFeatures();
-            kid = KernelInceptionDistance.Compute(kidReal, generatedFeatures, options.KidSubsets, options.KidSubsetSize, options.Seed);
+            kid = KernelInceptionDistance.Compute(kidReal, generatedFeatures, options.KidSubsets, options.KidSubsetSize, options.Seed!.Value);
             if (generatedDraws is not null)
             {
                 bool wholeSets = kid.SubsetSize == kidReal.Rows && kid.SubsetSize == generatedFeatures.Rows;
@@ -116,6 +131,7 @@ public static class GenerativeEvaluator
 
         PrdcResult? prdc = null;
         ConfidenceInterval? precisionInterval = null, recallInterval = null, densityInterval = null, coverageInterval = null;
+        ThrowIfCanceled("precision, recall, density and coverage");
         if (options.ComputePrdc)
         {
             var reference = realReference is { K: > 0 } && realReference.K == options.K ? realReference : RealSetReference.Compute(RealFeatures(), options.K, withStatistics: false, extractor.Identity);
@@ -132,6 +148,7 @@ public static class GenerativeEvaluator
 
         InceptionScoreResult? inception = null;
         ConfidenceInterval? inceptionInterval = null;
+        ThrowIfCanceled("the Inception Score");
         if (options.ComputeInceptionScore)
         {
             if (generatedExtract.Logits is float[] logits)
@@ -148,6 +165,7 @@ public static class GenerativeEvaluator
         ClassWiseMetrics? classWise = null;
         if (realRows.Labels is not null && generatedRows.Labels is not null)
         {
+            ThrowIfCanceled("CAS");
             if (options.ComputeCas)
                 cas = ClassificationAccuracyScore.Compute(catalog.Context, generatedRows.Labels, realRows.Labels, options.Cas,
                     VectorColumnReader.ImageShapeOf(real.Schema, options.RealColumnName));
@@ -160,8 +178,12 @@ public static class GenerativeEvaluator
             warnings.Add("No CAS or class-wise metrics: GenerativeEvaluationOptions.LabelColumnName is not set.");
         }
 
-        var channel = ((IHostEnvironment)catalog.Context).Register("ScoreML").Start("Evaluate");
+        var channel = ((IHostEnvironment)catalog.Context).Register(nameof(GenerativeEvaluator)).Start("Evaluate");
         foreach (var w in warnings) channel.Warning(MessageSensitivity.None, w);
+        channel.Info(MessageSensitivity.None, "{0}", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Evaluated {generatedRows.Rows.Rows} generated rows against {realRows.Rows.Rows} real ones with features '{extractor.Identity}': " +
+            $"FID {fid?.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, KID {kid?.Mean.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, " +
+            $"CAS {cas?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}."));
         channel.Dispose();
         return new GenerativeMetrics
         {

@@ -13,7 +13,9 @@ namespace ScoreML;
 /// </summary>
 public sealed class GenerativeMetrics
 {
+    /// <summary>The Frechet distance between Gaussian fits of the real and the generated features (lower is better).</summary>
     [JsonPropertyName("fid")] public double? Fid { get; init; }
+    /// <summary>FID's interval, from bootstrap resamples of the generated rows (the real statistics held fixed).</summary>
     [JsonPropertyName("fid_ci")] public ConfidenceInterval? FidInterval { get; init; }
     /// <summary>The kernel inception distance: the mean over subsets of the unbiased MMD^2 with a cubic polynomial kernel.</summary>
     [JsonPropertyName("kid")] public double? Kid { get; init; }
@@ -28,33 +30,51 @@ public sealed class GenerativeMetrics
     [JsonPropertyName("kid_subsets")] public int? KidSubsets { get; init; }
     /// <summary>Rows of each set in a KID subset.</summary>
     [JsonPropertyName("kid_subset_size")] public int? KidSubsetSize { get; init; }
+    /// <summary>The Inception Score, the mean over <see cref="InceptionSplits"/> splits of the generated rows (higher is better).</summary>
     [JsonPropertyName("inception_score")] public double? InceptionScore { get; init; }
+    /// <summary>The Inception Score's population standard deviation over its splits.</summary>
     [JsonPropertyName("inception_score_std")] public double? InceptionScoreStd { get; init; }
+    /// <summary>The Inception Score's interval, from bootstrap resamples of the generated rows.</summary>
     [JsonPropertyName("inception_score_ci")] public ConfidenceInterval? InceptionScoreInterval { get; init; }
+    /// <summary>The share of generated points inside some real point's k-NN ball (fidelity), in [0, 1].</summary>
     [JsonPropertyName("precision")] public double? Precision { get; init; }
+    /// <summary>Precision's interval, from bootstrap resamples of the generated rows.</summary>
     [JsonPropertyName("precision_ci")] public ConfidenceInterval? PrecisionInterval { get; init; }
+    /// <summary>The share of real points inside some generated point's k-NN ball (diversity), in [0, 1].</summary>
     [JsonPropertyName("recall")] public double? Recall { get; init; }
     /// <summary>Recall averages over the real rows, so its interval resamples those (the generated set held fixed).</summary>
     [JsonPropertyName("recall_ci")] public ConfidenceInterval? RecallInterval { get; init; }
+    /// <summary>The mean number of real k-NN balls holding a generated point, divided by k: about 1 when the sets match, and it
+    /// can exceed 1.</summary>
     [JsonPropertyName("density")] public double? Density { get; init; }
+    /// <summary>Density's interval, from bootstrap resamples of the generated rows.</summary>
     [JsonPropertyName("density_ci")] public ConfidenceInterval? DensityInterval { get; init; }
+    /// <summary>The share of real k-NN balls that hold at least one generated point, in [0, 1].</summary>
     [JsonPropertyName("coverage")] public double? Coverage { get; init; }
     /// <summary>Coverage averages over the real rows, so its interval resamples those (the generated set held fixed).</summary>
     [JsonPropertyName("coverage_ci")] public ConfidenceInterval? CoverageInterval { get; init; }
+    /// <summary>The classification accuracy score: the accuracy, in [0, 1], on the real rows of a classifier trained on the generated
+    /// rows and their classes.</summary>
     [JsonPropertyName("cas")] public double? Cas { get; init; }
     /// <summary>Wilson's interval for CAS's accuracy on the real rows (the classifier trained on the generated rows held fixed).</summary>
     [JsonPropertyName("cas_ci")] public ConfidenceInterval? CasInterval { get; init; }
     /// <summary>The bootstrap resamples behind the intervals (0: none were computed).</summary>
     [JsonPropertyName("interval_resamples")] public int IntervalResamples { get; init; }
+    /// <summary>Precision, recall, density and coverage within each class; null when not computed.</summary>
     [JsonPropertyName("classwise")] public ClassWiseMetrics? ClassWise { get; init; }
+    /// <summary>The k of the k-NN balls (<see cref="GenerativeEvaluationOptions.K"/>).</summary>
     [JsonPropertyName("k")] public int K { get; init; }
+    /// <summary>The Inception Score's splits (<see cref="GenerativeEvaluationOptions.InceptionSplits"/>).</summary>
     [JsonPropertyName("inception_splits")] public int InceptionSplits { get; init; }
+    /// <summary>Rows of the real set.</summary>
     [JsonPropertyName("real_count")] public int RealCount { get; init; }
+    /// <summary>Rows of the generated set.</summary>
     [JsonPropertyName("generated_count")] public int GeneratedCount { get; init; }
     /// <summary>The feature extractor's identity: numbers from different extractors are not comparable.</summary>
     [JsonPropertyName("extractor")] public string Extractor { get; init; } = "";
     /// <summary>The features' short name (<see cref="IFeatureExtractor.Name"/>), which the metrics' JSON names carry; empty for the rows themselves.</summary>
     [JsonPropertyName("features")] public string FeatureName { get; init; } = "";
+    /// <summary>What was skipped and why, and what may distort a number (e.g. duplicate rows); also written to the MLContext's log.</summary>
     [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
     static readonly JsonSerializerOptions Json = new()
@@ -87,6 +107,8 @@ public sealed class GenerativeMetrics
     static string Interval(ConfidenceInterval? interval) =>
         interval is null ? "" : string.Create(CultureInfo.InvariantCulture, $"  [{interval.Lower:0.0000}, {interval.Upper:0.0000}]");
 
+    /// <summary>A plain-text table: the set sizes and the extractor, every computed metric with its interval, the class-wise
+    /// metrics and the warnings.</summary>
     public string ToTable()
     {
         var text = new StringBuilder();
@@ -120,12 +142,20 @@ public sealed class GenerativeMetrics
 /// <summary>Precision, recall, density and coverage per class, and their unweighted mean over classes.</summary>
 public sealed class ClassWiseMetrics
 {
+    /// <summary>One entry per class that had enough rows (a class with k or fewer real or generated rows is left out, with a warning).</summary>
     [JsonPropertyName("per_class")] public IReadOnlyList<ClassMetrics> PerClass { get; init; } = Array.Empty<ClassMetrics>();
+    /// <summary>The unweighted mean over <see cref="PerClass"/> (Class -1, Label "mean").</summary>
     [JsonPropertyName("mean")] public ClassMetrics Mean { get; init; } = null!;
 }
 
 /// <param name="Class">0-based class (-1 for the mean).</param>
 /// <param name="Label">The class's original label value when known, else its number ("mean" for the mean).</param>
+/// <param name="Precision">The share of the class's generated points inside some real point's k-NN ball of the class.</param>
+/// <param name="Recall">The share of the class's real points inside some generated point's k-NN ball of the class.</param>
+/// <param name="Density">The mean number of the class's real balls holding one of its generated points, divided by k.</param>
+/// <param name="Coverage">The share of the class's real balls holding at least one of its generated points.</param>
+/// <param name="RealCount">The class's real rows (for the mean, the total over the classes in <see cref="ClassWiseMetrics.PerClass"/>).</param>
+/// <param name="GeneratedCount">The class's generated rows (for the mean, the total over the classes in <see cref="ClassWiseMetrics.PerClass"/>).</param>
 public sealed record ClassMetrics(
     [property: JsonPropertyName("class")] int Class,
     [property: JsonPropertyName("label")] string Label,

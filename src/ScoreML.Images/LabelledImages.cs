@@ -12,6 +12,10 @@ namespace ScoreML;
 /// </summary>
 public sealed class LabelledImages
 {
+    /// <param name="pixels">Row-major [labels.Length, shape.Size] values, each image channel-major; kept, not copied.</param>
+    /// <param name="labels">The 0-based class of each image, in [0, classNames.Count); kept, not copied.</param>
+    /// <param name="shape">Channels, height and width of every image.</param>
+    /// <param name="classNames">The name of each class in label order, at least one; copied.</param>
     public LabelledImages(float[] pixels, int[] labels, ImageShape shape, IReadOnlyList<string> classNames)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -29,10 +33,15 @@ public sealed class LabelledImages
         ClassNames = classNames.ToArray();
     }
 
+    /// <summary>Row-major [Count, Shape.Size] values, each image channel-major (C x H x W).</summary>
     public float[] Pixels { get; }
+    /// <summary>The 0-based class of each image.</summary>
     public int[] Labels { get; }
+    /// <summary>Channels, height and width of every image.</summary>
     public ImageShape Shape { get; }
+    /// <summary>The name of each class, in label order (the Label column's KeyValues).</summary>
     public IReadOnlyList<string> ClassNames { get; }
+    /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
     /// <summary>The first <paramref name="count"/> images.</summary>

@@ -77,14 +77,17 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
     /// <summary>Trains a classifier on <paramref name="input"/>'s feature and key label columns against the prior score model.</summary>
     public NoiseConditionalClassifierTransformer Fit(IDataView input)
     {
-        options.Validate();
-        TrainingCheckpoint.CheckPaths(options.CheckpointPath, options.ResumeFrom);
+        this.options.Validate();
+        TrainingCheckpoint.CheckPaths(this.options.CheckpointPath, this.options.ResumeFrom);
         var model = prior;
-        var keys = LabelKeys.FromSchema(input.Schema, options.LabelColumnName);
-        int size = VectorColumnReader.RequireFixedSizeFloatVector(input.Schema, options.FeatureColumnName);
+        var keys = LabelKeys.FromSchema(input.Schema, this.options.LabelColumnName);
+        int size = VectorColumnReader.RequireFixedSizeFloatVector(input.Schema, this.options.FeatureColumnName);
         if (size != model.Dimension)
-            throw new ArgumentException($"Column '{options.FeatureColumnName}' has {size} values per row but the score model was trained on {model.Dimension}.", nameof(input));
-        var host = ((IHostEnvironment)mlContext).Register("ScoreML");
+            throw new ArgumentException($"Column '{this.options.FeatureColumnName}' has {size} values per row but the score model was trained on {model.Dimension}.", nameof(input));
+        var host = ((IHostEnvironment)mlContext).Register(nameof(DlsmClassifierTrainer));
+        // An unset seed follows the MLContext (drawn from its random source); the run uses a copy with the seed filled in.
+        var options = this.options.WithSeedFrom<DlsmClassifierOptions>(host);
+        int seed = options.Seed!.Value;
         using var channel = host.Start("Train DLSM classifier");
         var (values, labels, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName, options.LabelColumnName);
         if (options.Threads is int threads) torch.set_num_threads(threads);
@@ -99,8 +102,8 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
             ?? VectorColumnReader.ImageShapeOf(input.Schema, options.FeatureColumnName);
         shape?.Validate(dimension, $"The classifier's image shape (column '{options.FeatureColumnName}')");
         NoiseConditionalNetwork network = shape is null
-            ? new NoiseConditionalMlp(dimension, keys.Count, options.Mlp, options.Seed)
-            : new NoiseConditionalResNet(shape, keys.Count, options.ResNet, options.Seed);
+            ? new NoiseConditionalMlp(dimension, keys.Count, options.Mlp, seed)
+            : new NoiseConditionalResNet(shape, keys.Count, options.ResNet, seed);
         try
         {
             network.to(device);
@@ -123,10 +126,11 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
                 Values = values,
                 Labels = labels,
                 Device = device,
-                GeneratorSeed = (ulong)options.Seed + 0xD15C,
+                GeneratorSeed = (ulong)seed + 0xD15C,
                 LossName = $"The {lossName} loss",
                 Remedy = "Lower LearningRate or keep GradientClipNorm set.",
                 Log = message => channel.Info(MessageSensitivity.None, "{0}", message),
+                Metrics = message => channel.Trace(MessageSensitivity.None, "{0}", message),
                 Progress = options.Progress is not { } progress ? null : p => progress.Report(
                     new ClassifierTrainingProgress(p.Step, p.TotalSteps, p.Loss, step.CrossEntropy, step.Dlsm, p.StepsPerSecond)
                         { Elapsed = p.Elapsed, Remaining = p.Remaining }),

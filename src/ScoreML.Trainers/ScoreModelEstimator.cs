@@ -33,7 +33,11 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
     /// <summary>The options the estimator was made with.</summary>
     public ScoreModelOptions Options => options;
 
-    /// <summary>The input's shape plus the generated column; refuses an input without a fixed-size Single vector feature column.</summary>
+    /// <summary>
+    /// The shape of the fitted transformer's output on this input, the training data: its columns unchanged (data rows get no
+    /// sample unless <see cref="ScoreModelOptions.GenerateForDataRows"/>, which adds the generated column); refuses an input
+    /// without a fixed-size Single vector feature column.
+    /// </summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var column = inputSchema.FirstOrDefault(c => c.Name == options.FeatureColumnName);
@@ -41,6 +45,7 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
             throw new ArgumentException($"The input has no column '{options.FeatureColumnName}'. Columns present: {string.Join(", ", inputSchema.Select(c => c.Name))}.", nameof(inputSchema));
         if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
             throw new ArgumentException($"Column '{options.FeatureColumnName}' must be a fixed-size vector of Single; it is {column.Kind} of {column.ItemType}.", nameof(inputSchema));
+        if (!options.GenerateForDataRows) return inputSchema;
         // SchemaShape.Column has no public constructor; CustomMapping's estimator builds the output shape for us.
         // The vector size given here is a placeholder: a SchemaShape records only that the column is a fixed-size vector.
         var output = SchemaDefinition.Create(typeof(GeneratedRow));
@@ -53,9 +58,12 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
     /// <summary>Trains a score model on <paramref name="input"/>'s feature column and returns the transformer that samples from it.</summary>
     public ScoreModelTransformer Fit(IDataView input)
     {
-        options.Validate();   // the options object may have changed since construction
-        TrainingCheckpoint.CheckPaths(options.CheckpointPath, options.ResumeFrom);
-        var host = ((IHostEnvironment)mlContext).Register("ScoreML");
+        this.options.Validate();   // the options object may have changed since construction
+        TrainingCheckpoint.CheckPaths(this.options.CheckpointPath, this.options.ResumeFrom);
+        var host = ((IHostEnvironment)mlContext).Register(nameof(ScoreModelEstimator));
+        // An unset seed follows the MLContext (drawn from its random source); the run uses a copy with the seed filled in.
+        var options = this.options.WithSeedFrom<ScoreModelOptions>(host);
+        int seed = options.Seed!.Value;
         using var channel = host.Start("Train score model");
         var (values, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName);
         options.ValidateFor(dimension);
@@ -63,13 +71,13 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         var device = DeviceSelection.Choose(mlContext, options.Device);
 
         var sde = options.Sde.Create(options.Sde.Kind == SdeKind.VarianceExploding && options.Sde.SigmaMax is null
-            ? DataSigmaMax(values, rows, dimension) : double.NaN);
+            ? DataSigmaMax(values, rows, dimension, seed) : double.NaN);
         var objective = ScoreObjective.Create(options);
         string objectiveName = options.CustomObjective?.GetType().FullName ?? options.Objective.ToString();
         var shape = options.ImageShape ?? VectorColumnReader.ImageShapeOf(input.Schema, options.FeatureColumnName);
         NoiseConditionalNetwork network = shape is null
-            ? new NoiseConditionalMlp(dimension, dimension, options.Mlp, options.Seed)
-            : new NoiseConditionalUNet(shape, options.UNet, options.Seed);
+            ? new NoiseConditionalMlp(dimension, dimension, options.Mlp, seed)
+            : new NoiseConditionalUNet(shape, options.UNet, seed);
         try
         {
             network.to(device);
@@ -82,10 +90,11 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
                     Rows = rows,
                     Values = values,
                     Device = device,
-                    GeneratorSeed = (ulong)options.Seed + 0x5C0BE,
+                    GeneratorSeed = (ulong)seed + 0x5C0BE,
                     LossName = $"The {objectiveName} loss",
                     Remedy = "Lower LearningRate, keep GradientClipNorm set, or check the data's scale against Sde.SigmaMin/SigmaMax.",
                     Log = message => channel.Info(MessageSensitivity.None, "{0}", message),
+                    Metrics = message => channel.Trace(MessageSensitivity.None, "{0}", message),
                     Progress = options.Progress is { } progress ? progress.Report : null,
                     IsCanceled = () => HostCancellation.IsCanceled(host),
                     CanceledBy = "MLContext.CancelExecution() was called",
@@ -94,7 +103,12 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
                 objectiveName, rows, dimension, run.TotalSteps, run.BatchSize, DescribeSde(sde), device);
             channel.Info(MessageSensitivity.None, "Network: {0}.", shape is null ? "MLP" : $"U-Net on {shape} images");
             var summary = run.Run();
-            return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary), options.Sampler, options.OutputColumnName);
+            return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary) { Environment = mlContext }, options.Sampler, options.OutputColumnName)
+            {
+                SeedColumnName = options.SeedColumnName,
+                DataColumnName = options.FeatureColumnName,
+                GenerateForDataRows = options.GenerateForDataRows,
+            };
         }
         catch
         {
@@ -104,13 +118,13 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
     }
 
     // Song and Ermon (2020), technique 1: sigma_max as large as the largest pairwise distance in the data.
-    double DataSigmaMax(float[] values, int rows, int dimension)
+    double DataSigmaMax(float[] values, int rows, int dimension, int seed)
     {
         using var scope = NewDisposeScope();
         var data = tensor(values, new long[] { rows, dimension });
         if (rows > SigmaMaxRows)
         {
-            using var generator = new Generator((ulong)options.Seed);
+            using var generator = new Generator((ulong)seed);
             data = data.index_select(0, randperm(rows, generator: generator).narrow(0, 0, SigmaMaxRows));
         }
         double distance = cdist(data, data).max().item<float>();

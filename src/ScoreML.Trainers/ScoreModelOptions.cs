@@ -26,8 +26,22 @@ public sealed class ScoreModelOptions : TrainingOptions
     /// <summary>The fixed-size float vector column to learn the distribution of.</summary>
     public string FeatureColumnName { get; set; } = "Features";
 
-    /// <summary>The column the fitted transformer adds, one sample per input row.</summary>
+    /// <summary>The column the fitted transformer adds, one sample per request row.</summary>
     public string OutputColumnName { get; set; } = "Generated";
+
+    /// <summary>
+    /// A column of the requests with each row's own seed (Int32, Int64 or UInt32), or null (the default: a row's place among the
+    /// requests and <see cref="SamplerOptions.Seed"/> key its noise). With it a row's sample depends on its seed alone, so the
+    /// fitted transformer also samples row by row in an ML.NET PredictionEngine.
+    /// </summary>
+    public string? SeedColumnName { get; set; }
+
+    /// <summary>
+    /// Whether the fitted transformer adds a sample to data rows too: rows of an input that holds <see cref="FeatureColumnName"/>,
+    /// such as the training data running on through a fitted chain. Off by default: such rows pass through unchanged, and only
+    /// request views (e.g. <c>mlContext.ScoreMatching().Data.Requests(n)</c>) get the <see cref="OutputColumnName"/> column.
+    /// </summary>
+    public bool GenerateForDataRows { get; set; }
 
     /// <summary>The built-in objective to train with (unless <see cref="CustomObjective"/> is set).</summary>
     public Objective Objective { get; set; } = Objective.Dsm;
@@ -91,6 +105,8 @@ public sealed class ScoreModelOptions : TrainingOptions
     {
         if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName));
         if (string.IsNullOrWhiteSpace(OutputColumnName)) throw new ArgumentException("OutputColumnName must name a column.", nameof(OutputColumnName));
+        if (SeedColumnName is not null && string.IsNullOrWhiteSpace(SeedColumnName))
+            throw new ArgumentException("SeedColumnName must name a column (or be null).", nameof(SeedColumnName));
         base.Validate();
         OptionChecks.InRange(WeightingExponent, nameof(WeightingExponent), 0, 4);
         OptionChecks.InRange(Projections, nameof(Projections), 1, MaxProjections);

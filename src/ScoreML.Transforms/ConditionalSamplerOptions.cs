@@ -15,6 +15,7 @@ public sealed class ConditionalSamplerOptions
     /// and the row's place in the requests.</summary>
     public string? SeedColumnName { get; set; }
 
+    /// <summary>The vector column of samples that the sampler adds (default "Generated"); not empty.</summary>
     public string OutputColumnName { get; set; } = "Generated";
 
     /// <summary>
@@ -36,8 +37,10 @@ public sealed class ConditionalSamplerOptions
     [JsonIgnore]   // saved as a registered component (its contract name and settings), not as part of these options
     public GuidanceTerm? Guidance { get; set; }
 
+    /// <summary>The sampler that draws the samples, with its steps, seed and batch size; not null.</summary>
     public SamplerOptions Sampler { get; set; } = new();
 
+    /// <summary>Checks these options and their <see cref="Sampler"/>'s; names the option at fault.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(LabelColumnName)) throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));

@@ -35,6 +35,17 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     readonly (ScoreModel Prior, NoiseConditionalClassifier? Classifier)? guidance;
     int disposed;
 
+    /// <summary>A sampler of any conditional score (per-class score models, an oracle, a function of your own). It holds no
+    /// networks and cannot be saved; for classifier guidance use <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/> or
+    /// <see cref="ScoreModelTransformer.CreateGuidedSampler"/>, which can.</summary>
+    /// <param name="score">The conditional score grad_x log p_t(x | y) at states, times and 0-based classes; this sampler does not
+    /// own what it uses.</param>
+    /// <param name="sde">The SDE the score belongs to: its prior, drift, diffusion and marginals.</param>
+    /// <param name="dimension">Values per sample, positive.</param>
+    /// <param name="labels">The classes, and their original values, that requests may name.</param>
+    /// <param name="device">The device the score works on, where samples are made.</param>
+    /// <param name="options">The request columns and the sampler; copied. Its <see cref="ConditionalSamplerOptions.Guidance"/> must be
+    /// null, since there is no score model's score to add a term to.</param>
     public ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
         Device device, ConditionalSamplerOptions options)
         : this(score, sde, dimension, labels, device, options, guidance: null)
@@ -44,6 +55,12 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
                 "score function of its own. Use ScoreModelTransformer.CreateGuidedSampler or NoiseConditionalClassifierTransformer.CreateSampler.", nameof(options));
     }
 
+    /// <param name="score">The conditional score.</param>
+    /// <param name="sde">The SDE the score belongs to.</param>
+    /// <param name="dimension">Values per sample, positive.</param>
+    /// <param name="labels">The classes requests may name.</param>
+    /// <param name="device">The device samples are made on.</param>
+    /// <param name="options">The request columns and the sampler; checked and copied.</param>
     /// <param name="guidance">The networks of classifier guidance, for saving: references this sampler takes over (Dispose frees them).</param>
     ConditionalSamplingTransformer(ConditionalScoreFunction score, StochasticDifferentialEquation sde, int dimension, LabelKeys labels,
         Device device, ConditionalSamplerOptions options, (ScoreModel, NoiseConditionalClassifier?)? guidance)
@@ -57,6 +74,8 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         Dimension = dimension;
         Labels = labels;
         Options = options.Clone();
+        // An unset seed is drawn now from the prior's MLContext (0 without one), so every read of this sampler's views agrees.
+        Options.Sampler = Options.Sampler.WithSeedFrom(guidance?.Item1.Environment, nameof(ConditionalSamplingTransformer));
         this.guidance = guidance;
     }
 
@@ -88,8 +107,11 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         }
     }
 
+    /// <summary>Values per sample (the width of the output column).</summary>
     public int Dimension { get; }
+    /// <summary>The classes requests may name, with their original label values when the model's label had them.</summary>
     public LabelKeys Labels { get; }
+    /// <summary>This sampler's copy of its options (<see cref="WithOptions"/> makes a sampler with others).</summary>
     public ConditionalSamplerOptions Options { get; }
 
     /// <summary>
@@ -119,26 +141,42 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         return new ConditionalSamplingTransformer(score, sde, Dimension, Labels, device, options);
     }
 
-    public bool IsRowToRowMapper => false;
+    /// <summary>
+    /// True, so that ML.NET's <c>CreatePredictionEngine</c> reaches <see cref="GetRowToRowMapper"/>, which samples rows one by one
+    /// when each request carries its seed (<see cref="ConditionalSamplerOptions.SeedColumnName"/>) and otherwise throws, saying
+    /// why and what to use instead.
+    /// </summary>
+    public bool IsRowToRowMapper => true;
 
+    /// <summary>The requests' columns plus the generated column; checks the class column and the seed column.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ThrowIfDisposed();
         CheckRequests(inputSchema);
-        return BatchMappedDataView.OutputSchema(inputSchema, new SampleMapper(this));
+        return BatchMappedDataView.OutputSchema(inputSchema, new SampleMapper(this, null));
     }
 
+    /// <summary>The requests plus the generated column, sampled lazily in batches when a cursor reads it (the first batch small,
+    /// so that a <c>Preview()</c> generates about the rows it shows).</summary>
     public IDataView Transform(IDataView input)
     {
         ThrowIfDisposed();
         CheckRequests(input.Schema);
-        return new BatchMappedDataView(input, new SampleMapper(this));
+        return new BatchMappedDataView(input, new SampleMapper(this, input.GetRowCount()));
     }
 
+    /// <summary>
+    /// A mapper that samples one request row at a time (one class in, one sample out), for <c>CreatePredictionEngine</c>:
+    /// available when <see cref="ConditionalSamplerOptions.SeedColumnName"/> is set, since only then does a row's sample not
+    /// depend on its place among the requests; otherwise throws <see cref="NotSupportedException"/> saying so.
+    /// </summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ThrowIfDisposed();
-        throw new NotSupportedException("ConditionalSamplingTransformer samples in batches across rows, so it has no row-to-row mapper; use Transform.");
+        CheckRequests(inputSchema);
+        var mapper = new SampleMapper(this, null);
+        if (mapper.RowByRowRefusal(inputSchema) is string why) throw new NotSupportedException(why);
+        return new BatchRowToRowMapper(inputSchema, mapper);
     }
 
     /// <summary>
@@ -210,12 +248,14 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
             if (c < 0 || c >= Labels.Count) throw new ArgumentOutOfRangeException(nameof(classes), c, $"Classes are 0..{Labels.Count - 1}.");
         int batchSize = Options.Sampler.BatchSize;
         var result = new float[(long)classes.Count * Dimension];
+        var monitor = NewMonitor(classes.Count);
         for (int start = 0; start < classes.Count; start += batchSize)
         {
             long batch = (firstRow + start) / batchSize;   // its place in the whole request stream, as in one run
             int[] part = classes.Skip(start).Take(batchSize).ToArray();
-            var keys = SamplerSeeds.ForRows(Options.Sampler.Seed, firstRow + start, part.Length);
-            SampleBatch(SamplerSeeds.ForBatch(Options.Sampler.Seed, batch), keys, part).CopyTo(result, (long)start * Dimension);
+            var keys = SamplerSeeds.ForRows(Options.Sampler.SeedValue, firstRow + start, part.Length);
+            monitor.BeginBatch(start, part.Length);
+            SampleBatch(SamplerSeeds.ForBatch(Options.Sampler.SeedValue, batch), keys, part, monitor).CopyTo(result, (long)start * Dimension);
         }
         return result;
     }
@@ -261,28 +301,26 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
 
     /// <summary>Samples of <paramref name="classes"/>, row i from the noise stream of <paramref name="rowKeys"/>[i];
     /// <paramref name="generatorSeed"/> seeds the context's per-batch Generator.</summary>
-    float[] SampleBatch(ulong generatorSeed, ulong[] rowKeys, int[] classes)
+    float[] SampleBatch(ulong generatorSeed, ulong[] rowKeys, int[] classes, SamplingMonitor? monitor)
     {
         ThrowIfDisposed();
         using var scope = NewDisposeScope();
         using var generator = new Generator(generatorSeed, device);
         var labels = tensor(classes.Select(c => (long)c).ToArray(), device: device);
         ScoreFunction conditional = (x, t) => score(x, t, labels);
-        var samples = Sampler.Sample(conditional, sde, Dimension, Options.Sampler, generator, rowKeys, device);
+        var samples = Sampler.Sample(conditional, sde, Dimension, Options.Sampler, generator, rowKeys, device, monitor);
         return samples.cpu().to(ScalarType.Float32).data<float>().ToArray();
     }
 
     void CheckRequests(DataViewSchema schema)
     {
         Labels.CheckRequestColumn(schema, Options.LabelColumnName);
-        if (Options.SeedColumnName is string seedColumn)
-        {
-            var column = schema.GetColumnOrNull(seedColumn)
-                ?? throw new ArgumentException($"The requests have no seed column '{seedColumn}'.", nameof(schema));
-            if (column.Type != NumberDataViewType.Int32 && column.Type != NumberDataViewType.Int64 && column.Type != NumberDataViewType.UInt32)
-                throw new ArgumentException($"Seed column '{seedColumn}' must be Int32, Int64 or UInt32; it is {column.Type}.", nameof(schema));
-        }
+        if (Options.SeedColumnName is string seedColumn) SeedColumns.Check(schema, seedColumn);
     }
+
+    /// <summary>The progress, log and cancellation of a run of <paramref name="totalRows"/> rows (null: unknown).</summary>
+    SamplingMonitor NewMonitor(long? totalRows) =>
+        new(Options.Sampler, guidance?.Prior.Environment, totalRows, nameof(ConditionalSamplingTransformer));
 
     // ML.NET's LoadFromEnumerable takes key values 0-based from a class and adds one itself.
     sealed class LabelledSample
@@ -294,10 +332,24 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     sealed class SampleMapper : BatchMapper
     {
         readonly ConditionalSamplingTransformer parent;
+        readonly SamplingMonitor monitor;
 
-        public SampleMapper(ConditionalSamplingTransformer parent) => this.parent = parent;
+        /// <param name="parent">The transformer whose model and options sample.</param>
+        /// <param name="totalRows">The rows the view will give, for the progress estimate; null when unknown.</param>
+        public SampleMapper(ConditionalSamplingTransformer parent, long? totalRows)
+        {
+            this.parent = parent;
+            monitor = parent.NewMonitor(totalRows);
+        }
 
         public override int BatchSize => parent.Options.Sampler.BatchSize;
+
+        public override int FirstBatchSize => Math.Min(BatchSize, SeedColumns.FirstBatchRows);
+
+        public override string? RowByRowRefusal(DataViewSchema inputSchema) => parent.Options.SeedColumnName is not null ? null :
+            "A ConditionalSamplingTransformer row's sample depends on the row's place among the requests, which a PredictionEngine, given " +
+            "one row at a time, does not know. Give each request its own seed (ConditionalSamplerOptions.SeedColumnName, a column of " +
+            "Int32, Int64 or UInt32 seeds) to sample row by row, or use Transform on a view of requests, Generate or GenerateForEachClass.";
 
         public override IReadOnlyList<(string Name, DataViewType Type)> OutputColumns =>
             new[] { (parent.Options.OutputColumnName, (DataViewType)new VectorDataViewType(NumberDataViewType.Single, parent.Dimension)) };
@@ -308,58 +360,40 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
             if (parent.Options.SeedColumnName is string seed) yield return inputSchema[seed];
         }
 
-        public override (int Rows, Array[] Columns) Map(long batchIndex, DataViewRowCursor rows)
+        public override (int Rows, Array[] Columns) Map(long batchIndex, long firstRow, int capacity, DataViewRowCursor rows)
         {
             var readClass = parent.Labels.ClassReader(rows, rows.Schema[parent.Options.LabelColumnName]);
-            var readSeed = parent.Options.SeedColumnName is string name ? SeedReader(rows, rows.Schema[name]) : null;
+            var readSeed = parent.Options.SeedColumnName is string name ? SeedColumns.Reader(rows, rows.Schema[name]) : null;
             var classes = new List<int>();
             var seeds = new List<long>();
-            while (classes.Count < BatchSize && rows.MoveNext())
+            while (classes.Count < capacity && rows.MoveNext())
             {
                 classes.Add(readClass());
                 if (readSeed is not null) seeds.Add(readSeed());
             }
+            monitor.BeginBatch(firstRow, classes.Count);
             float[] samples;
             var sampler = parent.Options.Sampler;
             if (readSeed is null)
             {
-                var keys = SamplerSeeds.ForRows(sampler.Seed, batchIndex * BatchSize, classes.Count);
-                samples = parent.SampleBatch(SamplerSeeds.ForBatch(sampler.Seed, batchIndex), keys, classes.ToArray());
+                var keys = SamplerSeeds.ForRows(sampler.SeedValue, firstRow, classes.Count);
+                samples = parent.SampleBatch(SamplerSeeds.ForBatch(sampler.SeedValue, batchIndex), keys, classes.ToArray(), monitor);
             }
             else if (!sampler.CorrectorBatchMeanNorms)
             {
                 // Each row's noise is keyed by its own seed, so the rows share a batch and still depend on their seed and class only.
                 var keys = seeds.Select(SamplerSeeds.ForSeededRow).ToArray();
-                samples = parent.SampleBatch(SamplerSeeds.ForBatch(sampler.Seed, batchIndex), keys, classes.ToArray());
+                samples = parent.SampleBatch(SamplerSeeds.ForBatch(sampler.SeedValue, batchIndex), keys, classes.ToArray(), monitor);
             }
             else
             {
                 // Batch-mean norms tie rows together, so each row is sampled on its own to depend on its seed and class only.
-                samples = new float[classes.Count * parent.Dimension];
+                samples = new float[(long)classes.Count * parent.Dimension];
                 for (int i = 0; i < classes.Count; i++)
-                    parent.SampleBatch(SamplerSeeds.ForBatch(seeds[i], 0), new[] { SamplerSeeds.ForSeededRow(seeds[i]) }, new[] { classes[i] })
-                        .CopyTo(samples, i * parent.Dimension);
+                    parent.SampleBatch(SamplerSeeds.ForBatch(seeds[i], 0), new[] { SamplerSeeds.ForSeededRow(seeds[i]) }, new[] { classes[i] }, null)
+                        .CopyTo(samples, (long)i * parent.Dimension);
             }
             return (classes.Count, new Array[] { samples });
-        }
-
-        static Func<long> SeedReader(DataViewRow row, DataViewSchema.Column column)
-        {
-            if (column.Type == NumberDataViewType.Int64)
-            {
-                var getter = row.GetGetter<long>(column);
-                long value = 0;
-                return () => { getter(ref value); return value; };
-            }
-            if (column.Type == NumberDataViewType.UInt32)
-            {
-                var getter = row.GetGetter<uint>(column);
-                uint value = 0;
-                return () => { getter(ref value); return value; };
-            }
-            var intGetter = row.GetGetter<int>(column);
-            int intValue = 0;
-            return () => { intGetter(ref intValue); return intValue; };
         }
     }
 }

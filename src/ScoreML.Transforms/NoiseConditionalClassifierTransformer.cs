@@ -34,6 +34,8 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
 
     /// <param name="scoreModel">The score model the classifier was trained against; the transformer takes a share of it.</param>
     /// <param name="classifier">The classifier, which this transformer takes over (Dispose frees it).</param>
+    /// <param name="labels">The classes, as many as the classifier has outputs.</param>
+    /// <param name="featureColumnName">The fixed-size float vector column to classify.</param>
     public NoiseConditionalClassifierTransformer(ScoreModel scoreModel, NoiseConditionalClassifier classifier, LabelKeys labels,
         string featureColumnName = "Features")
     {
@@ -70,7 +72,10 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
         }
     }
 
+    /// <summary>The classes, with their original label values when the training label had them (PredictedLabel carries them
+    /// as KeyValues).</summary>
     public LabelKeys Labels { get; }
+    /// <summary>The fixed-size float vector column that is classified.</summary>
     public string FeatureColumnName { get; }
 
     /// <summary>The noise level at which the transformer classifies: the SDE's std at its smallest sampling time.</summary>
@@ -98,8 +103,12 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
         return ConditionalSamplingTransformer.Guided(scoreModel, classifier, Labels, options);
     }
 
-    public bool IsRowToRowMapper => false;
+    /// <summary>True: a row's class probabilities depend on that row alone, so <c>CreatePredictionEngine</c> classifies row by row.</summary>
+    public bool IsRowToRowMapper => true;
 
+    /// <summary>The input's columns followed by <c>Score</c> (one probability per class) and <c>PredictedLabel</c> (a UInt32
+    /// key of the class count); throws, as Transform would, unless <see cref="FeatureColumnName"/> is a fixed-size float vector
+    /// of the classifier's dimension.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ThrowIfDisposed();
@@ -107,6 +116,9 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
         return BatchMappedDataView.OutputSchema(inputSchema, new ClassifyMapper(this));
     }
 
+    /// <summary>The input with <c>Score</c> and <c>PredictedLabel</c> added (see <see cref="GetOutputSchema"/>), computed at
+    /// <see cref="ClassificationSigma"/> in batches of 4096 rows when a cursor reads them; a row with a NaN or infinite feature
+    /// throws, naming the row.</summary>
     public IDataView Transform(IDataView input)
     {
         ThrowIfDisposed();
@@ -121,10 +133,13 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
             throw new ArgumentException($"Column '{FeatureColumnName}' has {size} values per row; the classifier was trained on {classifier.Dimension}.", "input");
     }
 
+    /// <summary>Always throws <see cref="NotSupportedException"/>: rows are classified in batches; use <see cref="Transform"/>.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ThrowIfDisposed();
-        throw new NotSupportedException("NoiseConditionalClassifierTransformer classifies in batches, so it has no row-to-row mapper; use Transform.");
+        CheckInput(inputSchema);
+        // A row's probabilities depend on that row alone: mapped as a batch of one, a PredictionEngine gives what Transform gives.
+        return new BatchRowToRowMapper(inputSchema, new ClassifyMapper(this));
     }
 
     /// <summary>
@@ -175,20 +190,20 @@ public sealed class NoiseConditionalClassifierTransformer : ITransformer, IDispo
 
         public override IEnumerable<DataViewSchema.Column> InputsNeeded(DataViewSchema inputSchema) => new[] { inputSchema[parent.FeatureColumnName] };
 
-        public override (int Rows, Array[] Columns) Map(long batchIndex, DataViewRowCursor rows)
+        public override (int Rows, Array[] Columns) Map(long batchIndex, long firstRow, int capacity, DataViewRowCursor rows)
         {
             int dimension = parent.Classifier.Dimension;
             var getter = rows.GetGetter<VBuffer<float>>(rows.Schema[parent.FeatureColumnName]);
-            var features = new List<float>(BatchSize * dimension);
+            var features = new List<float>(capacity * dimension);
             VBuffer<float> buffer = default;
             int count = 0;
-            while (count < BatchSize && rows.MoveNext())
+            while (count < capacity && rows.MoveNext())
             {
                 getter(ref buffer);
                 int start = features.Count;
                 foreach (float v in buffer.DenseValues()) features.Add(v);
                 // A NaN would come out as NaN probabilities and an arbitrary argmax: refuse it as the trainers do.
-                FiniteValues.RequireFiniteRow(CollectionsMarshal.AsSpan(features)[start..], batchIndex * BatchSize + count, parent.FeatureColumnName);
+                FiniteValues.RequireFiniteRow(CollectionsMarshal.AsSpan(features)[start..], firstRow + count, parent.FeatureColumnName);
                 count++;
             }
             if (count == 0) return (0, new Array[] { Array.Empty<float>(), Array.Empty<uint>() });

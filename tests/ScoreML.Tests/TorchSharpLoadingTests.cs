@@ -64,6 +64,40 @@ public sealed class TorchSharpLoadingTests
         }
     }
 
+    /// <summary>
+    /// An app that references ScoreML's source projects gets no build step, so ScoreML.Core edits the copies next to the app
+    /// when it loads: an unedited copy in an app-like folder (runtimes/linux-x64/native) comes out weak exactly when the host
+    /// lacks the version, and a second pass changes nothing.
+    /// </summary>
+    [TestMethod]
+    public void TheRuntimeFixEditsAnUneditedCopyInAnAppFolder()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("The GLIBCXX version fix edits an ELF file: Linux only.");
+        string source = NativeCopies().FirstOrDefault() ?? throw new AssertFailedException("no libLibTorchSharp.so in the build output");
+        string app = Path.Combine(Path.GetTempPath(), $"scoreml-app-{Guid.NewGuid():N}");
+        string native = Path.Combine(app, "runtimes", "linux-x64", "native");
+        Directory.CreateDirectory(native);
+        try
+        {
+            byte[] elf = File.ReadAllBytes(source);
+            int at = GlibcxxVersionNeed.FlagsOffset(elf, GlibcxxVersionNeed.MissingVersion);
+            elf[at] &= unchecked((byte)~VerFlagWeak);   // as the package ships it
+            string copy = Path.Combine(native, "libLibTorchSharp.so");
+            File.WriteAllBytes(copy, elf);
+
+            bool hostLacks = !GlibcxxVersionNeed.HostProvidesVersion();
+            var changed = ScoreML.Runtime.TorchSharpLoadingFix.Apply(app);
+            Assert.HasCount(hostLacks ? 1 : 0, changed);
+            bool weak = (BitConverter.ToUInt16(File.ReadAllBytes(copy), at) & VerFlagWeak) != 0;
+            Assert.AreEqual(hostLacks, weak);
+            Assert.IsEmpty(ScoreML.Runtime.TorchSharpLoadingFix.Apply(app), "a second pass changes nothing");
+        }
+        finally
+        {
+            Directory.Delete(app, recursive: true);
+        }
+    }
+
     static string[] NativeCopies() =>
         Directory.GetFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories);
 }

@@ -10,6 +10,10 @@ namespace ScoreML;
 /// </summary>
 public sealed class LabelKeys
 {
+    /// <param name="count">Number of classes, at least 2.</param>
+    /// <param name="names">The original label value of each class (0-based), as invariant text, one per class; null when the
+    /// column has no KeyValues annotation.</param>
+    /// <param name="valueType">The type of the original label values; null when they are not known.</param>
     public LabelKeys(int count, string[]? names = null, DataViewType? valueType = null)
     {
         if (count < 2) throw new ArgumentOutOfRangeException(nameof(count), count, "A label needs at least two classes.");

@@ -7,6 +7,10 @@ namespace ScoreML;
 /// <summary>A labelled point set held in memory: row-major features and 0-based class labels.</summary>
 public sealed class LabelledPoints
 {
+    /// <param name="features">Row-major [labels.Length, dimension] values; the array is kept, not copied.</param>
+    /// <param name="dimension">Values per row.</param>
+    /// <param name="labels">0-based class of each row; the array is kept, not copied.</param>
+    /// <param name="classCount">Number of classes, the key count of the <c>Label</c> column of <see cref="ToDataView"/>.</param>
     public LabelledPoints(float[] features, int dimension, int[] labels, int classCount)
     {
         if (features.Length != labels.Length * dimension)
@@ -19,12 +23,16 @@ public sealed class LabelledPoints
 
     /// <summary>Row-major [Count, Dimension].</summary>
     public float[] Features { get; }
+    /// <summary>Values per row.</summary>
     public int Dimension { get; }
     /// <summary>0-based class of each row.</summary>
     public int[] Labels { get; }
+    /// <summary>Number of classes; labels are in [0, ClassCount).</summary>
     public int ClassCount { get; }
+    /// <summary>Number of rows.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>A copy of row <paramref name="i"/> (0-based), <see cref="Dimension"/> values.</summary>
     public float[] Row(int i) => Features.AsSpan(i * Dimension, Dimension).ToArray();
 
     /// <summary>

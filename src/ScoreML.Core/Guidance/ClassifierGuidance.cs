@@ -9,6 +9,11 @@ namespace ScoreML;
 /// </summary>
 public static class ClassifierGuidance
 {
+    /// <summary>The guided score s(x, t) + alpha grad_x log p(y | x, sigma(t)) of <paramref name="scoreModel"/> and
+    /// <paramref name="classifier"/>; throws unless alpha is positive and finite and both work on the same number of values per row.</summary>
+    /// <param name="scoreModel">The prior score; its SDE gives sigma(t).</param>
+    /// <param name="classifier">The noise-conditional classifier whose likelihood score is added.</param>
+    /// <param name="alpha">The guidance scale: 1 for the Bayes-rule posterior, above 1 to sharpen the classes.</param>
     public static ConditionalScoreFunction Create(ScoreModel scoreModel, NoiseConditionalClassifier classifier, double alpha)
     {
         if (!(alpha > 0) || double.IsInfinity(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "The guidance scale alpha must be positive and finite.");

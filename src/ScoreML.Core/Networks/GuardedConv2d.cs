@@ -25,6 +25,13 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE0044
     readonly long[] strides, padding;
 
+    /// <summary>A convolution with zero padding of kernel / 2 on each side (the "same" size for odd kernels at stride 1),
+    /// initialised as <c>nn.Conv2d</c> from the global generator.</summary>
+    /// <param name="inputs">Input channels, positive.</param>
+    /// <param name="outputs">Output channels, positive.</param>
+    /// <param name="kernel">Kernel height and width, positive.</param>
+    /// <param name="stride">Stride in both directions, positive.</param>
+    /// <param name="bias">Whether the convolution has a bias.</param>
     public GuardedConv2d(int inputs, int outputs, int kernel, int stride = 1, bool bias = true) : base(nameof(GuardedConv2d))
     {
         if (inputs <= 0) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "A convolution needs at least one input channel.");
@@ -43,10 +50,15 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Input channels of the convolution (before any guard padding).</summary>
     public int InputChannels { get; }
+    /// <summary>Output channels of the convolution (before any guard padding).</summary>
     public int OutputChannels { get; }
+    /// <summary>Kernel height and width.</summary>
     public int KernelSize { get; }
+    /// <summary>The weight, [OutputChannels, InputChannels, KernelSize, KernelSize] (state-dict name "weight").</summary>
     public Tensor Weight => weight;
+    /// <summary>The bias, [OutputChannels] (state-dict name "bias"); null for a convolution without one.</summary>
     public Tensor? Bias => bias;
 
     /// <summary>Whether a call on <paramref name="x"/> takes the zero-padded path.</summary>

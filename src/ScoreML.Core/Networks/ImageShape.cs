@@ -10,6 +10,7 @@ public sealed record ImageShape(int Channels, int Height, int Width)
     /// <summary>Values per row.</summary>
     public int Size => checked(Channels * Height * Width);
 
+    /// <summary>Channels x height x width, e.g. "1x28x28".</summary>
     public override string ToString() => $"{Channels}x{Height}x{Width}";
 
     /// <summary>Throws unless every extent is positive and the shape holds exactly <paramref name="dimension"/> values.</summary>

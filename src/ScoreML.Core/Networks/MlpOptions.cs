@@ -26,6 +26,7 @@ public class MlpOptions
     /// <summary>With <see cref="NetworkLayout.TwoBranch"/>: the widths of the noise branch (DLSM toy code: 64-32-16).</summary>
     public int[] NoiseBranchSizes { get; set; } = { 64, 32, 16 };
 
+    /// <summary>The hidden layers' activation (default SiLU, which second-order objectives need; ReLU as the DLSM toy code).</summary>
     public Activation Activation { get; set; } = Activation.SiLU;
 
     /// <summary>How sigma is fed in.</summary>

@@ -11,16 +11,26 @@ namespace ScoreML;
 /// </summary>
 public sealed class NetworkDescription
 {
+    /// <summary>The network family: "mlp", "unet" or "resnet".</summary>
     public string Family { get; set; } = "";
+    /// <summary>The width D of an input row.</summary>
     public int Dimension { get; set; }
+    /// <summary>The width of an output row (D for a score, the class count for a classifier).</summary>
     public int Outputs { get; set; }
+    /// <summary>How a row is viewed as an image, for the U-Net and the ResNet; null for an MLP.</summary>
     public ImageShape? Image { get; set; }
+    /// <summary>The MLP's options; set for the "mlp" family only.</summary>
     public MlpOptions? Mlp { get; set; }
+    /// <summary>The U-Net's options; set for the "unet" family only.</summary>
     public UNetOptions? UNet { get; set; }
+    /// <summary>The ResNet's options; set for the "resnet" family only.</summary>
     public ResNetOptions? ResNet { get; set; }
 
+    /// <summary>A one-line description for messages, e.g. "mlp 2->2" or "unet on 1x28x28 images -> 784"; not saved.</summary>
     [JsonIgnore] public string Summary => Image is null ? $"{Family} {Dimension}->{Outputs}" : $"{Family} on {Image} images -> {Outputs}";
 
+    /// <summary>The description of <paramref name="network"/> (sharing its Options object); throws
+    /// <see cref="NotSupportedException"/> for a network that is not one of ScoreML's (MLP, U-Net, ResNet).</summary>
     public static NetworkDescription Of(NoiseConditionalNetwork network) => network switch
     {
         NoiseConditionalMlp mlp => new() { Family = "mlp", Dimension = mlp.Dimension, Outputs = mlp.Outputs, Mlp = mlp.Options },

@@ -14,6 +14,7 @@ internal sealed class NetworkLease : IDisposable
     int released;
 
     /// <summary>The first reference to <paramref name="network"/>, which the lease takes over.</summary>
+    /// <param name="network">The network; not null.</param>
     /// <param name="holder">The type that holds the lease, named by ObjectDisposedException after release.</param>
     public NetworkLease(NoiseConditionalNetwork network, Type holder)
         : this(new SharedNetwork(network ?? throw new ArgumentNullException(nameof(network))), holder)

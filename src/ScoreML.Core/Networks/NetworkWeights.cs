@@ -14,6 +14,8 @@ public static class NetworkWeights
     const string Magic = "ScoreML.NetworkWeights";
     const int Version = 1;
 
+    /// <summary>Writes <paramref name="network"/>'s parameters and buffers to <paramref name="stream"/> (left open), for
+    /// <see cref="Read"/> to load into a network of the same architecture.</summary>
     public static void Write(nn.Module network, Stream stream)
     {
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);

@@ -49,7 +49,9 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
         RegisterComponents();
     }
 
+    /// <summary>A copy of the options the network was built with (changing it does not change the network).</summary>
     public MlpOptions Options { get; }
+    /// <summary>Whether the output is divided by sigma, as <see cref="MlpOptions.ScaleOutputBySigma"/> was when the network was built.</summary>
     public override bool ScalesOutputBySigma => scaleBySigma;
 
     /// <param name="x">[B, D] inputs.</param>

@@ -12,6 +12,9 @@ namespace ScoreML;
 /// </summary>
 public abstract class NoiseConditionalNetwork : nn.Module<Tensor, Tensor, Tensor>
 {
+    /// <param name="name">The module's name (the derived type's name, by convention).</param>
+    /// <param name="dimension">The width D of an input row, positive.</param>
+    /// <param name="outputs">The width of an output row, positive.</param>
     protected NoiseConditionalNetwork(string name, int dimension, int outputs) : base(name)
     {
         if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The input dimension must be positive.");

@@ -54,10 +54,13 @@ public sealed class NoiseConditionalResNet : NoiseConditionalNetwork
         RegisterComponents();
     }
 
+    /// <summary>How a row is viewed as an image.</summary>
     public ImageShape Shape { get; }
+    /// <summary>A copy of the options the network was built with (changing it does not change the network).</summary>
     public ResNetOptions Options { get; }
     /// <summary>The width of <see cref="PenultimateFeatures"/>.</summary>
     public int FeatureWidth { get; }
+    /// <summary>Always false: the ResNet is a classifier, and its logits are never divided by sigma.</summary>
     public override bool ScalesOutputBySigma => false;
 
     /// <param name="x">[B, C*H*W] rows.</param>

@@ -90,8 +90,11 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
         RegisterComponents();
     }
 
+    /// <summary>How a row is viewed as an image.</summary>
     public ImageShape Shape { get; }
+    /// <summary>A copy of the options the network was built with (changing it does not change the network).</summary>
     public UNetOptions Options { get; }
+    /// <summary>Whether the output is divided by sigma, as <see cref="UNetOptions.ScaleOutputBySigma"/> was when the network was built.</summary>
     public override bool ScalesOutputBySigma => scaleBySigma;
 
     /// <param name="x">[B, C*H*W] rows.</param>

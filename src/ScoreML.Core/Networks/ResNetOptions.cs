@@ -22,6 +22,7 @@ public sealed class ResNetOptions
     /// <summary>Basic blocks per stage (ResNet-18: 2-2-2-2), each in [1, <see cref="MaxBlocksPerStage"/>].</summary>
     public int[] BlocksPerStage { get; set; } = { 2, 2, 2, 2 };
 
+    /// <summary>How log sigma is embedded (default Fourier features, as DLSM's classifier).</summary>
     public NoiseLevelFeatures NoiseFeatures { get; set; } = NoiseLevelFeatures.Fourier;
 
     /// <summary>Width of the log-sigma features (even, at most <see cref="MlpOptions.MaxFourierFeatures"/>; DLSM: 16 frequencies, 32 features).</summary>

@@ -33,6 +33,7 @@ public sealed class UNetOptions
     /// <summary>Self-attention between the two middle residual blocks (cheap: it runs at the lowest resolution).</summary>
     public bool MiddleAttention { get; set; } = true;
 
+    /// <summary>Dropout rate in every residual block, in [0, 1) (default 0, none); active only while training.</summary>
     public double Dropout { get; set; }
 
     /// <summary>How log sigma is embedded (Fourier for VE models as NCSN++; sinusoidal as DDPM++).</summary>

@@ -28,6 +28,12 @@ internal static class DormandPrince
     /// <param name="f">The derivative at states [B, ...] and per-row times [B] (float64). It is always given the whole batch (a
     /// row that has reached t1 is evaluated with a step of 0 and left as it is), because callers' functions may hold per-row
     /// data of the batch's size, such as the class labels of guided sampling or the likelihood's probes.</param>
+    /// <param name="y0">The states at <paramref name="t0"/>, [B, ...].</param>
+    /// <param name="t0">The start time, the same for every row.</param>
+    /// <param name="t1">The end time, the same for every row; below <paramref name="t0"/> to integrate backwards.</param>
+    /// <param name="rtol">Relative tolerance of a step's error.</param>
+    /// <param name="atol">Absolute tolerance of a step's error, in the states' units.</param>
+    /// <param name="maxSteps">The most step attempts (accepted or rejected) a row may take.</param>
     /// <param name="what">Names the equation in the error when a row needs more than <paramref name="maxSteps"/> attempts
     /// (e.g. "The likelihood ODE").</param>
     /// <param name="maxStepsOption">The option that sets <paramref name="maxSteps"/>, or that loosens the tolerance, named in that error.</param>

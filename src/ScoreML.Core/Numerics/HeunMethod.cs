@@ -11,6 +11,9 @@ internal static class HeunMethod
 {
     /// <param name="f">The right-hand side at a state and a time (a [B] tensor of that time).</param>
     /// <param name="times">Makes the [B] time tensor f is evaluated at.</param>
+    /// <param name="x">The state at time <paramref name="t"/>.</param>
+    /// <param name="t">The time of the step's start.</param>
+    /// <param name="h">The step in time (negative to integrate backwards).</param>
     /// <returns>The state at t + h, and the two (state, time) pairs f was evaluated at (for diagnostics).</returns>
     public static (Tensor Next, (Tensor X, Tensor T) Start, (Tensor X, Tensor T) Predicted) Step(Func<Tensor, Tensor, Tensor> f,
         Func<double, Tensor> times, Tensor x, double t, double h)

@@ -13,6 +13,9 @@ public sealed class GaussianMixtureScore
     readonly double[][] means;
     readonly double[] stds;
 
+    /// <param name="weights">Each component's weight pi_k; divided by their sum, so they need not add up to 1.</param>
+    /// <param name="means">Each component's mean mu_k, all of the same dimension.</param>
+    /// <param name="stds">Each component's standard deviation s_k.</param>
     public GaussianMixtureScore(double[] weights, double[][] means, double[] stds)
     {
         if (weights.Length == 0 || weights.Length != means.Length || weights.Length != stds.Length)
@@ -23,6 +26,7 @@ public sealed class GaussianMixtureScore
         Dimension = means[0].Length;
     }
 
+    /// <summary>The dimension of the data (the length of the first mean).</summary>
     public int Dimension { get; }
 
     /// <summary>The mixture's mean.</summary>

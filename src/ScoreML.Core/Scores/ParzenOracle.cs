@@ -51,8 +51,11 @@ public sealed class ParzenOracle : IDisposable
         }
     }
 
+    /// <summary>The dimension D of the points.</summary>
     public int Dimension { get; }
+    /// <summary>Number of points.</summary>
     public int Count { get; }
+    /// <summary>Number of classes (the largest label + 1); 0 for an oracle built without labels.</summary>
     public int ClassCount { get; }
 
     /// <summary>grad_x log p_sigma(x) for x [m, D]; sigma and meanCoefficient are scalars or [m] tensors. Returns float64 [m, D].</summary>
@@ -178,6 +181,7 @@ public sealed class ParzenOracle : IDisposable
     ParzenOracle[] RequireClasses() =>
         perClass ?? throw new InvalidOperationException("This oracle was built without labels; pass labels to the constructor for class-conditional scores.");
 
+    /// <summary>Frees the points' tensors, those of every class included.</summary>
     public void Dispose()
     {
         data.Dispose();

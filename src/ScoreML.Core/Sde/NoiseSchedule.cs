@@ -16,6 +16,12 @@ public enum NoiseScheduleKind
 /// <summary>Discrete noise sequences sigma_1 &gt; ... &gt; sigma_L with sigma_1 = SigmaMax and sigma_L = SigmaMin.</summary>
 public static class NoiseSchedule
 {
+    /// <summary>The <paramref name="count"/> noise levels from <paramref name="sigmaMax"/> down to <paramref name="sigmaMin"/>,
+    /// both ends exact, spaced as <paramref name="kind"/> says.</summary>
+    /// <param name="kind">How the levels are spaced.</param>
+    /// <param name="sigmaMin">The last, smallest level; positive.</param>
+    /// <param name="sigmaMax">The first, largest level; above <paramref name="sigmaMin"/>.</param>
+    /// <param name="count">Number of levels, at least 2.</param>
     public static double[] Levels(NoiseScheduleKind kind, double sigmaMin, double sigmaMax, int count)
     {
         if (!(sigmaMin > 0)) throw new ArgumentOutOfRangeException(nameof(sigmaMin), sigmaMin, "SigmaMin must be positive.");

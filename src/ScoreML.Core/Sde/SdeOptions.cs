@@ -21,6 +21,7 @@ public sealed class SdeOptions
     /// </summary>
     public const double MaxBeta = 100;
 
+    /// <summary>Which SDE (default variance exploding).</summary>
     public SdeKind Kind { get; set; } = SdeKind.VarianceExploding;
 
     /// <summary>VE: smallest noise std (score_sde default 0.01), in [<see cref="MinSigma"/>, SigmaMax).</summary>

@@ -8,6 +8,8 @@ namespace ScoreML;
 /// </summary>
 public class VpSde : StochasticDifferentialEquation
 {
+    /// <param name="betaMin">beta(0), positive.</param>
+    /// <param name="betaMax">beta(1), above <paramref name="betaMin"/>.</param>
     public VpSde(double betaMin, double betaMax)
     {
         if (!(betaMin > 0)) throw new ArgumentOutOfRangeException(nameof(betaMin), betaMin, "BetaMin must be positive.");
@@ -16,17 +18,27 @@ public class VpSde : StochasticDifferentialEquation
         BetaMax = betaMax;
     }
 
+    /// <summary>beta(0).</summary>
     public double BetaMin { get; }
+    /// <summary>beta(1).</summary>
     public double BetaMax { get; }
+    /// <summary>1e-3, as score_sde for VP and sub-VP models.</summary>
     public override double SamplingEpsilon => 1e-3;
+    /// <summary>1: samples start from N(0, I).</summary>
     public override double PriorStd => 1.0;
 
+    /// <summary>beta(t) = b0 + t (b1 - b0), per row.</summary>
     protected Tensor Beta(Tensor t) => BetaMin + t * (BetaMax - BetaMin);
+    /// <summary>log m(t) = -t^2 (b1 - b0)/4 - t b0/2, per row.</summary>
     protected Tensor LogMeanCoefficient(Tensor t) => -0.25 * t.square() * (BetaMax - BetaMin) - 0.5 * t * BetaMin;
 
+    /// <summary>m(t) = exp(log m(t)).</summary>
     public override Tensor MeanCoefficient(Tensor t) => exp(LogMeanCoefficient(t));
+    /// <summary>std(t) = sqrt(1 - m(t)^2).</summary>
     public override Tensor MarginalStd(Tensor t) => sqrt(-expm1(2 * LogMeanCoefficient(t)));
+    /// <summary>f(x, t) = -beta(t) x / 2.</summary>
     public override Tensor Drift(Tensor x, Tensor t) => -0.5 * Beta(t).unsqueeze(1) * x;
+    /// <summary>g(t) = sqrt(beta(t)), shape [B].</summary>
     public override Tensor Diffusion(Tensor t) => sqrt(Beta(t));
 
     /// <summary>-log m(t) = t^2 (b1 - b0)/4 + t b0/2 for a scalar t.</summary>
@@ -37,6 +49,7 @@ public class VpSde : StochasticDifferentialEquation
     protected double TimeOfNegativeLogScale(double value) =>
         2 * value / (0.5 * BetaMin + Math.Sqrt(0.25 * BetaMin * BetaMin + (BetaMax - BetaMin) * value));
 
+    /// <summary>m(t) = exp(-t^2 (b1 - b0)/4 - t b0/2) for a scalar t.</summary>
     public override double Scale(double t) => Math.Exp(-NegativeLogScale(t));
 
     /// <summary>sigma = std / m = sqrt(1/m^2 - 1).</summary>
@@ -52,6 +65,7 @@ public class VpSde : StochasticDifferentialEquation
         return (sqrt(1 - beta).unsqueeze(1) * x - x, sqrt(beta));
     }
 
+    /// <summary>alpha_i = 1 - beta_i of the DDPM discretisation with N steps (score_sde's Langevin corrector for VP).</summary>
     public override Tensor LangevinAlpha(Tensor t, int steps) => 1 - DiscreteBeta(t, steps);
 
     Tensor DiscreteBeta(Tensor t, int steps)

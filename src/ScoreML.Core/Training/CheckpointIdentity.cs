@@ -13,6 +13,11 @@ namespace ScoreML.Training;
 /// </summary>
 /// <param name="Trainer">"ScoreModel" or "DlsmClassifier": part of the file's format name.</param>
 /// <param name="Objective">The score model's objective or the classifier's loss.</param>
+/// <param name="Seed">The run's seed (TrainingOptions.Seed).</param>
+/// <param name="BatchSize">Rows per step, after capping at the number of rows.</param>
+/// <param name="Rows">Rows of training data.</param>
+/// <param name="TotalSteps">The steps the whole run takes.</param>
+/// <param name="HasEma">Whether the run keeps a moving average of the weights.</param>
 /// <param name="DataFingerprint">A SHA-256 prefix of the feature values (and labels).</param>
 /// <param name="Tensors">The network's parameters and buffers, in state_dict order.</param>
 internal sealed record CheckpointIdentity(string Trainer, string Objective, int Seed, int BatchSize, int Rows, int TotalSteps, bool HasEma,

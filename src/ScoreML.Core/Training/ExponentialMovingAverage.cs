@@ -16,6 +16,7 @@ internal sealed class ExponentialMovingAverage : IDisposable
     long updates;   // the warm-up of the decay depends on it, so a checkpoint carries it
 
     /// <param name="parameters">The trainable parameters, averaged element by element.</param>
+    /// <param name="decay">The decay once warmed up (TrainingOptions.EmaDecay), in [0, 1).</param>
     public ExponentialMovingAverage(ContiguousParameters parameters, double decay)
     {
         this.decay = decay;

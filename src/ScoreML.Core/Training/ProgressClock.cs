@@ -15,6 +15,8 @@ internal sealed class ProgressClock
     readonly Stopwatch sinceStart = Stopwatch.StartNew();
     int lastReport;
 
+    /// <param name="totalSteps">The steps of the whole run, resumed steps included.</param>
+    /// <param name="interval">Steps between progress reports, positive.</param>
     /// <param name="firstStep">The steps already done (a resumed run), so rates and the estimate count only this run's steps.</param>
     public ProgressClock(int totalSteps, int interval, int firstStep = 0)
     {

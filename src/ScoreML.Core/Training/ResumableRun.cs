@@ -17,7 +17,10 @@ internal sealed class ResumableRun
     readonly TrainingRunSettings settings;
     (string Path, int Step)? lastCheckpoint;
 
+    /// <param name="state">What the run trains and checkpoints; a resumed run's state is read into it here.</param>
     /// <param name="identity">Made only when a checkpoint is written or read (it hashes the data).</param>
+    /// <param name="options">The shared options: checkpoint path and interval, ResumeFrom, cancellation.</param>
+    /// <param name="settings">The trainer's settings: whether it takes checkpoints, its log, its extra cancellation callback and what its errors name.</param>
     public ResumableRun(TrainingState state, Func<CheckpointIdentity> identity, TrainingOptions options, TrainingRunSettings settings)
     {
         this.state = state;

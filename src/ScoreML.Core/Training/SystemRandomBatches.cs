@@ -16,7 +16,11 @@ internal sealed class SystemRandomBatches : IBatchSource
     readonly Device device;
     long[]? order;
 
+    /// <param name="kind">ShuffledBySystemRandom or DrawnWithReplacement.</param>
+    /// <param name="seed">Seeds the System.Random.</param>
+    /// <param name="rows">Rows of training data.</param>
     /// <param name="batchSize">Rows per batch; for a shuffle, already capped at <paramref name="rows"/>.</param>
+    /// <param name="device">The device the index tensors are made on.</param>
     public SystemRandomBatches(BatchOrder kind, int seed, int rows, int batchSize, Device device)
     {
         random = new Random(seed);

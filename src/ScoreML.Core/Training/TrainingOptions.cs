@@ -64,8 +64,27 @@ public class TrainingOptions
     /// </summary>
     public double? EmaDecay { get; set; }
 
-    /// <summary>Seeds the initialisation, the batches and the noise: the same seed gives the same model on the CPU.</summary>
-    public int Seed { get; set; } = 1;
+    /// <summary>
+    /// Seeds the initialisation, the batches and the noise: the same seed gives the same model on the CPU. Null (the default)
+    /// follows the MLContext, as ML.NET's own trainers do: the trainer draws the run's seed from the context's random source, so
+    /// <c>new MLContext(seed: s)</c> gives the same model on every run and <c>new MLContext()</c> a different one. A
+    /// <see cref="TrainingRun"/> of your own, which has no MLContext, takes <see cref="DefaultSeed"/>.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    /// <summary>The seed a <see cref="TrainingRun"/> takes when <see cref="Seed"/> is null and no MLContext chose one.</summary>
+    public const int DefaultSeed = 1;
+
+    /// <summary>
+    /// A shallow copy of these options with <see cref="Seed"/> set: the seed itself, or one drawn from
+    /// <paramref name="host"/>'s random source when it is null. Trainers run with the copy, so the user's options stay unset.
+    /// </summary>
+    internal T WithSeedFrom<T>(Microsoft.ML.Runtime.IHost host) where T : TrainingOptions
+    {
+        var copy = (T)MemberwiseClone();
+        copy.Seed = Seed ?? host.Rand.Next();
+        return copy;
+    }
 
     /// <summary>libtorch intra-op threads, in [1, 1024]; null leaves TorchSharp's setting alone.</summary>
     public int? Threads { get; set; }

@@ -32,6 +32,7 @@ public sealed class TrainingRun : IDisposable
     readonly Adam optimizer;
     readonly ExponentialMovingAverage? ema;
     readonly IBatchSource batches;
+    readonly int seed;
 
     /// <param name="network">Trained in place; its trainable parameters move into one buffer (it computes exactly as before).</param>
     /// <param name="options">The shared options (checked here, naming the option at fault).</param>
@@ -66,8 +67,9 @@ public sealed class TrainingRun : IDisposable
         this.options = options;
         this.step = step;
         this.settings = settings;
+        seed = options.Seed ?? TrainingOptions.DefaultSeed;
         var device = settings.Device;
-        generator = new Generator(settings.GeneratorSeed ?? (ulong)options.Seed, device);
+        generator = new Generator(settings.GeneratorSeed ?? (ulong)seed, device);
         parameters = new ContiguousParameters(network);
         weights = parameters.Parameters.ToArray<Tensor>();   // the backward's inputs, made once rather than every step
         optimizer = optim.Adam(new[] { parameters.Values }, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon,
@@ -75,7 +77,7 @@ public sealed class TrainingRun : IDisposable
         ema = options.EmaDecay is double decay ? new ExponentialMovingAverage(parameters, decay) : null;
         batches = settings.BatchOrder == BatchOrder.Shuffled
             ? new ShuffledBatches(settings.Rows, BatchSize, generator, device)
-            : new SystemRandomBatches(settings.BatchOrder, options.Seed, settings.Rows, BatchSize, device);
+            : new SystemRandomBatches(settings.BatchOrder, seed, settings.Rows, BatchSize, device);
     }
 
     /// <summary>The steps the run takes: Steps, or Epochs of batches, or 5000.</summary>
@@ -98,14 +100,19 @@ public sealed class TrainingRun : IDisposable
     {
         network.train();
         var state = new TrainingState(network, optimizer, ema, generator, batches, step, TotalSteps);
-        var run = new ResumableRun(state, () => CheckpointIdentity.Of(settings.Trainer, settings.Objective, options.Seed, BatchSize, settings.Rows,
+        var run = new ResumableRun(state, () => CheckpointIdentity.Of(settings.Trainer, settings.Objective, seed, BatchSize, settings.Rows,
             TotalSteps, ema is not null, network, settings.Values ?? Array.Empty<float>(), settings.Labels), options, settings);
         var clock = new ProgressClock(TotalSteps, options.ProgressInterval, run.FirstStep);
         run.Run(Step, (done, loss) =>
         {
-            if (clock.IsReportStep(done) && settings.Progress is { } progress)
-                progress(new TrainingProgress(done, TotalSteps, loss, clock.StepsPerSecond(done))
-                    { Elapsed = clock.Elapsed, Remaining = clock.Remaining(done), Terms = step.Terms });
+            if (clock.IsReportStep(done) && (settings.Progress is not null || settings.Metrics is not null))
+            {
+                var report = new TrainingProgress(done, TotalSteps, loss, clock.StepsPerSecond(done))
+                    { Elapsed = clock.Elapsed, Remaining = clock.Remaining(done), Terms = step.Terms };
+                settings.Progress?.Invoke(report);
+                settings.Metrics?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"Step {done}/{TotalSteps}: loss {loss:G5}{DescribeTerms(step.Terms)}, {report.StepsPerSecond:F1} steps/s."));
+            }
             if (clock.IsLogStep(done) && settings.Log is { } log)
                 log(string.Create(CultureInfo.InvariantCulture, $"Step {done}/{TotalSteps}: loss {loss:G5}{DescribeTerms(step.Terms)}; " +
                     $"{Describe(clock.Elapsed)} elapsed, about {Describe(clock.Remaining(done))} left."));

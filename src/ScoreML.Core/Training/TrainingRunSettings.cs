@@ -49,6 +49,10 @@ public sealed class TrainingRunSettings
     /// <summary>Receives the run's log lines (resumed, canceled, and ten progress lines per run); the ML.NET trainers send them to their channel.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Receives one line of metrics at every progress report (step, loss, its terms, speed): the ML.NET trainers write
+    /// them to their channel as Trace messages, which <c>mlContext.Log</c> shows beside the Info lines of <see cref="Log"/>.</summary>
+    public Action<string>? Metrics { get; init; }
+
     /// <summary>Receives a report every ProgressInterval steps and at the last step.</summary>
     public Action<TrainingProgress>? Progress { get; init; }
 

@@ -26,11 +26,16 @@ public sealed class ClassifierFeatureExtractor : IFeatureExtractor
         Identity = $"classifier:{classifier.Dimension}->{classifier.ClassCount}:sigma={sigma:R}:weights={WeightsHash(classifier)}";
     }
 
+    /// <summary>"classifier:", the classifier's input and output widths, sigma and a hash of its weights: two extractors agree only
+    /// for the same weights at the same noise level.</summary>
     public string Identity { get; }
     /// <summary>"classifier": the domain features of a classifier trained on the real data.</summary>
     public string Name => "classifier";
+    /// <summary>True: the classifier's logits come with the features, for the Inception Score.</summary>
     public bool ProvidesLogits => true;
 
+    /// <summary>The classifier's penultimate features and its logits at sigma for every row, 1024 rows per call on the
+    /// classifier's device; throws unless the rows hold the classifier's number of values.</summary>
     public ExtractedFeatures Extract(FeatureMatrix inputs)
     {
         if (inputs.Dimension != classifier.Dimension)

@@ -15,6 +15,10 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
     readonly int networkChannels;
     readonly int? fixedBatch;   // a network exported with a fixed batch dimension (ML.NET's ResNet-18: 1)
 
+    /// <summary>Opens the network (and the preprocessing model, if any) and checks its input and outputs against the options;
+    /// throws <see cref="FileNotFoundException"/> for a missing file and <see cref="ArgumentException"/> for a mismatch.</summary>
+    /// <param name="options">Kept, not copied. A <see cref="OnnxFeatureExtractorOptions.ModelHeight"/> or
+    /// <see cref="OnnxFeatureExtractorOptions.ModelWidth"/> of 0 is set here to the network's input size when the network fixes it.</param>
     public OnnxFeatureExtractor(OnnxFeatureExtractorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -50,14 +54,20 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
                    (options.PreprocessModelPath is string p ? $":preprocess={Path.GetFileName(p)}:sha256={FileHash(p)}" : "");
     }
 
+    /// <summary>"onnx:", the model file's name and SHA-256 prefix, the feature output, the input size, scale and shift, and the
+    /// preprocessing model's name and hash: two extractors agree only when they compute the same features.</summary>
     public string Identity { get; }
     /// <summary><see cref="OnnxFeatureExtractorOptions.Name"/>, or the model file's name in lower case without its extension.</summary>
     public string Name => options.Name ?? MetricName(Path.GetFileNameWithoutExtension(options.ModelPath));
 
     /// <summary>Lower case, letters and digits only ("ResNet18.onnx" gives "resnet18", "pt_inception-2015" "ptinception2015").</summary>
     internal static string MetricName(string text) => new(text.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
+    /// <summary>Whether <see cref="OnnxFeatureExtractorOptions.LogitsOutputName"/> is set.</summary>
     public bool ProvidesLogits => options.LogitsOutputName is not null;
 
+    /// <summary>Runs the network on the rows, <see cref="OnnxFeatureExtractorOptions.BatchSize"/> at a time (or the network's fixed
+    /// batch), after scaling, resizing and any preprocessing; returns its feature output and, when set, its logits. Throws unless
+    /// the rows hold Channels x Height x Width values.</summary>
     public ExtractedFeatures Extract(FeatureMatrix inputs)
     {
         int pixels = options.Channels * options.Height * options.Width;
@@ -139,6 +149,7 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         return Convert.ToHexString(SHA256.HashData(stream))[..16].ToLowerInvariant();
     }
 
+    /// <summary>Closes the ONNX Runtime sessions.</summary>
     public void Dispose()
     {
         session.Dispose();

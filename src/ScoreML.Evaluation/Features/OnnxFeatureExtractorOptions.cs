@@ -30,14 +30,18 @@ public sealed class OnnxFeatureExtractorOptions
     public string? LogitsOutputName { get; set; }
     /// <summary>Channels, height and width of the data rows, each in [1, <see cref="MaxExtent"/>].</summary>
     public int Channels { get; set; } = 3;
+    /// <summary>Height of the data's images, in [1, <see cref="MaxExtent"/>]; must be set (the default 0 is refused).</summary>
     public int Height { get; set; }
+    /// <summary>Width of the data's images, in [1, <see cref="MaxExtent"/>]; must be set (the default 0 is refused).</summary>
     public int Width { get; set; }
     /// <summary>The network's input size, at most <see cref="MaxExtent"/>; 0 keeps the data's size. pytorch-fid's Inception: 299 x 299.</summary>
     public int ModelHeight { get; set; }
+    /// <summary>The network's input width, at most <see cref="MaxExtent"/>; 0 keeps the data's width.</summary>
     public int ModelWidth { get; set; }
     /// <summary>Pixels become value * InputScale + InputShift before the network (e.g. 2 and -1 map [0,1] to [-1,1]). The scale is finite
     /// and not 0 (which would blank every image); both are at most <see cref="MaxInputScale"/> in size.</summary>
     public float InputScale { get; set; } = 1;
+    /// <summary>Added to every pixel after <see cref="InputScale"/> (default 0); at most <see cref="MaxInputScale"/> in size.</summary>
     public float InputShift { get; set; }
     /// <summary>Single-channel data repeated to three channels when the network wants three (MNIST-like data into Inception).</summary>
     public bool RepeatGrayToRgb { get; set; } = true;

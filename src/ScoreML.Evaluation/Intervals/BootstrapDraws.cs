@@ -8,6 +8,9 @@ namespace ScoreML.Evaluation.Intervals;
 /// </summary>
 internal sealed class BootstrapDraws
 {
+    /// <param name="rows">Rows n of the set resampled.</param>
+    /// <param name="resamples">Number of resamples.</param>
+    /// <param name="seed">Seeds the draws.</param>
     /// <param name="strata">Per row, its stratum (class); null draws from every row.</param>
     public BootstrapDraws(int rows, int resamples, int seed, int[]? strata = null)
     {

@@ -20,6 +20,13 @@ public static class BitsPerDimension
         ArgumentNullException.ThrowIfNull(model);
         using var noGrad = no_grad();
         model.Network.eval();
+        options ??= new LikelihoodOptions();
+        if (options.Seed is null && model.Environment is { } environment)
+        {
+            // An unset seed follows the model's MLContext; the run uses a copy with it filled in.
+            options = (LikelihoodOptions)options.CloneShallow();
+            options.Seed = environment.Register(nameof(BitsPerDimension)).Rand.Next();
+        }
         return Compute(model.AsScoreFunction(), model.Sde, data, options, model.Device);
     }
 
@@ -46,7 +53,7 @@ public static class BitsPerDimension
         double eps = options.Epsilon ?? sde.SamplingEpsilon;
         var bits = new double[data.Rows];
         int steps = 0;
-        using var generator = new Generator((ulong)options.Seed);
+        using var generator = new Generator((ulong)(options.Seed ?? 0));
         for (int start = 0; start < data.Rows; start += options.BatchSize)
         {
             using var scope = NewDisposeScope();

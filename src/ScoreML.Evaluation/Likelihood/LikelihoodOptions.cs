@@ -13,9 +13,11 @@ public sealed class LikelihoodOptions
     /// <summary>The most solver steps one batch may take before it is stopped as broken.</summary>
     public const int MaxStepsLimit = 1_000_000;
 
+    /// <summary>How the divergence of the probability-flow velocity is computed (default Hutchinson with Rademacher probes, as score_sde).</summary>
     public DivergenceEstimator Divergence { get; set; } = DivergenceEstimator.HutchinsonRademacher;
     /// <summary>Relative and absolute tolerances of the adaptive Dormand-Prince RK45 solver (score_sde: 1e-5 both), in (0, <see cref="MaxTolerance"/>].</summary>
     public double RelativeTolerance { get; set; } = 1e-5;
+    /// <summary>The solver's absolute tolerance (score_sde: 1e-5), in (0, <see cref="MaxTolerance"/>].</summary>
     public double AbsoluteTolerance { get; set; } = 1e-5;
     /// <summary>The start time of the integration, in (0, 1); null uses the SDE's sampling epsilon (score_sde: 1e-5).</summary>
     public double? Epsilon { get; set; }
@@ -30,8 +32,12 @@ public sealed class LikelihoodOptions
     public double DequantizationWidth { get; set; }
     /// <summary>Rows per solve; capped at the number of rows.</summary>
     public int BatchSize { get; set; } = 500;
-    /// <summary>Seeds the probes and the dequantisation noise.</summary>
-    public int Seed { get; set; }
+    /// <summary>Seeds the probes and the dequantisation noise. Null (the default) follows the MLContext the score model was
+    /// trained or loaded with (drawn from its random source), or 0 for a score without one.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>A shallow copy of these options.</summary>
+    internal object CloneShallow() => MemberwiseClone();
     /// <summary>Stops a solve that needs more steps than this (a sign of a broken score model), in [1, <see cref="MaxStepsLimit"/>].</summary>
     public int MaxSteps { get; set; } = 10_000;
 

@@ -24,6 +24,7 @@ public sealed class CasOptions
     /// <summary>The most passes over the generated set (the default is 30); more only make CAS take longer.</summary>
     public const int MaxEpochs = 10_000;
 
+    /// <summary>Which classifier CAS trains (default Automatic); ignored when <see cref="Trainer"/> is set.</summary>
     public CasClassifier Classifier { get; set; } = CasClassifier.Automatic;
 
     /// <summary>The rows' image shape; null takes it from the real column's type when that is an image, else the rows are vectors.</summary>
@@ -47,8 +48,17 @@ public sealed class CasOptions
     public int BatchSize { get; set; } = 128;
     /// <summary>Network classifier: Adam's learning rate, in (0, 1] (Adam moves each weight by about the rate per step).</summary>
     public double LearningRate { get; set; } = 1e-3;
-    /// <summary>Seeds the network's initialisation and batch order.</summary>
-    public int Seed { get; set; }
+    /// <summary>Seeds the network's initialisation and batch order. Null (the default) follows the MLContext: drawn from the
+    /// context's random source, so <c>new MLContext(seed: s)</c> gives the same score on every run.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>A shallow copy whose <see cref="Seed"/> is filled in: as set, or drawn from <paramref name="host"/>.</summary>
+    internal CasOptions WithSeedFrom(Microsoft.ML.Runtime.IHost host)
+    {
+        var copy = (CasOptions)MemberwiseClone();
+        copy.Seed = Seed ?? host.Rand.Next();
+        return copy;
+    }
 
     /// <summary>Network classifier: receives a report every 10 steps and at the last step (with elapsed time and an estimate of the time left).</summary>
     public IProgress<TrainingProgress>? Progress { get; set; }

@@ -21,14 +21,18 @@ public static class ClassificationAccuracyScore
     // plain classifier.
     const float NetworkSigma = 1e-3f;
 
+    /// <param name="mlContext">Runs the classifier pipeline and receives the network classifier's log.</param>
     /// <param name="generated">The generated samples and the class each was generated for (training set).</param>
     /// <param name="realTest">Real held-out samples and their classes (test set).</param>
+    /// <param name="options">Which classifier and how it trains; null for the defaults.</param>
     /// <param name="columnShape">The image shape of the real column, used when <see cref="CasOptions.ImageShape"/> is null.</param>
     public static double Compute(MLContext mlContext, LabelledFeatures generated, LabelledFeatures realTest, CasOptions? options = null, ImageShape? columnShape = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         options ??= new CasOptions();
         options.Validate();
+        var host = ((IHostEnvironment)mlContext).Register("ScoreML.CAS");
+        options = options.WithSeedFrom(host);   // an unset seed follows the MLContext
         generated.Features.RequireSameDimension(realTest.Features);
         if (generated.ClassCount != realTest.ClassCount)
             throw new ArgumentException($"The generated labels have {generated.ClassCount} classes and the real ones {realTest.ClassCount}.", nameof(generated));
@@ -40,7 +44,7 @@ public static class ClassificationAccuracyScore
             ? (shape is null ? CasClassifier.LinearMaxEntropy : CasClassifier.Network)
             : options.Classifier;
         return options.Trainer is null && classifier == CasClassifier.Network
-            ? NetworkAccuracy(((IHostEnvironment)mlContext).Register("ScoreML.CAS"), generated, realTest, options, shape)
+            ? NetworkAccuracy(host, generated, realTest, options, shape)
             : PipelineAccuracy(mlContext, generated, realTest, options);
     }
 
@@ -58,8 +62,8 @@ public static class ClassificationAccuracyScore
     {
         int d = train.Features.Dimension, n = train.Features.Rows;
         using NoiseConditionalNetwork network = shape is null
-            ? new NoiseConditionalMlp(d, train.ClassCount, new MlpOptions { HiddenSizes = options.HiddenSizes, ScaleOutputBySigma = false }, options.Seed)
-            : new NoiseConditionalResNet(shape, train.ClassCount, options.ResNet, options.Seed);
+            ? new NoiseConditionalMlp(d, train.ClassCount, new MlpOptions { HiddenSizes = options.HiddenSizes, ScaleOutputBySigma = false }, options.Seed!.Value)
+            : new NoiseConditionalResNet(shape, train.ClassCount, options.ResNet, options.Seed!.Value);
         using var x = tensor(train.Features.Values, new long[] { n, d });
         using var y = tensor(train.Labels.Select(l => (long)l).ToArray());
         var shared = new TrainingOptions

@@ -9,6 +9,9 @@ namespace ScoreML;
 /// </summary>
 public sealed class FeatureMatrix
 {
+    /// <param name="values">Row-major [rows, dimension] values, at least one row, every value finite; kept, not copied.</param>
+    /// <param name="dimension">Values per row, positive.</param>
+    /// <param name="name">Names the set in error messages, e.g. "real" or "generated".</param>
     public FeatureMatrix(float[] values, int dimension, string name = "features")
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -25,9 +28,13 @@ public sealed class FeatureMatrix
         Name = name;
     }
 
+    /// <summary>Row-major [Rows, Dimension] values.</summary>
     public float[] Values { get; }
+    /// <summary>Number of rows, at least 1.</summary>
     public int Rows { get; }
+    /// <summary>Values per row.</summary>
     public int Dimension { get; }
+    /// <summary>The set's name in error messages.</summary>
     public string Name { get; }
 
     /// <summary>The rows whose index <paramref name="select"/> accepts, in order (for class-wise metrics).</summary>

@@ -15,6 +15,10 @@ public sealed class GaussianStatistics
     /// <summary>D x D float64 matrices <see cref="Compute"/> holds at once: the native sum and the managed copy it returns.</summary>
     internal const int CovarianceMatrices = 2;
 
+    /// <summary>Statistics computed elsewhere (e.g. a published reference); <see cref="Compute"/> makes them from features.</summary>
+    /// <param name="mean">The mean, D values.</param>
+    /// <param name="covariance">Row-major [D, D] covariance.</param>
+    /// <param name="count">The number of samples behind them, at least 2.</param>
     public GaussianStatistics(double[] mean, double[] covariance, int count)
     {
         ArgumentNullException.ThrowIfNull(mean);
@@ -28,11 +32,13 @@ public sealed class GaussianStatistics
         Count = count;
     }
 
+    /// <summary>The mean, D values.</summary>
     public double[] Mean { get; }
     /// <summary>Row-major [D, D].</summary>
     public double[] Covariance { get; }
     /// <summary>The number of samples the moments were computed from.</summary>
     public int Count { get; }
+    /// <summary>The feature dimension D.</summary>
     public int Dimension => Mean.Length;
 
     /// <param name="features">The feature set, at least two rows.</param>

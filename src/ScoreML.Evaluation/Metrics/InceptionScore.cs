@@ -46,6 +46,8 @@ public static class InceptionScore
     }
 
     /// <param name="probabilities">Row-major [N, C] class probabilities (each row sums to 1).</param>
+    /// <param name="classes">C.</param>
+    /// <param name="splits">Number of parts (10 in the literature).</param>
     public static InceptionScoreResult FromProbabilities(float[] probabilities, int classes, int splits = 10)
     {
         var logProbabilities = new double[Validate(probabilities, classes, splits, "probabilities")];
@@ -109,4 +111,5 @@ public static class InceptionScore
 
 /// <param name="Mean">Mean of the per-split scores.</param>
 /// <param name="Std">Their population standard deviation.</param>
+/// <param name="Splits">The number of parts.</param>
 public sealed record InceptionScoreResult(double Mean, double Std, int Splits);

@@ -4,6 +4,9 @@ namespace ScoreML;
 /// <summary>Features with a 0-based class per row, for the class-aware metrics (CAS, class-wise PRDC).</summary>
 public sealed class LabelledFeatures
 {
+    /// <param name="features">The rows' features.</param>
+    /// <param name="labels">The 0-based class of each row, in [0, classCount).</param>
+    /// <param name="classCount">Number of classes, at least 2.</param>
     public LabelledFeatures(FeatureMatrix features, int[] labels, int classCount)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -21,8 +24,11 @@ public sealed class LabelledFeatures
         ClassCount = classCount;
     }
 
+    /// <summary>The rows' features.</summary>
     public FeatureMatrix Features { get; }
+    /// <summary>The 0-based class of each row.</summary>
     public int[] Labels { get; }
+    /// <summary>Number of classes (a class may have no rows).</summary>
     public int ClassCount { get; }
 
     /// <summary>The rows of class <paramref name="c"/>.</summary>

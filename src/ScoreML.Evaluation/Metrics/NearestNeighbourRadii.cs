@@ -15,7 +15,9 @@ internal static class NearestNeighbourRadii
     const int ExtraCandidates = 8;
 
     /// <summary>Squared radii in float64, one per row of <paramref name="points"/> (which has more than k rows).</summary>
+    /// <param name="points">The set, more than k rows.</param>
     /// <param name="origin">The centre for the fast distances, e.g. the set's mean.</param>
+    /// <param name="k">Which nearest other point, at least 1.</param>
     public static double[] Squared(FeatureMatrix points, double[] origin, int k)
     {
         int n = points.Rows;

@@ -164,6 +164,9 @@ public static class PrecisionRecallDensityCoverage
 /// <param name="Recall">Share of real points inside the generated manifold.</param>
 /// <param name="Density">Mean count of real balls containing a generated point, divided by k (can exceed 1).</param>
 /// <param name="Coverage">Share of real balls containing at least one generated point.</param>
+/// <param name="K">The k of the k-NN balls.</param>
+/// <param name="RealCount">Rows of the real set.</param>
+/// <param name="GeneratedCount">Rows of the generated set.</param>
 /// <param name="Warning">Set when duplicate points make some radii 0.</param>
 public sealed record PrdcResult(double Precision, double Recall, double Density, double Coverage, int K, int RealCount, int GeneratedCount, string? Warning);
 

@@ -31,6 +31,7 @@ public sealed class RealSetReference
     public GaussianStatistics? Statistics { get; }
     /// <summary>The real features, for PRDC; null when not computed.</summary>
     public FeatureMatrix? Features { get; }
+    /// <summary>The real features' mean, the centre of PRDC's fast distances; null when not computed.</summary>
     public double[]? FeatureMean { get; }
     /// <summary>Squared distance of each real point to its k-th nearest other real point.</summary>
     public double[]? SquaredRadii { get; }

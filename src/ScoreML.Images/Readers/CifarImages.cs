@@ -21,6 +21,7 @@ public enum CifarKind
 /// </summary>
 public static class CifarImages
 {
+    /// <summary>CIFAR-10's ten class names in label order (batches.meta.txt): airplane, automobile, ..., truck.</summary>
     public static readonly IReadOnlyList<string> Cifar10Classes = new[]
     {
         "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",

@@ -6,6 +6,9 @@ namespace ScoreML.Objectives;
 /// The classifier's part of a training step: noise drawn as in stage 1 (t ~ U(eps, T), x' = m(t) x + std(t) z under the prior's
 /// SDE), the loss's terms kept for the progress report, and the monitor called on its schedule.
 /// </summary>
+/// <param name="classifier">The classifier being trained.</param>
+/// <param name="prior">The frozen prior score model: its SDE perturbs the data, and the loss may use its score (DLSM does).</param>
+/// <param name="objective">The classifier's loss: a built-in (cross-entropy, DLSM, or both) or one of your own.</param>
 /// <param name="data">All rows, [N, D], on the training device (owned by the caller).</param>
 /// <param name="labels">Their 0-based classes (int64), [N].</param>
 /// <param name="monitor">Called after each step with the steps done.</param>

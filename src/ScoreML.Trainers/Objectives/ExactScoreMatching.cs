@@ -9,6 +9,7 @@ namespace ScoreML;
 /// </summary>
 public sealed class ExactScoreMatching : ScoreObjective
 {
+    /// <summary>std^2 [ tr(grad_x s(x')) + |s(x')|^2 / 2 ] for each point, one noise draw per point; D backward passes.</summary>
     public override Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);

@@ -16,6 +16,11 @@ public sealed class FiniteDifferenceSlicedScoreMatching : ScoreObjective
     readonly ProjectionKind kind;
     readonly double relativeStep;
 
+    /// <param name="projections">M, projections per point (<see cref="ScoreModelOptions.Projections"/>: 1 to
+    /// <see cref="ScoreModelOptions.MaxProjections"/>; not checked here).</param>
+    /// <param name="kind">The distribution of the projection vectors.</param>
+    /// <param name="relativeStep">The difference step h as a multiple of std (<see cref="ScoreModelOptions.FiniteDifferenceStep"/>:
+    /// in (0, 1]; not checked here).</param>
     public FiniteDifferenceSlicedScoreMatching(int projections, ProjectionKind kind, double relativeStep)
     {
         this.projections = projections;
@@ -23,6 +28,8 @@ public sealed class FiniteDifferenceSlicedScoreMatching : ScoreObjective
         this.relativeStep = relativeStep;
     }
 
+    /// <summary>std^2 times the finite-difference SSM loss of each point, averaged over its M projections: one noise draw and M
+    /// projection vectors per point, and one forward pass over all 2 M B shifted points.</summary>
     public override Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);

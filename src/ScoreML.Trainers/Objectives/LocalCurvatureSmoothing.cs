@@ -13,8 +13,11 @@ public sealed class LocalCurvatureSmoothing : ScoreObjective
 {
     readonly double gamma;
 
+    /// <param name="gamma">The weight of |s|^2 / 2 against the Stein term; 1 is the plain objective
+    /// (<see cref="ScoreModelOptions.LcssGamma"/>: in [0.01, 100]; not checked here).</param>
     public LocalCurvatureSmoothing(double gamma) => this.gamma = gamma;
 
+    /// <summary>std s(x')^T z + gamma std^2 |s(x')|^2 / 2 for each point, one draw x' = m x0 + std z per point.</summary>
     public override Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);

@@ -18,6 +18,8 @@ public enum Objective
 /// <summary>The distribution of the SSM projection vectors v (both have E[v v^T] = I).</summary>
 public enum ProjectionKind
 {
+    /// <summary>v ~ N(0, I).</summary>
     Gaussian,
+    /// <summary>Each entry of v is -1 or +1 with equal odds (the default of <see cref="ScoreModelOptions.ProjectionKind"/>).</summary>
     Rademacher,
 }

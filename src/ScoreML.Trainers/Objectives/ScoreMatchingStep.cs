@@ -8,7 +8,11 @@ namespace ScoreML.Objectives;
 /// The score model's part of a training step: t ~ U(eps, T) for the batch's points, the objective's per-point losses at
 /// those times, the optional extra weighting sigma^(2 (p - 1)), and their mean.
 /// </summary>
+/// <param name="network">The score network being trained.</param>
+/// <param name="sde">The SDE that perturbs the data.</param>
+/// <param name="objective">The per-point loss.</param>
 /// <param name="data">All rows, [N, D], on the training device (owned by the caller).</param>
+/// <param name="weightingExponent">p of the loss weight sigma^(2 p); 1 leaves the objectives' own sigma^2.</param>
 internal sealed class ScoreMatchingStep(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, ScoreObjective objective, Tensor data,
     double weightingExponent) : ITrainingStep
 {

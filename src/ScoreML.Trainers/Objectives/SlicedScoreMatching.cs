@@ -12,12 +12,17 @@ public sealed class SlicedScoreMatching : ScoreObjective
     readonly int projections;
     readonly ProjectionKind kind;
 
+    /// <param name="projections">M, projections per point (<see cref="ScoreModelOptions.Projections"/>: 1 to
+    /// <see cref="ScoreModelOptions.MaxProjections"/>; not checked here).</param>
+    /// <param name="kind">The distribution of the projection vectors.</param>
     public SlicedScoreMatching(int projections, ProjectionKind kind)
     {
         this.projections = projections;
         this.kind = kind;
     }
 
+    /// <summary>std^2 times the SSM-VR loss of each point, averaged over its M projections: one noise draw and M projection
+    /// vectors per point, and a second-order backward pass through the network.</summary>
     public override Tensor PointLosses(NoiseConditionalNetwork network, StochasticDifferentialEquation sde, Tensor x0, Tensor t, Generator generator)
     {
         var z = randn(x0.shape, generator: generator, device: x0.device);

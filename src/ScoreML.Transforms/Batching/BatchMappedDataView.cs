@@ -57,6 +57,8 @@ internal sealed class BatchMappedDataView : IDataView
         readonly bool[] active;
         DataViewRowCursor? ahead;       // positioned at the end of the last batch it read
         long aheadBatch = -1;           // the batch whose outputs are held
+        long aheadRow;                  // its first row
+        int aheadRows;                  // its rows
         Array[]? outputs;
 
         public Cursor(BatchMappedDataView parent, DataViewRowCursor inner, bool[] active)
@@ -109,27 +111,30 @@ internal sealed class BatchMappedDataView : IDataView
         // The outputs of the current row's batch, computed on first use.
         (T[] Values, int Row) Current<T>(int column)
         {
-            int batchSize = parent.mapper.BatchSize;
             long position = inner.Position;
-            long wanted = position / batchSize;
+            var (wanted, firstRow, capacity) = parent.mapper.BatchOf(position);
             if (wanted != aheadBatch)
             {
+                long aheadEnd = aheadBatch < 0 ? 0 : aheadRow + aheadRows;   // where the cursor ahead stands
                 if (wanted < aheadBatch || ahead is null)
                 {
                     ahead?.Dispose();
                     ahead = parent.input.GetRowCursor(parent.mapper.InputsNeeded(parent.input.Schema));
                     aheadBatch = -1;
+                    aheadEnd = 0;
                 }
                 // Skip the rows of batches nobody read.
-                for (long skip = (wanted - aheadBatch - 1) * batchSize; skip > 0; skip--)
+                for (long skip = firstRow - aheadEnd; skip > 0; skip--)
                     if (!ahead.MoveNext()) throw new InvalidOperationException("The input has fewer rows than the cursor has seen; it must give the same rows on every pass.");
-                var (rows, columns) = parent.mapper.Map(wanted, ahead);
-                if (position - wanted * batchSize >= rows)
+                var (rows, columns) = parent.mapper.Map(wanted, firstRow, capacity, ahead);
+                if (position - firstRow >= rows)
                     throw new InvalidOperationException("The input gave fewer rows on a second pass than on the first; it must give the same rows on every pass.");
                 outputs = columns;
                 aheadBatch = wanted;
+                aheadRow = firstRow;
+                aheadRows = rows;
             }
-            return ((T[])outputs![column], (int)(position - wanted * batchSize));
+            return ((T[])outputs![column], (int)(position - aheadRow));
         }
 
         protected override void Dispose(bool disposing)

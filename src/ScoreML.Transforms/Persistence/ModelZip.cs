@@ -82,17 +82,17 @@ public static class ModelZip
             }
         }
         int index = 0;
-        return Restore(loaded, full, on, ref index);
+        return Restore(loaded, full, on, operations.Context, ref index);
     }
 
     // Replaces each stored ScoreML package, depth first in chain order, by the transformer it describes.
-    static ITransformer Restore(ITransformer loaded, string file, Device device, ref int index)
+    static ITransformer Restore(ITransformer loaded, string file, Device device, MLContext context, ref int index)
     {
         string what = $"Model file '{file}', ScoreML transformer {index}";
         if (PackageStorage.TryRead(loaded, what) is byte[] bytes)
         {
             index++;
-            return (ITransformer)SavedTransformers.Unpack(TransformerPackage.FromBytes(bytes, what), device, what);
+            return (ITransformer)SavedTransformers.Unpack(TransformerPackage.FromBytes(bytes, what), device, what, context);
         }
         if (loaded is not TransformerChain<ITransformer> chain) return loaded;
         var parts = chain.ToArray();
@@ -100,7 +100,7 @@ public static class ModelZip
         bool changed = false;
         for (int i = 0; i < parts.Length; i++)
         {
-            restored[i] = Restore(parts[i], file, device, ref index);
+            restored[i] = Restore(parts[i], file, device, context, ref index);
             changed |= !ReferenceEquals(restored[i], parts[i]);
         }
         return changed ? new TransformerChain<ITransformer>(restored) : loaded;

@@ -18,6 +18,13 @@ internal sealed class PackageManifest
     public ConditionalSamplerOptions? Conditional { get; set; }
     public string? FeatureColumnName { get; set; }
     public string? OutputColumnName { get; set; }
+    /// <summary>A score-model transformer's per-row seed column (absent in zips saved before it existed: none).</summary>
+    public string? SeedColumnName { get; set; }
+    /// <summary>A score-model transformer's training column, whose rows it passes through unless <see cref="GenerateForDataRows"/>
+    /// (absent in older zips: every row gets a sample, as they did).</summary>
+    public string? DataColumnName { get; set; }
+    /// <summary>Whether a score-model transformer adds a sample to data rows too.</summary>
+    public bool GenerateForDataRows { get; set; }
 
     /// <summary>Custom samplers, predictors, correctors and guidance terms of the sampler options, by the option that holds
     /// them (<see cref="SavedComponents"/>); null when there are none.</summary>

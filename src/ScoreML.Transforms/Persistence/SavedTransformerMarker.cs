@@ -13,6 +13,7 @@ namespace ScoreML;
 /// </summary>
 public static class SavedTransformerMarker
 {
+    /// <summary>The contract name of the marker's CustomMapping factory, which ML.NET records in the zip.</summary>
     public const string ContractName = "ScoreML.SavedTransformer";
 
     static readonly AsyncLocal<int> loads = new();
@@ -47,6 +48,7 @@ public static class SavedTransformerMarker
     /// <summary>The marker's output row; ScoreML replaces the marker before any data flows through it.</summary>
     public sealed class Output
     {
+        /// <summary>The marker's only output column; never read.</summary>
         public bool ScoreMLMarker { get; set; }
     }
 
@@ -54,6 +56,8 @@ public static class SavedTransformerMarker
     [CustomMappingFactoryAttribute(ContractName)]
     public sealed class Factory : CustomMappingFactory<Input, Output>
     {
+        /// <summary>During a ScoreML load, a mapping that throws if it is ever run (ScoreML replaces the marker first); outside one,
+        /// throws <see cref="InvalidOperationException"/> at once, saying to load with <c>mlContext.ScoreMatching().Model.Load</c>.</summary>
         public override Action<Input, Output> GetMapping()
         {
             if (!Loading) throw new InvalidOperationException(PlainLoadMessage);

@@ -19,6 +19,9 @@ internal static class SavedTransformers
         package.Manifest.Sampler = transformer.Sampler;
         package.Manifest.Components = SavedComponents.Describe(transformer.Sampler, null, nameof(ScoreModelTransformer));
         package.Manifest.OutputColumnName = transformer.OutputColumnName;
+        package.Manifest.SeedColumnName = transformer.SeedColumnName;
+        package.Manifest.DataColumnName = transformer.DataColumnName;
+        package.Manifest.GenerateForDataRows = transformer.GenerateForDataRows;
         return package;
     }
 
@@ -31,6 +34,8 @@ internal static class SavedTransformers
         return package;
     }
 
+    /// <param name="transformer">The guided sampler: its labels and options (custom components described).</param>
+    /// <param name="scoreModel">The sampler's reference to the prior score model.</param>
     /// <param name="classifier">The classifier of classifier guidance; null when the options' guidance term is the only one.</param>
     public static TransformerPackage Pack(ConditionalSamplingTransformer transformer, ScoreModel scoreModel, NoiseConditionalClassifier? classifier)
     {
@@ -43,13 +48,14 @@ internal static class SavedTransformers
         return package;
     }
 
-    /// <summary>The transformer a package describes, its networks on <paramref name="device"/>; errors name <paramref name="what"/>.</summary>
-    public static IDisposable Unpack(TransformerPackage package, Device device, string what)
+    /// <summary>The transformer a package describes, its networks on <paramref name="device"/>; errors name <paramref name="what"/>.
+    /// <paramref name="context"/>, the MLContext that loads it, is the one whose log, cancellation and seed it then follows.</summary>
+    public static IDisposable Unpack(TransformerPackage package, Device device, string what, Microsoft.ML.MLContext? context = null)
     {
         var manifest = package.Manifest;
         // This method's reference to the score model: a ScoreModelTransformer takes it over, the classifier transformer and
         // the sampler take shares of their own; what is still held here is released on the way out, success or failure.
-        ScoreModel? scoreModel = ReadScoreModel(package, device, what);
+        ScoreModel? scoreModel = ReadScoreModel(package, device, what, context);
         try
         {
             switch (manifest.Kind)
@@ -58,7 +64,12 @@ internal static class SavedTransformers
                 {
                     var sampler = Required(manifest.Sampler, "Sampler", what);
                     SavedComponents.Restore(manifest.Components, sampler, null, what);
-                    var transformer = new ScoreModelTransformer(scoreModel, sampler, Required(manifest.OutputColumnName, "OutputColumnName", what));
+                    var transformer = new ScoreModelTransformer(scoreModel, sampler, Required(manifest.OutputColumnName, "OutputColumnName", what))
+                    {
+                        SeedColumnName = manifest.SeedColumnName,
+                        DataColumnName = manifest.DataColumnName,
+                        GenerateForDataRows = manifest.GenerateForDataRows,
+                    };
                     scoreModel = null;
                     return transformer;
                 }
@@ -129,11 +140,11 @@ internal static class SavedTransformers
         return stream.ToArray();
     }
 
-    static ScoreModel ReadScoreModel(TransformerPackage package, Device device, string what)
+    static ScoreModel ReadScoreModel(TransformerPackage package, Device device, string what, Microsoft.ML.MLContext? context)
     {
         var part = Required(package.Manifest.ScoreModel, "ScoreModel", what);
         var network = ReadNetwork(part.Network, package.Section(ScoreModelSection, what), device, $"{what}, score model");
-        return new ScoreModel(network, part.Sde.Create(double.NaN), device);
+        return new ScoreModel(network, part.Sde.Create(double.NaN), device) { Environment = context };
     }
 
     static (NoiseConditionalClassifier, LabelKeys) ReadClassifier(TransformerPackage package, Device device, string what)

@@ -9,7 +9,9 @@ namespace ScoreML;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class ScoreMLComponentAttribute : Attribute
 {
+    /// <param name="contractName">The name saved models store for the type.</param>
     public ScoreMLComponentAttribute(string contractName) => ContractName = contractName;
 
+    /// <summary>The name saved models store for the type, in place of its .NET name.</summary>
     public string ContractName { get; }
 }

@@ -58,6 +58,7 @@ internal sealed class TransformerPackage
         return result.ToArray();
     }
 
+    /// <param name="bytes">A package as <see cref="ToBytes"/> wrote it.</param>
     /// <param name="what">Names the package in errors (the file and the transformer's place in the chain).</param>
     public static TransformerPackage FromBytes(byte[] bytes, string what)
     {

@@ -16,10 +16,14 @@ public sealed class AdaptiveOdeSampler : Sampler
     /// <summary>The most step attempts a row may take before the run is refused as broken.</summary>
     const int MaxAttempts = SamplerOptions.MaxSteps;
 
+    /// <summary>"AdaptiveOde".</summary>
     public override string Name => nameof(SamplerKind.AdaptiveOde);
 
     internal override SamplerKind Kind => SamplerKind.AdaptiveOde;
 
+    /// <summary>Integrates the probability-flow ODE from a prior draw at T to <see cref="SamplingContext.Epsilon"/> with RK45,
+    /// each row to the tolerances (a row that needs more than <see cref="SamplerOptions.MaxSteps"/> attempts is refused); returns
+    /// [Count, Dimension]. A row that turns non-finite throws <see cref="SamplerDivergedException"/>.</summary>
     public override Tensor Sample(SamplingContext context)
     {
         using var noGrad = no_grad();
@@ -49,6 +53,7 @@ public sealed class AdaptiveOdeSampler : Sampler
         return x;
     }
 
+    /// <summary>The tolerances: they let the solver take steps too long for the score.</summary>
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
         ("Sampler.RelativeTolerance", $"Sampler.RelativeTolerance ({OptionChecks.Format(context.Options.RelativeTolerance)}) and " +
             $"Sampler.AbsoluteTolerance ({OptionChecks.Format(context.Options.AbsoluteTolerance)}) let the solver take steps too long " +

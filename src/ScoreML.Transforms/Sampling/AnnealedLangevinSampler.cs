@@ -9,10 +9,14 @@ namespace ScoreML;
 /// </summary>
 public sealed class AnnealedLangevinSampler : Sampler
 {
+    /// <summary>"AnnealedLangevin".</summary>
     public override string Name => nameof(SamplerKind.AnnealedLangevin);
 
     internal override SamplerKind Kind => SamplerKind.AnnealedLangevin;
 
+    /// <summary>Runs <see cref="SamplerOptions.StepsPerLevel"/> Langevin steps at each of <see cref="SamplerOptions.NoiseLevels"/>
+    /// levels from SigmaMax down to SigmaMin, then, with <see cref="SamplerOptions.DenoiseLastStep"/>, one denoising step; returns
+    /// [Count, Dimension]. Throws <see cref="ArgumentException"/> for a model that is not VE.</summary>
     public override Tensor Sample(SamplingContext context)
     {
         var sde = context.Sde;
@@ -56,6 +60,7 @@ public sealed class AnnealedLangevinSampler : Sampler
         }
     }
 
+    /// <summary><see cref="SamplerOptions.StepSize"/>: Langevin steps above about 2 SigmaMin^2 diverge.</summary>
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context)
     {
         string stable = context.Sde is VeSde ve ? $" ({OptionChecks.Format(2 * ve.SigmaMin * ve.SigmaMin)} for this model)" : "";

@@ -14,10 +14,14 @@ namespace ScoreML;
 /// </summary>
 public sealed class DdimSampler : Sampler
 {
+    /// <summary>"Ddim".</summary>
     public override string Name => nameof(SamplerKind.Ddim);
 
     internal override SamplerKind Kind => SamplerKind.Ddim;
 
+    /// <summary>Steps down the noise levels (<see cref="SamplerOptions.SigmaSchedule"/>, default uniform in time; their number from
+    /// <see cref="SamplerOptions.Steps"/> or <see cref="SamplerOptions.Evaluations"/>) with DDIM's update, the last to sigma = 0;
+    /// returns [Count, Dimension].</summary>
     public override Tensor Sample(SamplingContext context)
     {
         double eta = context.Options.Eta;
@@ -33,6 +37,7 @@ public sealed class DdimSampler : Sampler
         });
     }
 
+    /// <summary>Too few steps for this score.</summary>
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
         SigmaSolver.TooFewSteps(context, SigmaSolver.Steps(context.Options, 1, 1));
 }

@@ -14,10 +14,14 @@ namespace ScoreML;
 /// </summary>
 public sealed class DpmSolver2MSampler : Sampler
 {
+    /// <summary>"DpmSolver2M".</summary>
     public override string Name => nameof(SamplerKind.DpmSolver2M);
 
     internal override SamplerKind Kind => SamplerKind.DpmSolver2M;
 
+    /// <summary>Steps down the noise levels (<see cref="SamplerOptions.SigmaSchedule"/>, default Karras; their number from
+    /// <see cref="SamplerOptions.Steps"/> or <see cref="SamplerOptions.Evaluations"/>) with DPM-Solver++(2M), the last to
+    /// sigma = 0; returns [Count, Dimension].</summary>
     public override Tensor Sample(SamplingContext context)
     {
         var levels = SigmaSolver.Levels(context, SigmaSolver.Steps(context.Options, 1, 1), SigmaScheduleKind.Karras);
@@ -49,6 +53,7 @@ public sealed class DpmSolver2MSampler : Sampler
         }
     }
 
+    /// <summary>Too few steps for this score.</summary>
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
         SigmaSolver.TooFewSteps(context, SigmaSolver.Steps(context.Options, 1, 1));
 }

@@ -15,10 +15,14 @@ public sealed class DpmSolver3SSampler : Sampler
 {
     const double R1 = 1.0 / 3, R2 = 2.0 / 3;
 
+    /// <summary>"DpmSolver3S".</summary>
     public override string Name => nameof(SamplerKind.DpmSolver3S);
 
     internal override SamplerKind Kind => SamplerKind.DpmSolver3S;
 
+    /// <summary>Steps down the noise levels (<see cref="SamplerOptions.SigmaSchedule"/>, default Karras; their number from
+    /// <see cref="SamplerOptions.Steps"/> or <see cref="SamplerOptions.Evaluations"/>) with DPM-Solver++(3S), the last to
+    /// sigma = 0; returns [Count, Dimension].</summary>
     public override Tensor Sample(SamplingContext context)
     {
         var levels = SigmaSolver.Levels(context, SigmaSolver.Steps(context.Options, 3, 1), SigmaScheduleKind.Karras);
@@ -39,6 +43,7 @@ public sealed class DpmSolver3SSampler : Sampler
         });
     }
 
+    /// <summary>Too few steps for this score.</summary>
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
         SigmaSolver.TooFewSteps(context, SigmaSolver.Steps(context.Options, 3, 1));
 }

@@ -13,10 +13,14 @@ namespace ScoreML;
 /// </summary>
 public sealed class HeunSampler : Sampler
 {
+    /// <summary>"Heun".</summary>
     public override string Name => nameof(SamplerKind.Heun);
 
     internal override SamplerKind Kind => SamplerKind.Heun;
 
+    /// <summary>Steps down the noise levels (<see cref="SamplerOptions.SigmaSchedule"/>, default Karras; N from
+    /// <see cref="SamplerOptions.Steps"/> or <see cref="SamplerOptions.Evaluations"/>) with Heun's method and the churn options,
+    /// the last step Euler to sigma = 0; returns [Count, Dimension].</summary>
     public override Tensor Sample(SamplingContext context)
     {
         var options = context.Options;
@@ -39,6 +43,7 @@ public sealed class HeunSampler : Sampler
         });
     }
 
+    /// <summary>Too few steps for this score.</summary>
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
         SigmaSolver.TooFewSteps(context, SigmaSolver.Steps(context.Options, 2, 1));
 }

@@ -20,6 +20,7 @@ namespace ScoreML;
 /// </remarks>
 public sealed class LangevinCorrector : Corrector
 {
+    /// <summary>One Langevin step: x_mean = x + step s, x = x_mean + sqrt(2 step) z, with the step of the remarks.</summary>
     public override (Tensor X, Tensor Mean) Step(SamplingContext context, Tensor x, Tensor t)
     {
         var options = context.Options;

@@ -11,10 +11,14 @@ namespace ScoreML;
 /// </summary>
 public sealed class PredictorCorrectorSampler : Sampler
 {
+    /// <summary>"PredictorCorrector".</summary>
     public override string Name => nameof(SamplerKind.PredictorCorrector);
 
     internal override SamplerKind Kind => SamplerKind.PredictorCorrector;
 
+    /// <summary>Runs <see cref="SamplerOptions.Steps"/> steps (or as many as <see cref="SamplerOptions.Evaluations"/> pays for) from a
+    /// prior draw; returns the last step's noise-free mean, [Count, Dimension]. For a VP or sub-VP model with the reverse-diffusion
+    /// predictor or the Langevin corrector, throws unless Steps is above the SDE's BetaMax.</summary>
     public override Tensor Sample(SamplingContext context)
     {
         using var noGrad = no_grad();
@@ -61,6 +65,8 @@ public sealed class PredictorCorrectorSampler : Sampler
         return budgeted;
     }
 
+    /// <summary><see cref="SamplerOptions.Snr"/> when the Langevin corrector uses batch-mean norms (its step can explode), else
+    /// <see cref="SamplerOptions.Steps"/>.</summary>
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context)
     {
         var options = context.Options;
@@ -98,16 +104,20 @@ public sealed class PredictorCorrectorSampler : Sampler
         SamplerOptions options, Generator generator, Device device) =>
         Run(new PredictorCorrectorSampler(), score, sde, count, dimension, options, generator, device);
 
+    /// <summary>One reverse-diffusion predictor step on a grid of <paramref name="steps"/> steps, from the first release.</summary>
     [Obsolete("Use new ReverseDiffusionPredictor().Step(context, x, t), or SamplerOptions.Predictor = PredictorKind.ReverseDiffusion.")]
     public static (Tensor X, Tensor Mean) ReverseDiffusionStep(ScoreFunction score, StochasticDifferentialEquation sde,
         Tensor x, Tensor t, int steps, Generator generator) =>
         new ReverseDiffusionPredictor().Step(StepContext(score, sde, x, new SamplerOptions { Steps = steps }, generator), x, t);
 
+    /// <summary>One Euler-Maruyama predictor step on a grid of <paramref name="steps"/> steps, from the first release.</summary>
     [Obsolete("Use new EulerMaruyamaPredictor().Step(context, x, t), or SamplerOptions.Predictor = PredictorKind.EulerMaruyama.")]
     public static (Tensor X, Tensor Mean) EulerMaruyamaStep(ScoreFunction score, StochasticDifferentialEquation sde,
         Tensor x, Tensor t, int steps, Generator generator) =>
         new EulerMaruyamaPredictor().Step(StepContext(score, sde, x, new SamplerOptions { Steps = steps }, generator), x, t);
 
+    /// <summary>One Langevin corrector step with signal-to-noise ratio <paramref name="snr"/> on a grid of <paramref name="steps"/>
+    /// steps, from the first release.</summary>
     [Obsolete("Use new LangevinCorrector().Step(context, x, t), or SamplerOptions.Corrector = CorrectorKind.Langevin.")]
     public static (Tensor X, Tensor Mean) LangevinStep(ScoreFunction score, StochasticDifferentialEquation sde,
         Tensor x, Tensor t, int steps, double snr, Generator generator) =>

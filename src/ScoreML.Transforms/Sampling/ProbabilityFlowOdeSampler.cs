@@ -10,10 +10,13 @@ namespace ScoreML;
 /// </summary>
 public sealed class ProbabilityFlowOdeSampler : Sampler
 {
+    /// <summary>"ProbabilityFlowOde".</summary>
     public override string Name => nameof(SamplerKind.ProbabilityFlowOde);
 
     internal override SamplerKind Kind => SamplerKind.ProbabilityFlowOde;
 
+    /// <summary>Integrates from a prior draw at T to <see cref="SamplingContext.Epsilon"/> in <see cref="SamplerOptions.Steps"/> Heun
+    /// steps (or half <see cref="SamplerOptions.Evaluations"/>); returns [Count, Dimension].</summary>
     public override Tensor Sample(SamplingContext context)
     {
         using var noGrad = no_grad();
@@ -43,6 +46,8 @@ public sealed class ProbabilityFlowOdeSampler : Sampler
         return budgeted;
     }
 
+    /// <summary><see cref="SamplerOptions.Steps"/>, too few for Heun's method on this score (or <see cref="SamplerOptions.Epsilon"/>
+    /// too close to 0).</summary>
     protected internal override (string Option, string Advice) DivergenceSuspect(SamplingContext context) =>
         ("Sampler.Steps", $"Sampler.Steps ({context.Options.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture)}) is too few for " +
             "Heun's method on this score (the probability-flow ODE is stiffest near its final time); raise Steps, or raise " +

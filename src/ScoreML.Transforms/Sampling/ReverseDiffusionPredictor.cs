@@ -8,6 +8,8 @@ namespace ScoreML;
 /// </summary>
 public sealed class ReverseDiffusionPredictor : Predictor
 {
+    /// <summary>One step on the SDE's <see cref="StochasticDifferentialEquation.Discretize"/> with N = <see cref="SamplerOptions.Steps"/>:
+    /// x_mean = x - (f - G^2 s), x = x_mean + G z.</summary>
     public override (Tensor X, Tensor Mean) Step(SamplingContext context, Tensor x, Tensor t)
     {
         var (f, g) = context.Sde.Discretize(x, t, context.Options.Steps);

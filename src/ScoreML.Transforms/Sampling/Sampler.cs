@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ScoreML.Transforms.Sampling;
 using static TorchSharp.torch;
 
 namespace ScoreML;
@@ -59,13 +60,13 @@ public abstract class Sampler
 
     /// <summary>Draws one sample per row of <paramref name="rowKeys"/>, each from its own noise stream: the transformers' route.</summary>
     internal static Tensor Sample(ScoreFunction score, StochasticDifferentialEquation sde, long dimension,
-        SamplerOptions options, Generator generator, ulong[] rowKeys, Device device)
+        SamplerOptions options, Generator generator, ulong[] rowKeys, Device device, SamplingMonitor? monitor = null)
     {
         options.Validate();
         ArgumentNullException.ThrowIfNull(score);
         ArgumentNullException.ThrowIfNull(sde);
         var sampler = options.ResolveSampler();
-        return sampler.Sample(new SamplingContext(sampler, score, sde, rowKeys.Length, dimension, options, generator, device, rowKeys));
+        return sampler.Sample(new SamplingContext(sampler, score, sde, rowKeys.Length, dimension, options, generator, device, rowKeys) { Monitor = monitor });
     }
 
     /// <summary>Runs <paramref name="sampler"/> with <paramref name="options"/>, which the caller has checked.</summary>

@@ -7,6 +7,10 @@ namespace ScoreML;
 /// </summary>
 public sealed class SamplerDivergedException : InvalidOperationException
 {
+    /// <param name="kind">The sampler that diverged.</param>
+    /// <param name="step">The first step, from 0, whose result was not finite.</param>
+    /// <param name="suspectOption">The sampler option most likely at fault, or null when the score itself was not finite.</param>
+    /// <param name="message">What happened and what to do.</param>
     public SamplerDivergedException(SamplerKind kind, int step, string? suspectOption, string message) : base(message)
     {
         Kind = kind;

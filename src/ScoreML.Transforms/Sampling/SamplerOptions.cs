@@ -88,7 +88,11 @@ public sealed class SamplerOptions
     /// <summary>Absolute tolerance of the adaptive ODE sampler's RK45 steps, in (0, 1] (score_sde: 1e-5); in the data's units.</summary>
     public double AbsoluteTolerance { get; set; } = 1e-5;
 
+    /// <summary>The PC sampler's built-in predictor (default reverse diffusion; None for corrector-only sampling);
+    /// <see cref="CustomPredictor"/> replaces it.</summary>
     public PredictorKind Predictor { get; set; } = PredictorKind.ReverseDiffusion;
+    /// <summary>The PC sampler's built-in corrector (default Langevin; None for predictor-only sampling);
+    /// <see cref="CustomCorrector"/> replaces it.</summary>
     public CorrectorKind Corrector { get; set; } = CorrectorKind.Langevin;
 
     /// <summary>A predictor of your own for the PC sampler (derived from <see cref="ScoreML.Predictor"/>): when set it replaces
@@ -138,8 +142,37 @@ public sealed class SamplerOptions
     public int BatchSize { get; set; } = 1000;
 
     /// <summary>Seed of the sampling noise (any value). A row's sample depends only on the seed and the row's place in the
-    /// requests: the same seed gives the same samples, whatever the batch size.</summary>
-    public int Seed { get; set; }
+    /// requests: the same seed gives the same samples, whatever the batch size. Null (the default) follows the MLContext, as
+    /// ML.NET's trainers do: a transformer made from a model trained or loaded with <c>new MLContext(seed: s)</c> draws its seed
+    /// from that context's random source when it is made (so the same program gives the same samples), and keeps it, saved
+    /// models included. A transformer of a model built by hand, with no MLContext, takes 0.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>
+    /// Receives the sampling progress of the transformers (rows done, the batch's step, elapsed time and an estimate of the time
+    /// left), about a hundred reports per batch. Not saved with a model.
+    /// </summary>
+    [JsonIgnore]
+    public IProgress<SamplingProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Canceling stops the transformers' sampling before the next step and throws <see cref="OperationCanceledException"/>;
+    /// <c>MLContext.CancelExecution()</c> on the context the model was trained or loaded with does the same. Not saved with a model.
+    /// </summary>
+    [JsonIgnore]
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>The seed the transformers sample with: <see cref="Seed"/>, which they fill in when they are made (0 if still unset).</summary>
+    internal int SeedValue => Seed ?? 0;
+
+    /// <summary>A copy with <see cref="Seed"/> filled in: as it is, or drawn from <paramref name="environment"/>'s random source, or 0
+    /// without one.</summary>
+    internal SamplerOptions WithSeedFrom(Microsoft.ML.Runtime.IHostEnvironment? environment, string component)
+    {
+        var copy = Clone();
+        copy.Seed = Seed ?? environment?.Register(component).Rand.Next() ?? 0;
+        return copy;
+    }
 
     /// <summary>
     /// Called after every step with the step's index (from 0) and the batch's current state [rows, dimension] (the PC sampler's

@@ -10,6 +10,14 @@ namespace ScoreML;
 /// </summary>
 public sealed class SamplingContext
 {
+    /// <param name="sampler">The sampler that runs (named in errors).</param>
+    /// <param name="score">The score at states and times.</param>
+    /// <param name="sde">The SDE the score belongs to.</param>
+    /// <param name="count">Rows in the batch.</param>
+    /// <param name="dimension">Values per row.</param>
+    /// <param name="options">The sampler options, already checked.</param>
+    /// <param name="generator">The batch's generator, for draws that are not per row.</param>
+    /// <param name="device">The device the samples are made on.</param>
     /// <param name="rowKeys">The keys of the rows' own noise streams, one per row (<see cref="SamplerSeeds"/>).</param>
     internal SamplingContext(Sampler sampler, ScoreFunction score, StochasticDifferentialEquation sde, long count, long dimension,
         SamplerOptions options, Generator generator, Device device, ulong[] rowKeys)
@@ -64,6 +72,7 @@ public sealed class SamplingContext
     /// </summary>
     public Generator Generator { get; }
 
+    /// <summary>The device the samples are made on.</summary>
     public Device Device { get; }
 
     /// <summary>The denoiser view D(x; sigma) of <see cref="Score"/>, on which sigma-based solvers (DDIM, Heun, DPM-Solver++) are
@@ -118,8 +127,14 @@ public sealed class SamplingContext
     /// the score is evaluated there once more to tell a broken score model from too large a step. A step numbered
     /// <paramref name="steps"/> is a final step after the observed ones (e.g. a denoising step).
     /// </summary>
-    public void RequireFinite(int step, int steps, Tensor state, params (Tensor X, Tensor T)[] scoreInputs) =>
+    public void RequireFinite(int step, int steps, Tensor state, params (Tensor X, Tensor T)[] scoreInputs)
+    {
         DivergenceCheck.After(this, step, steps, state, scoreInputs);
+        Monitor?.AfterStep(step, steps);   // progress, log and cancellation: every sampler calls this once per step
+    }
+
+    /// <summary>The run's progress reports and cancellation checks, when a transformer samples; null for direct calls.</summary>
+    internal SamplingMonitor? Monitor { get; init; }
 
     /// <summary>Reports <paramref name="state"/> after step <paramref name="step"/> to <see cref="SamplerOptions.StepObserver"/>, if any.</summary>
     public void Observe(int step, Tensor state) => Options.StepObserver?.Invoke(step, state);

@@ -56,6 +56,75 @@ public sealed class ConditionalGenerationTests
         chainScores.Dispose();
     }
 
+    sealed class FeatureRow
+    {
+        [VectorType(2)]
+        public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    sealed class ClassScores
+    {
+        public float[] Score { get; set; } = Array.Empty<float>();
+        public uint PredictedLabel { get; set; }
+    }
+
+    sealed class SeededClassRequest
+    {
+        public string Label { get; set; } = "";
+        public int Seed { get; set; }
+    }
+
+    sealed class ClassSample
+    {
+        [VectorType(2)]
+        public float[] Generated { get; set; } = Array.Empty<float>();
+    }
+
+    /// <summary>A PredictionEngine over the classifier gives each row the probabilities and class Transform gives it.</summary>
+    [TestMethod]
+    public void APredictionEngineClassifiesRowByRowAsTransformDoes()
+    {
+        var ml = TwoGaussians.Ml;
+        var rows = Enumerable.Range(0, 6).Select(i => new FeatureRow { Features = new[] { -3f + i * 1.2f, 0.1f * i } }).ToList();
+        var batch = classifier.Value.Transform(ml.Data.LoadFromEnumerable(rows));
+        var scores = batch.GetColumn<float[]>("Score").ToArray();
+        var labels = batch.GetColumn<uint>("PredictedLabel").ToArray();
+        var engine = ml.Model.CreatePredictionEngine<FeatureRow, ClassScores>(classifier.Value);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var one = engine.Predict(rows[i]);
+            Assert.AreEqual(labels[i], one.PredictedLabel, $"row {i}");
+            for (int c = 0; c < 2; c++) Assert.AreEqual(scores[i][c], one.Score[c], 1e-5, $"row {i}, class {c}");
+        }
+        Assert.AreNotEqual(labels[0], labels[^1], "the rows span both classes");
+    }
+
+    /// <summary>A conditional sampler whose requests carry seeds samples one request at a time in a PredictionEngine, as
+    /// Transform samples them; without seeds the engine is refused with the reason.</summary>
+    [TestMethod]
+    public void APredictionEngineSamplesSeededClassRequests()
+    {
+        var ml = TwoGaussians.Ml;
+        var options = Sampling(batch: 4);
+        options.Sampler.Steps = 50;
+        options.SeedColumnName = "Seed";
+        using var sampler = classifier.Value.CreateSampler(options);
+        var requests = new[] { new SeededClassRequest { Label = "left", Seed = 3 }, new SeededClassRequest { Label = "right", Seed = 8 } };
+        var viaTransform = sampler.Transform(ml.Data.LoadFromEnumerable(requests)).GetColumn<float[]>("Generated").ToArray();
+        var engine = ml.Model.CreatePredictionEngine<SeededClassRequest, ClassSample>(sampler);
+        for (int i = 0; i < requests.Length; i++)
+        {
+            var one = engine.Predict(requests[i]).Generated;
+            for (int j = 0; j < 2; j++) Assert.AreEqual(viaTransform[i][j], one[j], 1e-4, $"request {i}, value {j}");
+        }
+        Assert.IsLessThan(0f, viaTransform[0][0], "left is left");
+        Assert.IsGreaterThan(0f, viaTransform[1][0], "right is right");
+
+        using var unseeded = classifier.Value.CreateSampler(Sampling());
+        var refusal = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.CreatePredictionEngine<SeededClassRequest, ClassSample>(unseeded));
+        Assert.Contains("SeedColumnName", refusal.Message);
+    }
+
     [TestMethod]
     public void ConditionalSamplesLandInTheirClassRegion()
     {

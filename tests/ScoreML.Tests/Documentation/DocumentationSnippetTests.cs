@@ -49,6 +49,23 @@ public sealed class DocumentationSnippetTests
         Assert.IsTrue(samples.All(s => s.Length == 2 && s.All(float.IsFinite)), "every sample is two finite values");
     }
 
+    /// <summary>docs/sampling.md's PredictionEngine snippet, run as printed: one seeded request gives one finite 2-D sample,
+    /// the same one each time.</summary>
+    [TestMethod]
+    public void TheSamplingPredictionEngineSnippetRuns()
+    {
+        // The same program twice: every call on a context draws from its random source in order, as in ML.NET.
+        static float[] Run()
+        {
+            var ml = new Microsoft.ML.MLContext(1);
+            return SamplingSnippets.PredictionEngineAndProgress(ml, ml.ScoreMatching().Data.TwoMoons(500, seed: 3), CancellationToken.None);
+        }
+        float[] sample = Run();
+        Assert.HasCount(2, sample);
+        Assert.IsTrue(sample.All(float.IsFinite));
+        CollectionAssert.AreEqual(sample, Run(), "the same MLContext seed and request seed, the same sample");
+    }
+
     static string FirstDifference(string expected, string actual)
     {
         string[] e = expected.Split('\n'), a = actual.Split('\n');

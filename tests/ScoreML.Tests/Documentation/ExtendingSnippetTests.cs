@@ -44,7 +44,11 @@ public sealed class ExtendingSnippetTests
     {
         string path = Path.Combine(TestContext.TestRunDirectory ?? Path.GetTempPath(), "extending-euler.zip");
         float[] loaded = ExtendingSnippets.UseSamplerAndSave(Ml, Model.Value, Ml.ScoreMatching().Data.Requests(1), path);
-        using var euler = Model.Value.WithSampler(new SamplerOptions { Kind = SamplerKind.Custom, CustomSampler = new EulerOdeSampler { Steps = 50 } });
+        // The snippet's sampler drew its seed from the MLContext when it was made, and the zip keeps it.
+        using var saved = (ScoreModelTransformer)Ml.ScoreMatching().Model.Load(path, out _);
+        Assert.IsNotNull(saved.Sampler.Seed, "a saved sampler keeps the seed it drew");
+        using var euler = Model.Value.WithSampler(new SamplerOptions
+            { Kind = SamplerKind.Custom, CustomSampler = new EulerOdeSampler { Steps = 50 }, Seed = saved.Sampler.Seed });
         CollectionAssert.AreEqual(euler.Generate(100), loaded, "the loaded model samples with the same sampler and settings");
         AssertOnTheMoons(loaded);
     }

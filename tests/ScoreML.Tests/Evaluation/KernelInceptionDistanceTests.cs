@@ -67,7 +67,7 @@ public sealed class KernelInceptionDistanceTests
         var (generatedValues, _) = Fixtures.Csv("fid_generated.csv");
         var real = TestData.Vectors(ml, realValues, d, "Features");
         var generated = TestData.Vectors(ml, generatedValues, d, "Generated");
-        var metrics = ml.ScoreMatching().Evaluate(real, generated, new GenerativeEvaluationOptions { ComputePrdc = false, KidSubsetSize = 100, KidSubsets = 20 });
+        var metrics = ml.ScoreMatching().Evaluate(real, generated, new GenerativeEvaluationOptions { ComputePrdc = false, KidSubsetSize = 100, KidSubsets = 20, Seed = 0 });
         var direct = KernelInceptionDistance.Compute(Load("fid_real.csv", "real"), Load("fid_generated.csv", "generated"), 20, 100, seed: 0);
         Assert.AreEqual(direct.Mean, metrics.Kid!.Value);
         Assert.AreEqual(direct.Std, metrics.KidStd!.Value);

@@ -49,8 +49,8 @@ public sealed class ExtensionPointTests
         Assert.AreEqual(7, observed, "the custom sampler ran its own 7 steps, once for the one batch");
 
         using var scope = NewDisposeScope();
-        using var generator = new Generator(SamplerSeeds.ForBatch(options.Seed, 0), CPU);
-        var direct = Sampler.Sample(transformer.Model.AsScoreFunction(), Ve, 2, options, generator, SamplerSeeds.ForRows(options.Seed, 0, Rows), CPU);
+        using var generator = new Generator(SamplerSeeds.ForBatch(options.Seed ?? 0, 0), CPU);
+        var direct = Sampler.Sample(transformer.Model.AsScoreFunction(), Ve, 2, options, generator, SamplerSeeds.ForRows(options.Seed ?? 0, 0, Rows), CPU);
         CollectionAssert.AreEqual(direct.data<float>().ToArray(), generated, "Transform samples with the options' custom sampler");
         using var builtIn = transformer.WithSampler(Options(o => o.BatchSize = Rows));
         CollectionAssert.AreNotEqual(builtIn.Generate(Rows), generated);
@@ -90,10 +90,10 @@ public sealed class ExtensionPointTests
         Assert.IsGreaterThan(guidance.Separation, Mean(1) - Mean(0), "the term pulls class 1 right and class 0 left");
 
         using var scope = NewDisposeScope();
-        using var generator = new Generator(SamplerSeeds.ForBatch(options.Sampler.Seed, 0), CPU);
+        using var generator = new Generator(SamplerSeeds.ForBatch(options.Sampler.Seed ?? 0, 0), CPU);
         var labels = tensor(classes.Take(5).Select(c => (long)c).ToArray());
         var score = guidance.AddTo(prior.Model);
-        var direct = Sampler.Sample((x, t) => score(x, t, labels), Ve, 2, options.Sampler, generator, SamplerSeeds.ForRows(options.Sampler.Seed, 0, 5), CPU);
+        var direct = Sampler.Sample((x, t) => score(x, t, labels), Ve, 2, options.Sampler, generator, SamplerSeeds.ForRows(options.Sampler.Seed ?? 0, 0, 5), CPU);
         CollectionAssert.AreEqual(direct.data<float>().ToArray(), generated.Take(10).ToArray(), "the first batch is prior + term");
     }
 

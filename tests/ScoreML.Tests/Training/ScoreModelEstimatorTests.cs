@@ -80,8 +80,21 @@ public sealed class ScoreModelEstimatorTests
         var ml = new MLContext(0);
         var points = Enumerable.Range(0, 200).Select(i => new PointRow { X = MathF.Cos(i), Y = MathF.Sin(i) }).ToList();
         var data = ml.Data.LoadFromEnumerable(points);
-        var pipeline = ml.Transforms.Concatenate("Features", nameof(PointRow.X), nameof(PointRow.Y))
+        var plain = ml.Transforms.Concatenate("Features", nameof(PointRow.X), nameof(PointRow.Y))
             .Append(ml.ScoreMatching().Trainers.ScoreModel(Small()));
+        // By default the data rows run through the fitted chain unchanged: no unconditional sample on every row.
+        Assert.IsFalse(plain.GetOutputSchema(TestData.Shape(data.Schema)).Any(c => c.Name == "Generated"), "no Generated column on data rows");
+        var plainFit = plain.Fit(data);
+        Assert.IsNull(plainFit.Transform(data).Schema.GetColumnOrNull("Generated"), "the fitted chain adds no Generated column to data rows");
+        var requests = plainFit.LastTransformer.Transform(ml.ScoreMatching().Data.Requests(7));
+        Assert.HasCount(14, GeneratedValues(requests), "requests still get their samples");
+        (plainFit.LastTransformer as IDisposable)?.Dispose();
+
+        // Asked for, every data row gets one.
+        var options = Small();
+        options.GenerateForDataRows = true;
+        var pipeline = ml.Transforms.Concatenate("Features", nameof(PointRow.X), nameof(PointRow.Y))
+            .Append(ml.ScoreMatching().Trainers.ScoreModel(options));
 
         var shape = pipeline.GetOutputSchema(TestData.Shape(data.Schema));
         var column = shape.Single(c => c.Name == "Generated");

@@ -1,5 +1,6 @@
 #region Usings
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using ScoreML;
 #endregion
 
@@ -17,6 +18,41 @@ public static class SamplingSnippets
         float[] flat = ode.Generate(100);   // or straight into an array, row-major
         #endregion
     }
+
+    public static float[] PredictionEngineAndProgress(MLContext ml, IDataView points, CancellationToken token)
+    {
+        #region PredictionEngineAndProgress
+        // Each request carries its own seed, so a row's sample no longer depends on its place: one row in, one sample out.
+        using var model = ml.ScoreMatching().Trainers.ScoreModel(new ScoreModelOptions
+        {
+            Steps = 200,
+            SeedColumnName = "Seed",
+            Sampler = new SamplerOptions
+            {
+                Kind = SamplerKind.Ddim,
+                Evaluations = 20,
+                Progress = new Progress<SamplingProgress>(p => Console.WriteLine($"{p.RowsDone}/{p.TotalRows} rows, {p.Remaining} left")),
+                CancellationToken = token,   // or MLContext.CancelExecution(): either stops sampling before the next step
+            },
+        }).Fit(points);
+        var engine = ml.Model.CreatePredictionEngine<SeededRequest, GeneratedSample>(model);
+        float[] sample = engine.Predict(new SeededRequest { Seed = 42 }).Generated;
+        #endregion
+        return sample;
+    }
+
+    #region PredictionEngineTypes
+    public sealed class SeededRequest
+    {
+        public int Seed { get; set; }
+    }
+
+    public sealed class GeneratedSample
+    {
+        [VectorType(2)]
+        public float[] Generated { get; set; } = Array.Empty<float>();
+    }
+    #endregion
 
     public static void FastSamplers(ScoreModelTransformer model, NoiseConditionalClassifierTransformer classifier)
     {
