@@ -73,7 +73,7 @@ internal static class EvaluateCommand
             if (statsPath is null && realPath is null) throw new UsageException("scoreml evaluate needs REAL (or --save-stats FILE).");
             string? output = statsPath is null ? null : OutputLocations.RequireWritableFile(statsPath, "--save-stats");
 
-            using var loaded = ModelSampler.Load(parse.GetValue(model)!, sampler.Overrides(parse));
+            using var loaded = ModelSampler.Load(parse.GetValue(model)!, sampler.Overrides(parse), context.Cancellation);
             var classOf = sampler.ClassOf(parse, loaded);
             if (parse.GetValue(saveSamples) is string samplesOut) SampleWriter.FormatOf(samplesOut, loaded.Shape, "--save-samples");   // refused before sampling
             MetricSide? realSide = null;

@@ -26,7 +26,7 @@ internal static class SampleCommand
             string outPath = parse.GetValue(output)!;
             int total = parse.GetValue(count);
             var s = parse.GetValue(shard);
-            using var loaded = ModelSampler.Load(parse.GetValue(model)!, sampler.Overrides(parse));
+            using var loaded = ModelSampler.Load(parse.GetValue(model)!, sampler.Overrides(parse), context.Cancellation);
             var format = SampleWriter.FormatOf(outPath, loaded.Shape);
             string full = format == SampleWriter.Format.PngFolder ? OutputLocations.RequireWritableFolder(outPath, "--out") : OutputLocations.RequireWritableFile(outPath, "--out");
             var classOf = sampler.ClassOf(parse, loaded);

@@ -24,7 +24,7 @@ internal sealed class ModelSampler : IDisposable
         this.unconditional = unconditional;
         this.conditional = conditional;
         var sampler = unconditional?.Sampler ?? conditional!.Options.Sampler;
-        Seed = sampler.Seed;
+        Seed = sampler.Seed ?? 0;   // a loaded model's sampler has its seed filled in
         BatchSize = sampler.BatchSize;
         Steps = sampler.Steps;
         var network = unconditional?.Model.Network ?? conditional!.Prior?.Network;
@@ -52,7 +52,7 @@ internal sealed class ModelSampler : IDisposable
     /// <summary>What generated rows are samples of, for statistics files: the model's hash and the settings that fix every row.</summary>
     public string Source => $"samples of model sha256={Sha256[..16]} seed={Seed} steps={Steps} batch={BatchSize}";
 
-    public static ModelSampler Load(string path, SamplerOverrides overrides)
+    public static ModelSampler Load(string path, SamplerOverrides overrides, CancellationToken cancellation)
     {
         if (Directory.Exists(path)) throw new InvalidDataException($"MODEL '{path}' is a folder; give the model zip that 'scoreml train' wrote.");
         if (!File.Exists(path)) throw new FileNotFoundException($"MODEL '{path}' does not exist.", path);
@@ -64,16 +64,14 @@ internal sealed class ModelSampler : IDisposable
             var conditional = unconditional is null ? Find<ConditionalSamplingTransformer>(loaded) : null;
             if (unconditional is null && conditional is null)
                 throw new InvalidDataException($"MODEL '{path}' holds no ScoreML sampler (a score model or a conditional sampler); it holds {loaded.GetType().Name}.");
-            if (overrides != new SamplerOverrides())
+            // Always a copy with the overrides and the cancellation (Ctrl-C stops the sampler before its next step); the copies hold
+            // references of their own, and the loaded model is disposed with this sampler.
+            if (unconditional is not null) unconditional = unconditional.WithSampler(Apply(unconditional.Sampler.Clone(), overrides, cancellation));
+            else
             {
-                if (unconditional is not null) unconditional = unconditional.WithSampler(Apply(unconditional.Sampler.Clone(), overrides));
-                else
-                {
-                    var options = conditional!.Options.Clone();
-                    Apply(options.Sampler, overrides);
-                    conditional = conditional.WithOptions(options);
-                }
-                // The copies hold references of their own; the loaded model is disposed with this sampler.
+                var options = conditional!.Options.Clone();
+                Apply(options.Sampler, overrides, cancellation);
+                conditional = conditional.WithOptions(options);
             }
             return new ModelSampler(path, loaded, unconditional, conditional);
         }
@@ -84,8 +82,9 @@ internal sealed class ModelSampler : IDisposable
         }
     }
 
-    static SamplerOptions Apply(SamplerOptions sampler, SamplerOverrides overrides)
+    static SamplerOptions Apply(SamplerOptions sampler, SamplerOverrides overrides, CancellationToken cancellation)
     {
+        sampler.CancellationToken = cancellation;
         if (overrides.Seed is int seed) sampler.Seed = seed;
         if (overrides.Steps is int steps) sampler.Steps = steps;
         if (overrides.BatchSize is int batch) sampler.BatchSize = batch;
