@@ -125,7 +125,7 @@ public static class GenerativeEvaluator
             {
                 bool wholeSets = kid.SubsetSize == kidReal.Rows && kid.SubsetSize == generatedFeatures.Rows;
                 if (wholeSets) kidInterval = ConfidenceInterval.FromReplicates(kid.Mean, KernelInceptionDistance.ResampledGenerated(kidReal, generatedFeatures, generatedDraws), level);
-                else if (kid.Subsets >= 2) kidInterval = Percentiles(kid.PerSubset, level);
+                else if (kid.Subsets >= 2) kidInterval = ConfidenceInterval.Percentiles(kid.PerSubset, level);
             }
         }
 
@@ -240,15 +240,6 @@ public static class GenerativeEvaluator
         {
             if (options.FeatureExtractor is null) (extractor as IDisposable)?.Dispose();
         }
-    }
-
-    /// <summary>The middle <paramref name="level"/> of <paramref name="values"/> (KID's subsets).</summary>
-    static ConfidenceInterval Percentiles(IReadOnlyList<double> values, double level)
-    {
-        var sorted = values.Order().ToArray();
-        int last = sorted.Length - 1;
-        double tail = (1 - level) / 2;
-        return new ConfidenceInterval(sorted[(int)Math.Floor(tail * last)], sorted[(int)Math.Ceiling((1 - tail) * last)], level);
     }
 
     static ClassWiseMetrics ClassWise(LabelledFeatures real, LabelledFeatures generated, int k, LabelKeys keys, List<string> warnings)

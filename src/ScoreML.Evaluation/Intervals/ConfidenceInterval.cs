@@ -85,6 +85,15 @@ public sealed record ConfidenceInterval(
         return AcrossRuns(a.Zip(b, (x, y) => x - y).ToArray(), level);
     }
 
+    /// <summary>The middle <paramref name="level"/> of <paramref name="values"/> (KID's random subsets, which carry their own spread).</summary>
+    internal static ConfidenceInterval Percentiles(IReadOnlyList<double> values, double level)
+    {
+        var sorted = values.Order().ToArray();
+        int last = sorted.Length - 1;
+        double tail = (1 - level) / 2;
+        return new ConfidenceInterval(sorted[(int)Math.Floor(tail * last)], sorted[(int)Math.Ceiling((1 - tail) * last)], level);
+    }
+
     /// <summary>"[0.612, 0.631]".</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"[{Lower:G4}, {Upper:G4}]");
 

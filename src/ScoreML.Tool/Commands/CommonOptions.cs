@@ -87,6 +87,25 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--resamples N</c>: the bootstrap resamples behind each metric's interval (0 for none), as the library's evaluator.</summary>
+    public static Option<int> Resamples() => Int("--resamples",
+        "Bootstrap resamples behind each metric's confidence interval (0 for none): over GENERATED's rows for FID, precision and density, " +
+        "over REAL's for recall and coverage, as the library's evaluator; a statistics file has no rows to resample.",
+        200, 0, GenerativeEvaluationOptions.MaxIntervalResamples);
+
+    /// <summary><c>--level X</c>: the confidence level of the intervals.</summary>
+    public static Option<double> Level()
+    {
+        var option = new Option<double>("--level") { Description = "The confidence level of the intervals, in [0.5, 0.999].", DefaultValueFactory = _ => 0.95, HelpName = "X" };
+        option.Validators.Add(result =>
+        {
+            double value = result.GetValueOrDefault<double>();
+            if (!(value >= 0.5 && value <= ConfidenceInterval.MaxLevel))
+                result.AddError($"--level must be in [0.5, {ConfidenceInterval.MaxLevel.ToString(System.Globalization.CultureInfo.InvariantCulture)}]; it is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        });
+        return option;
+    }
+
     /// <summary>An optional int option (null when not given), refused outside [min, max].</summary>
     public static Option<int?> OptionalInt(string name, string description, int min, int max = int.MaxValue)
     {

@@ -52,11 +52,13 @@ internal static class EvaluateCommand
         var k = CommonOptions.Int("--k", "The k of precision, recall, density and coverage.", 3, 1, GenerativeEvaluationOptions.MaxK);
         var kidSubsets = CommonOptions.Int("--kid-subsets", "KID's random subsets.", 100, 1, GenerativeEvaluationOptions.MaxKidSubsets);
         var kidSubsetSize = CommonOptions.OptionalInt("--kid-subset-size", "Rows of each set in a KID subset (default 1,000, or every row of a smaller set).", 2);
-        var kidSeed = CommonOptions.Int("--kid-seed", "Seeds KID's subsets.", 0, int.MinValue);
+        var kidSeed = CommonOptions.Int("--kid-seed", "Seeds KID's subsets and the bootstrap resamples.", 0, int.MinValue);
+        var resamples = CommonOptions.Resamples();
+        var level = CommonOptions.Level();
         var json = CommonOptions.Json();
         var command = new Command("evaluate", "Samples from MODEL and computes FID, KID and precision/recall/density/coverage against REAL.")
         {
-            model, real, count, metricsOption, features, shape, saveStats, saveSamples, shard, k, kidSubsets, kidSubsetSize, kidSeed, json,
+            model, real, count, metricsOption, features, shape, saveStats, saveSamples, shard, k, kidSubsets, kidSubsetSize, kidSeed, resamples, level, json,
         };
         onnx.AddTo(command);
         sampler.AddTo(command);
@@ -104,7 +106,9 @@ internal static class EvaluateCommand
             IFeatureExtractor? realExtractor = null;
             try
             {
-                var generated = MetricRun.Statistics(generatedData, extractor, MetricRun.NeedsFeatures(metrics), loaded.Source, context.Cancellation);
+                // The samples' feature rows stay for the bootstrap intervals, but not in a statistics file that does not need them.
+                bool keepRows = MetricRun.NeedsFeatures(metrics) || (output is null && parse.GetValue(resamples) > 0);
+                var generated = MetricRun.Statistics(generatedData, extractor, keepRows, loaded.Source, context.Cancellation);
                 bool asJson = parse.GetValue(json);
                 if (output is not null)
                 {
@@ -137,7 +141,8 @@ internal static class EvaluateCommand
                         MetricRun.Statistics(realData, realExtractor, MetricRun.NeedsFeatures(metrics), Path.GetFullPath(realPath!), context.Cancellation));
                 }
                 var result = MetricRun.Compute("evaluate", realSide, new MetricSide("GENERATED", loaded.Path, "samples", generated), metrics,
-                    new MetricSettings(parse.GetValue(k), parse.GetValue(kidSubsets), parse.GetValue(kidSubsetSize), parse.GetValue(kidSeed)), context);
+                    new MetricSettings(parse.GetValue(k), parse.GetValue(kidSubsets), parse.GetValue(kidSubsetSize), parse.GetValue(kidSeed),
+                        parse.GetValue(resamples), parse.GetValue(level)), context);
                 result["model"] = loaded.Path;
                 result["seed"] = loaded.Seed;
                 MetricRun.Print(result, asJson, context);

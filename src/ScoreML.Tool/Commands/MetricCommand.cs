@@ -36,15 +36,17 @@ internal static class MetricCommand
         var k = CommonOptions.Int("--k", "The k of the k-nearest-neighbour radii of precision, recall, density and coverage.", 3, 1, GenerativeEvaluationOptions.MaxK);
         var kidSubsets = CommonOptions.Int("--kid-subsets", "KID's random subsets.", 100, 1, GenerativeEvaluationOptions.MaxKidSubsets);
         var kidSubsetSize = CommonOptions.OptionalInt("--kid-subset-size", "Rows of each set in a KID subset (default 1,000, or every row of a smaller set).", 2);
-        var seed = CommonOptions.Int("--seed", "Seeds KID's subsets.", 0, int.MinValue);
+        var seed = CommonOptions.Int("--seed", "Seeds KID's subsets and the bootstrap resamples.", 0, int.MinValue);
+        var resamples = CommonOptions.Resamples();
+        var level = CommonOptions.Level();
 
-        var command = new Command(name, description) { real, generated, features, json, shape, resize, grayscale, saveStats, shard };
+        var command = new Command(name, description) { real, generated, features, json, shape, resize, grayscale, saveStats, shard, resamples, level };
         onnx.AddTo(command);
+        command.Options.Add(seed);
         if (metrics.HasFlag(MetricSet.Kid))
         {
             command.Options.Add(kidSubsets);
             command.Options.Add(kidSubsetSize);
-            command.Options.Add(seed);
         }
         if (metrics.HasFlag(MetricSet.Prdc)) command.Options.Add(k);
 
@@ -65,8 +67,9 @@ internal static class MetricCommand
             if (parse.GetValue(shard) is Shard s)
                 throw new UsageException($"--shard {s} splits the work of --save-stats; a metric of two data sets is computed whole (or from merged statistics files).");
             if (generatedPath is null) throw new UsageException($"scoreml {name} needs REAL and GENERATED (or --save-stats FILE with one data set).");
-            var (realSide, generatedSide) = MetricRun.ReadPair(realPath, generatedPath, choice, input, metrics, context);
-            var settings = new MetricSettings(parse.GetValue(k), parse.GetValue(kidSubsets), parse.GetValue(kidSubsetSize), parse.GetValue(seed));
+            var settings = new MetricSettings(parse.GetValue(k), parse.GetValue(kidSubsets), parse.GetValue(kidSubsetSize), parse.GetValue(seed),
+                parse.GetValue(resamples), parse.GetValue(level));
+            var (realSide, generatedSide) = MetricRun.ReadPair(realPath, generatedPath, choice, input, metrics, context, keepGeneratedRows: settings.Resamples > 0);
             MetricRun.Print(MetricRun.Compute(name, realSide, generatedSide, metrics, settings, context), asJson, context);
             return 0;
         });

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ScoreML.Evaluation.Intervals;
 using ScoreML.Tool.Features;
 using ScoreML.Tool.Inputs;
 using ScoreML.Tool.Output;
@@ -15,8 +16,9 @@ internal enum MetricSet
     All = Fid | Kid | Prdc,
 }
 
-/// <summary>The settings of KID and PRDC (<c>--k</c>, <c>--kid-subsets</c>, <c>--kid-subset-size</c>, <c>--seed</c>).</summary>
-internal sealed record MetricSettings(int K = 3, int KidSubsets = 100, int? KidSubsetSize = null, int Seed = 0);
+/// <summary>The settings of KID and PRDC (<c>--k</c>, <c>--kid-subsets</c>, <c>--kid-subset-size</c>, <c>--seed</c>) and of the
+/// intervals (<c>--resamples</c>, <c>--level</c>).</summary>
+internal sealed record MetricSettings(int K = 3, int KidSubsets = 100, int? KidSubsetSize = null, int Seed = 0, int Resamples = 200, double Level = 0.95);
 
 /// <summary>
 /// One side of a comparison: its statistics (always) and feature rows (when KID or PRDC need them), from data passed through
@@ -69,8 +71,16 @@ internal static class MetricRun
     /// Both sides of <c>scoreml fid|kid|prdc|metrics REAL GENERATED</c>: data through the features asked for, statistics
     /// files as they are, each checked against the other's features.
     /// </summary>
+    /// <param name="realPath">REAL: data or a statistics file.</param>
+    /// <param name="generatedPath">GENERATED: data or a statistics file.</param>
+    /// <param name="choice">The features asked for (--features).</param>
+    /// <param name="input">How data files are read (--shape, --resize, --grayscale).</param>
+    /// <param name="metrics">The metrics to compute, which decide whether feature rows are kept.</param>
+    /// <param name="context">The command's streams and cancellation.</param>
+    /// <param name="keepGeneratedRows">Keep GENERATED's feature rows even when the metrics do not need them: FID's bootstrap
+    /// interval resamples them.</param>
     public static (MetricSide Real, MetricSide Generated) ReadPair(string realPath, string generatedPath, FeatureChoice choice, InputOptions input,
-        MetricSet metrics, ToolContext context)
+        MetricSet metrics, ToolContext context, bool keepGeneratedRows = false)
     {
         var sides = new MetricSide?[2];
         var paths = new[] { realPath, generatedPath };
@@ -103,7 +113,8 @@ internal static class MetricRun
                 identityFrom = $"{roles[i]} '{paths[i]}'";
                 foreach (var other in sides)
                     if (other is not null) RequireFeatures(other, choice, identity);
-                sides[i] = new MetricSide(roles[i], paths[i], data.Kind, Statistics(data, extractor, NeedsFeatures(metrics), Path.GetFullPath(paths[i]), context.Cancellation));
+                bool keep = NeedsFeatures(metrics) || (i == 1 && keepGeneratedRows);
+                sides[i] = new MetricSide(roles[i], paths[i], data.Kind, Statistics(data, extractor, keep, Path.GetFullPath(paths[i]), context.Cancellation));
             }
         }
         finally
@@ -136,20 +147,41 @@ internal static class MetricRun
             ["real"] = real.Describe(),
             ["generated"] = generated.Describe(),
         };
+        var realFeatures = r.Features is not null ? new FeatureMatrix(r.Features.Values, r.Dimension, "real") : null;
+        var generatedFeatures = g.Features is not null ? new FeatureMatrix(g.Features.Values, g.Dimension, "generated") : null;
+        // The evaluator's intervals (docs/evaluation.md): one set of bootstrap resamples per side with rows, shared by every metric.
+        var generatedDraws = settings.Resamples > 0 && generatedFeatures is not null ? new BootstrapDraws(generatedFeatures.Rows, settings.Resamples, settings.Seed + 1) : null;
+        var realDraws = settings.Resamples > 0 && realFeatures is not null ? new BootstrapDraws(realFeatures.Rows, settings.Resamples, settings.Seed + 2) : null;
+        result["interval_level"] = settings.Level;
+        result["interval_resamples"] = generatedDraws is null && realDraws is null ? 0 : settings.Resamples;
+        void Interval(string metric, ConfidenceInterval? interval)
+        {
+            if (interval is not null) result[JsonOutput.MetricKey(metric, name, "_ci")] = new JsonArray(interval.Lower, interval.Upper);
+        }
         if (metrics.HasFlag(MetricSet.Fid))
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            var fid = FrechetDistance.Compute(r.ToGaussian(), g.ToGaussian());
+            var realGaussian = r.ToGaussian();
+            var fid = FrechetDistance.Compute(realGaussian, g.ToGaussian());
             result[JsonOutput.MetricKey("fid", name)] = fid.Value;
             if (fid.Warning is not null) warnings.Add(fid.Warning);
+            if (generatedDraws is not null)
+                Interval("fid", ConfidenceInterval.FromReplicates(fid.Value, FrechetDistance.ComputeMany(realGaussian,
+                    Enumerable.Range(0, generatedDraws.Resamples).Select(b => GaussianStatistics.Compute(generatedDraws.Take(generatedFeatures!, b))), null),
+                    settings.Level, lowest: 0));
         }
-        var realFeatures = NeedsFeatures(metrics) ? new FeatureMatrix(r.Features!.Values, r.Dimension, "real") : null;
-        var generatedFeatures = NeedsFeatures(metrics) ? new FeatureMatrix(g.Features!.Values, g.Dimension, "generated") : null;
         if (metrics.HasFlag(MetricSet.Kid))
         {
             context.Cancellation.ThrowIfCancellationRequested();
             KernelInceptionDistanceRows(settings, realFeatures!, generatedFeatures!);
             var kid = KernelInceptionDistance.Compute(realFeatures!, generatedFeatures!, settings.KidSubsets, settings.KidSubsetSize, settings.Seed);
+            if (generatedDraws is not null)
+            {
+                // As the evaluator: whole sets are resampled by the bootstrap, random subsets give their own spread.
+                bool wholeSets = kid.SubsetSize == realFeatures!.Rows && kid.SubsetSize == generatedFeatures!.Rows;
+                if (wholeSets) Interval("kid", ConfidenceInterval.FromReplicates(kid.Mean, KernelInceptionDistance.ResampledGenerated(realFeatures, generatedFeatures!, generatedDraws), settings.Level));
+                else if (kid.Subsets >= 2) Interval("kid", ConfidenceInterval.Percentiles(kid.PerSubset, settings.Level));
+            }
             result[JsonOutput.MetricKey("kid", name)] = kid.Mean;
             result[JsonOutput.MetricKey("kid", name, "_std")] = kid.Std;
             result["kid_subsets"] = kid.Subsets;
@@ -161,7 +193,15 @@ internal static class MetricRun
             foreach (var (set, role, path) in new[] { (realFeatures!, "REAL", real.Path), (generatedFeatures!, "GENERATED", generated.Path) })
                 if (set.Rows < settings.K + 1)
                     throw new InvalidDataException($"{role} '{path}' has {set.Rows} rows; precision, recall, density and coverage with --k {settings.K} need at least {settings.K + 1}.");
-            var prdc = PrecisionRecallDensityCoverage.Compute(realFeatures!, generatedFeatures!, settings.K);
+            var reference = RealSetReference.Compute(realFeatures!, settings.K, withStatistics: false, r.Extractor);
+            var (prdc, rows) = PrecisionRecallDensityCoverage.ComputeWithRows(reference, generatedFeatures!);
+            if (generatedDraws is not null && realDraws is not null)
+            {
+                Interval("precision", ConfidenceInterval.FromReplicates(prdc.Precision, generatedDraws.Means(j => rows.RealBallsHolding[j] > 0 ? 1 : 0), settings.Level, 0, 1));
+                Interval("density", ConfidenceInterval.FromReplicates(prdc.Density, generatedDraws.Means(j => rows.RealBallsHolding[j] / (double)prdc.K), settings.Level, lowest: 0));
+                Interval("recall", ConfidenceInterval.FromReplicates(prdc.Recall, realDraws.Means(i => rows.Recalled[i] ? 1 : 0), settings.Level, 0, 1));
+                Interval("coverage", ConfidenceInterval.FromReplicates(prdc.Coverage, realDraws.Means(i => rows.Covered[i] ? 1 : 0), settings.Level, 0, 1));
+            }
             result[JsonOutput.MetricKey("precision", name)] = prdc.Precision;
             result[JsonOutput.MetricKey("recall", name)] = prdc.Recall;
             result[JsonOutput.MetricKey("density", name)] = prdc.Density;
@@ -193,11 +233,31 @@ internal static class MetricRun
         string name = (string)result["features"]! == "identity" ? "" : (string)result["features"]!;
         string? Value(string metric, string suffix = "") =>
             result[JsonOutput.MetricKey(metric, name, suffix)] is JsonNode node ? JsonOutput.Number((double)node) : null;
-        if (Value("fid") is string fid) context.Out.WriteLine($"FID:  {fid}");
+        // The value lines stay as pytorch-fid prints them ("FID:  12.3"), so scripts that read them keep working; each interval
+        // follows on a line of its own.
+        string level = JsonOutput.Number(100 * (double)result["interval_level"]!);
+        void PrintInterval(string label, string metric)
+        {
+            if (result[JsonOutput.MetricKey(metric, name, "_ci")] is JsonArray ci)
+                context.Out.WriteLine($"{label} {level}% interval: [{JsonOutput.Number((double)ci[0]!)}, {JsonOutput.Number((double)ci[1]!)}]");
+        }
+        if (Value("fid") is string fid)
+        {
+            context.Out.WriteLine($"FID:  {fid}");
+            PrintInterval("FID", "fid");
+        }
         if (Value("kid") is string kid)
+        {
             context.Out.WriteLine($"KID:  {kid}  (std {Value("kid", "_std")} over {result["kid_subsets"]} subsets of {result["kid_subset_size"]})");
+            PrintInterval("KID", "kid");
+        }
         foreach (var metric in new[] { "precision", "recall", "density", "coverage" })
-            if (Value(metric) is string v) context.Out.WriteLine($"{char.ToUpperInvariant(metric[0])}{metric[1..]}:{new string(' ', 10 - metric.Length)}{v}");
+            if (Value(metric) is string v)
+            {
+                string label = $"{char.ToUpperInvariant(metric[0])}{metric[1..]}";
+                context.Out.WriteLine($"{label}:{new string(' ', 10 - metric.Length)}{v}");
+                PrintInterval(label, metric);
+            }
         foreach (var warning in result["warnings"]!.AsArray()) context.Error.WriteLine($"warning: {warning}");
     }
 }

@@ -120,6 +120,50 @@ public sealed class MetricCommandTests
         Assert.AreEqual(csv.GetProperty("fid").GetDouble(), ToolRun.Of("fid", a, f8, "--json").Expect(0).Json().GetProperty("fid").GetDouble());
     }
 
+    /// <summary>
+    /// Every metric comes with the library evaluator's interval: the same bootstrap over the same rows with the same seed gives
+    /// the same bounds; the text keeps pytorch-fid's value line and adds the interval on its own line; --resamples 0 gives none.
+    /// </summary>
+    [TestMethod]
+    public void MetricsCarryTheEvaluatorsIntervals()
+    {
+        string a = ToolData.PointsCsv(folder.Path, "ia.csv", 200, 0, seed: 6);
+        string b = ToolData.PointsCsv(folder.Path, "ib.csv", 180, 1, seed: 7);
+        var tool = ToolRun.Of("metrics", a, b, "--json", "--resamples", "60", "--seed", "3").Expect(0).Json();
+
+        var ml = new MLContext(seed: 0);
+        IDataView Read(string path)
+        {
+            var (values, rows, columns) = CsvFile.Read(path, CancellationToken.None);
+            return new LabelledPoints(values, columns, new int[rows], 1).ToDataView(ml);
+        }
+        var library = ml.ScoreMatching().Evaluate(Read(a), Read(b), new GenerativeEvaluationOptions
+        {
+            RealColumnName = "Features", GeneratedColumnName = "Features", IntervalResamples = 60, Seed = 3,
+            ComputeInceptionScore = false, ComputeCas = false, ComputeClassWise = false,
+        });
+        void Same(string key, ConfidenceInterval? expected)
+        {
+            var bounds = tool.GetProperty(key + "_ci");
+            Assert.IsNotNull(expected, key);
+            Assert.AreEqual(expected.Lower, bounds[0].GetDouble(), 1e-12 * Math.Max(1, Math.Abs(expected.Lower)), key + " lower");
+            Assert.AreEqual(expected.Upper, bounds[1].GetDouble(), 1e-12 * Math.Max(1, Math.Abs(expected.Upper)), key + " upper");
+            Assert.IsLessThan(bounds[1].GetDouble(), bounds[0].GetDouble(), key + ": a real interval");
+        }
+        Same("fid", library.FidInterval);
+        Same("kid", library.KidInterval);
+        Same("precision", library.PrecisionInterval);
+        Same("recall", library.RecallInterval);
+        Same("density", library.DensityInterval);
+        Same("coverage", library.CoverageInterval);
+
+        var text = ToolRun.Of("fid", a, b).Expect(0).Out.Split('\n');
+        StringAssert.StartsWith(text[0], "FID:  ");
+        StringAssert.StartsWith(text[1], "FID 95% interval: [");
+        Assert.IsFalse(ToolRun.Of("fid", a, b, "--json", "--resamples", "0").Expect(0).Json().TryGetProperty("fid_ci", out _), "--resamples 0: no interval");
+        ToolRun.Of("fid", a, b, "--level", "2").Expect(2);
+    }
+
     [TestMethod]
     public void StatisticsOfFourShardsMergeIntoTheWholeSetsFid()
     {
