@@ -175,6 +175,10 @@ internal static class MetricRun
             context.Cancellation.ThrowIfCancellationRequested();
             KernelInceptionDistanceRows(settings, realFeatures!, generatedFeatures!);
             var kid = KernelInceptionDistance.Compute(realFeatures!, generatedFeatures!, settings.KidSubsets, settings.KidSubsetSize, settings.Seed);
+            result[JsonOutput.MetricKey("kid", name)] = kid.Mean;
+            result[JsonOutput.MetricKey("kid", name, "_std")] = kid.Std;
+            result["kid_subsets"] = kid.Subsets;
+            result["kid_subset_size"] = kid.SubsetSize;
             if (generatedDraws is not null)
             {
                 // As the evaluator: whole sets are resampled by the bootstrap, random subsets give their own spread.
@@ -182,10 +186,6 @@ internal static class MetricRun
                 if (wholeSets) Interval("kid", ConfidenceInterval.FromReplicates(kid.Mean, KernelInceptionDistance.ResampledGenerated(realFeatures, generatedFeatures!, generatedDraws), settings.Level));
                 else if (kid.Subsets >= 2) Interval("kid", ConfidenceInterval.Percentiles(kid.PerSubset, settings.Level));
             }
-            result[JsonOutput.MetricKey("kid", name)] = kid.Mean;
-            result[JsonOutput.MetricKey("kid", name, "_std")] = kid.Std;
-            result["kid_subsets"] = kid.Subsets;
-            result["kid_subset_size"] = kid.SubsetSize;
         }
         if (metrics.HasFlag(MetricSet.Prdc))
         {
@@ -195,6 +195,11 @@ internal static class MetricRun
                     throw new InvalidDataException($"{role} '{path}' has {set.Rows} rows; precision, recall, density and coverage with --k {settings.K} need at least {settings.K + 1}.");
             var reference = RealSetReference.Compute(realFeatures!, settings.K, withStatistics: false, r.Extractor);
             var (prdc, rows) = PrecisionRecallDensityCoverage.ComputeWithRows(reference, generatedFeatures!);
+            result[JsonOutput.MetricKey("precision", name)] = prdc.Precision;
+            result[JsonOutput.MetricKey("recall", name)] = prdc.Recall;
+            result[JsonOutput.MetricKey("density", name)] = prdc.Density;
+            result[JsonOutput.MetricKey("coverage", name)] = prdc.Coverage;
+            result["k"] = settings.K;
             if (generatedDraws is not null && realDraws is not null)
             {
                 Interval("precision", ConfidenceInterval.FromReplicates(prdc.Precision, generatedDraws.Means(j => rows.RealBallsHolding[j] > 0 ? 1 : 0), settings.Level, 0, 1));
@@ -202,11 +207,6 @@ internal static class MetricRun
                 Interval("recall", ConfidenceInterval.FromReplicates(prdc.Recall, realDraws.Means(i => rows.Recalled[i] ? 1 : 0), settings.Level, 0, 1));
                 Interval("coverage", ConfidenceInterval.FromReplicates(prdc.Coverage, realDraws.Means(i => rows.Covered[i] ? 1 : 0), settings.Level, 0, 1));
             }
-            result[JsonOutput.MetricKey("precision", name)] = prdc.Precision;
-            result[JsonOutput.MetricKey("recall", name)] = prdc.Recall;
-            result[JsonOutput.MetricKey("density", name)] = prdc.Density;
-            result[JsonOutput.MetricKey("coverage", name)] = prdc.Coverage;
-            result["k"] = settings.K;
             if (prdc.Warning is not null) warnings.Add(prdc.Warning);
         }
         result["warnings"] = warnings;
