@@ -10,7 +10,10 @@ namespace ScoreML.Tool.Commands;
 
 /// <summary>
 /// <c>scoreml train DATA --out MODEL.zip</c>: fits a score model (an MLP on vectors, a U-Net on images) and saves it as a
-/// model zip with its sampler. Ctrl-C stops at the next step, writes a checkpoint and says how to resume.
+/// model zip with its sampler. With <c>--labels</c> it then trains the DLSM noise-conditional classifier against it (DLSM
+/// stage 2; an MLP on vectors, a ResNet on images) and saves the class-conditional sampler of classifier guidance instead,
+/// which <c>sample</c> and <c>evaluate</c> read like any model zip. Ctrl-C stops at the next step, writes a checkpoint and
+/// says how to resume.
 /// </summary>
 internal static class TrainCommand
 {
@@ -22,6 +25,11 @@ internal static class TrainCommand
     static readonly Dictionary<string, SdeKind> Sdes = new()
     {
         ["ve"] = SdeKind.VarianceExploding, ["vp"] = SdeKind.VariancePreserving, ["subvp"] = SdeKind.SubVariancePreserving,
+    };
+
+    static readonly Dictionary<string, ClassifierLoss> Losses = new()
+    {
+        ["dlsm-ce"] = ClassifierLoss.DlsmPlusCrossEntropy, ["dlsm"] = ClassifierLoss.Dlsm, ["ce"] = ClassifierLoss.CrossEntropy,
     };
 
     /// <summary>The sampler kinds by their command-line names.</summary>
@@ -53,11 +61,28 @@ internal static class TrainCommand
         var shape = CommonOptions.ShapeOption();
         var resize = CommonOptions.SizeOption("--resize", "Resize the images of an image folder to WxH.");
         var grayscale = CommonOptions.Grayscale();
+        var labels = new Option<string?>("--labels")
+        {
+            Description = "Train the DLSM classifier too and save the class-conditional sampler: 'folders' (an image folder's class sub-folders) " +
+                "or a file with one label per row of DATA (a 1-D IDX label file, or one integer per line).",
+            HelpName = "folders|FILE",
+        };
+        var loss = Choice("--classifier", "With --labels: the classifier's loss, DLSM + cross-entropy (the paper's method), DLSM or cross-entropy (the 'base' classifier).",
+            "dlsm-ce", Losses.Keys);
+        var classifierSteps = CommonOptions.OptionalInt("--classifier-steps", "With --labels: the classifier's optimiser steps (default: --steps).", 1, TrainingOptions.MaxSteps);
+        var guidance = new Option<double>("--guidance-scale")
+            { Description = "With --labels: alpha, the weight of the classifier's likelihood score (1 the Bayes posterior; above 1 the 'scaling' method).", DefaultValueFactory = _ => 1.0, HelpName = "ALPHA" };
+        guidance.Validators.Add(r =>
+        {
+            double v = r.GetValueOrDefault<double>();
+            if (!(v > 0 && v <= ConditionalSamplerOptions.MaxGuidanceScale))
+                r.AddError($"--guidance-scale must be in (0, {ConditionalSamplerOptions.MaxGuidanceScale.ToString(CultureInfo.InvariantCulture)}]; it is {v.ToString(CultureInfo.InvariantCulture)}.");
+        });
         var json = CommonOptions.Json();
-        var command = new Command("train", "Trains a score model on DATA and saves it with its sampler as a model zip.")
+        var command = new Command("train", "Trains a score model on DATA (and with --labels the DLSM classifier) and saves it with its sampler as a model zip.")
         {
             data, output, steps, batch, objective, sde, learningRate, hidden, seed, sampler, samplerSteps, samplerSeed, samplerBatch, checkpoint, resume, threads,
-            shape, resize, grayscale, json,
+            shape, resize, grayscale, labels, loss, classifierSteps, guidance, json,
         };
         command.SetAction(parse =>
         {
@@ -65,6 +90,8 @@ internal static class TrainCommand
             string model = OutputLocations.RequireWritableFile(parse.GetValue(output)!, "--out");
             var set = InputReader.Read(parse.GetValue(data)!, "DATA", new InputOptions(parse.GetValue(shape), parse.GetValue(resize), parse.GetValue(grayscale)), null, context.Cancellation);
             if (set.Rows < 2) throw new InvalidDataException($"DATA {set.Describe()} has {set.Rows} row; training needs at least two.");
+            // The labels are read and checked before any training.
+            var classes = parse.GetValue(labels) is string labelSource ? TrainingLabels.Read(labelSource, set, parse.GetValue(data)!) : null;
             int totalSteps = parse.GetValue(steps);
             var options = new ScoreModelOptions
             {
@@ -83,7 +110,7 @@ internal static class TrainCommand
                 },
                 CancellationToken = context.Cancellation,
                 ProgressInterval = Math.Max(1, totalSteps / 10),
-                Progress = new SynchronousProgress(p => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                Progress = new SynchronousProgress<TrainingProgress>(p => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:0.0000}  {p.StepsPerSecond:0.0} steps/s"))),
             };
             if (options.ResumeFrom is string r && !File.Exists(r)) throw new FileNotFoundException($"--resume: checkpoint '{r}' does not exist.", r);
@@ -95,8 +122,10 @@ internal static class TrainCommand
             var ml = new MLContext(seed: options.Seed);
             var view = DataViews.ToView(ml, set);
             using var fitted = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(view);
-            ml.ScoreMatching().Model.Save(fitted, view.Schema, model);
-            double? loss = fitted.Model.Training is { Losses.Length: > 0 } t ? t.FinalLoss() : null;
+            if (classes is null) ml.ScoreMatching().Model.Save(fitted, view.Schema, model);
+            else SaveConditional(ml, fitted, set, classes, options, parse.GetValue(classifierSteps) ?? totalSteps, Losses[parse.GetValue(loss)!],
+                parse.GetValue(guidance), model, context);
+            double? finalLoss = fitted.Model.Training is { Losses.Length: > 0 } t ? t.FinalLoss() : null;
             if (parse.GetValue(json))
                 JsonOutput.Write(context.Out, new JsonObject
                 {
@@ -107,15 +136,43 @@ internal static class TrainCommand
                     ["image_shape"] = set.Shape?.ToString(),
                     ["network"] = set.Shape is null ? "mlp" : "unet",
                     ["steps"] = totalSteps,
-                    ["final_loss"] = loss,
+                    ["final_loss"] = finalLoss,
+                    ["classes"] = classes is null ? null : new JsonArray(classes.Names.Select(n => (JsonNode)n).ToArray()),
+                    ["classifier"] = classes is null ? null : parse.GetValue(loss),
                     ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 });
             else
                 context.Out.WriteLine($"Trained a score model on {set.Describe()} for {totalSteps} steps" +
-                    (loss is double l ? string.Create(CultureInfo.InvariantCulture, $" (final loss {l:0.0000})") : "") + $" and saved it to {model} in {clock.Elapsed.TotalSeconds:F1} s.");
+                    (finalLoss is double l ? string.Create(CultureInfo.InvariantCulture, $" (final loss {l:0.0000})") : "") +
+                    (classes is null ? "" : $" and a {parse.GetValue(loss)} classifier of {classes.Names.Length} classes") +
+                    $" and saved it to {model} in {clock.Elapsed.TotalSeconds:F1} s.");
             return 0;
         });
         return command;
+    }
+
+    // DLSM stage 2 against the fitted score model, then the class-conditional sampler of classifier guidance, saved.
+    static void SaveConditional(MLContext ml, ScoreModelTransformer scoreModel, DataSet set, TrainingLabels classes, ScoreModelOptions options,
+        int steps, ClassifierLoss loss, double guidanceScale, string model, ToolContext context)
+    {
+        var labelled = set.Shape is ImageShape shape
+            ? new LabelledImages(set.Values, classes.Classes, shape, classes.Names).ToDataView(ml)
+            : new LabelledPoints(set.Values, set.Dimension, classes.Classes, classes.Names.Length).ToDataView(ml);
+        using var classifier = ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel, new DlsmClassifierOptions
+        {
+            Loss = loss,
+            Steps = steps,
+            BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate,
+            Seed = options.Seed,
+            Threads = options.Threads,
+            CancellationToken = context.Cancellation,
+            ProgressInterval = Math.Max(1, steps / 10),
+            Progress = new SynchronousProgress<ClassifierTrainingProgress>(p => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"classifier step {p.Step}/{p.TotalSteps}  loss {p.Loss:0.0000}  {p.StepsPerSecond:0.0} steps/s"))),
+        }).Fit(labelled);
+        using var sampler = classifier.CreateSampler(new ConditionalSamplerOptions { Sampler = options.Sampler, GuidanceScale = guidanceScale });
+        ml.ScoreMatching().Model.Save(sampler, labelled.Schema, model);
     }
 
     static Option<string> Choice(string name, string description, string defaultValue, IEnumerable<string> values)
@@ -136,8 +193,8 @@ internal static class TrainCommand
     }
 
     /// <summary>Reports on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(TrainingProgress value) => report(value);
+        public void Report(T value) => report(value);
     }
 }

@@ -14,7 +14,20 @@ internal static class IdxFile
     public static bool HasMagic(ReadOnlySpan<byte> start) =>
         start.Length >= 4 && ((start[0] == 0x1f && start[1] == 0x8b) || (start[0] == 0 && start[1] == 0 && start[2] is 0x08 or 0x0D && start[3] is >= 1 and <= 4));
 
-    public static (float[] Values, int Rows, int Dimension, ImageShape? Shape) Read(string path)
+    /// <summary>A 1-dimensional IDX file of unsigned bytes: MNIST's and Fashion-MNIST's label files.</summary>
+    public static int[] ReadLabels(string path)
+    {
+        byte[] bytes = Bytes(path);
+        if (bytes.Length < 8 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08 || bytes[3] != 1)
+            throw new InvalidDataException($"--labels: '{path}' is not a 1-dimensional IDX file of unsigned bytes (a label file such as train-labels-idx1-ubyte.gz).");
+        int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
+        if (count < 0 || bytes.Length - 8 != count)
+            throw new InvalidDataException($"--labels: IDX file '{path}' declares {count} labels but holds {bytes.Length - 8} bytes of them.");
+        return bytes.AsSpan(8).ToArray().Select(b => (int)b).ToArray();
+    }
+
+    // The file's bytes, decompressed when it is gzip.
+    static byte[] Bytes(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
@@ -31,6 +44,12 @@ internal static class IdxFile
                 throw new InvalidDataException($"'{path}' is gzip-compressed but cannot be decompressed (truncated or damaged): {e.Message}", e);
             }
         }
+        return bytes;
+    }
+
+    public static (float[] Values, int Rows, int Dimension, ImageShape? Shape) Read(string path)
+    {
+        byte[] bytes = Bytes(path);
         if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
             throw new InvalidDataException($"'{path}' is not an IDX file: it must start with the magic bytes 00 00 (after gzip's, if compressed).");
         byte type = bytes[2];

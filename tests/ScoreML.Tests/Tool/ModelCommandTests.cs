@@ -31,6 +31,47 @@ public sealed class ModelCommandTests
 
     static string[] Args(params string[] args) => args.Concat(Sampler).ToArray();
 
+    /// <summary>
+    /// train --labels runs the DLSM pipeline: a score model, the classifier against it, and the class-conditional sampler saved
+    /// as the model zip; sampling it with --class gives samples on that class's side. Labels that do not fit DATA are refused
+    /// before training, naming the file.
+    /// </summary>
+    [TestMethod]
+    public void TrainWithLabelsSavesAClassConditionalSampler()
+    {
+        // Two classes 4 apart on the first axis: rows 0..149 of class "0" at -2, rows 150..299 of class "1" at +2.
+        string left = ToolData.PointsCsv(folder.Path, "left.csv", 150, -2, seed: 11), right = ToolData.PointsCsv(folder.Path, "right.csv", 150, 2, seed: 12);
+        string both = folder.File("both.csv");
+        File.WriteAllLines(both, File.ReadAllLines(left).Concat(File.ReadAllLines(right)));
+        string labels = folder.File("labels.txt");
+        File.WriteAllLines(labels, Enumerable.Range(0, 300).Select(i => i < 150 ? "0" : "1"));
+        string conditional = folder.File("conditional.zip");
+        var trained = ToolRun.Of("train", both, "--out", conditional, "--labels", labels, "--classifier", "dlsm-ce", "--steps", "300",
+            "--classifier-steps", "300", "--hidden", "32,32", "--sampler", "ddim", "--sampler-steps", "30", "--json").Expect(0).Json();
+        Assert.AreEqual(2, trained.GetProperty("classes").GetArrayLength());
+        Assert.AreEqual("dlsm-ce", trained.GetProperty("classifier").GetString());
+
+        double MeanX(int c)
+        {
+            string output = folder.File($"class-{c}.csv");
+            ToolRun.Of("sample", conditional, "--count", "60", "--class", c.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output).Expect(0);
+            var (values, rows, columns) = ScoreML.Tool.Inputs.CsvFile.Read(output, CancellationToken.None);
+            Assert.AreEqual((60, 2), (rows, columns));
+            return Enumerable.Range(0, rows).Average(r => values[r * columns]);
+        }
+        double x0 = MeanX(0), x1 = MeanX(1);
+        Assert.IsLessThan(-0.5, x0, "class 0 samples lie left");
+        Assert.IsGreaterThan(0.5, x1, "class 1 samples lie right");
+
+        string short_ = folder.File("short-labels.txt");
+        File.WriteAllLines(short_, Enumerable.Range(0, 299).Select(i => (i % 2).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var refused = ToolRun.Of("train", both, "--out", folder.File("never.zip"), "--labels", short_).Expect(1);
+        StringAssert.Contains(refused.Error, "short-labels.txt");
+        StringAssert.Contains(refused.Error, "299 labels");
+        Assert.IsFalse(File.Exists(folder.File("never.zip")));
+        ToolRun.Of("train", both, "--out", folder.File("never.zip"), "--labels", labels, "--classifier", "svm").Expect(2);
+    }
+
     [TestMethod]
     public void FourSampledShardsMergeIntoOneRunBitForBit()
     {
