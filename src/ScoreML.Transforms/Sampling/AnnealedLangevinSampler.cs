@@ -22,7 +22,7 @@ public sealed class AnnealedLangevinSampler : Sampler
         var sde = context.Sde;
         if (sde is not VeSde ve)
             throw new ArgumentException("Annealed Langevin dynamics needs a variance-exploding (VE) score model; this one was trained with " +
-                $"{sde.GetType().Name}. Use the predictor-corrector sampler or the probability-flow ODE instead.", nameof(sde));
+                $"{sde.GetType().Name}. Use the predictor-corrector sampler or the probability-flow ODE instead.", nameof(context));
         using var noGrad = no_grad();
         var options = context.Options;
         double[] sigmas = NoiseSchedule.Levels(options.NoiseSchedule, ve.SigmaMin, ve.SigmaMax, options.NoiseLevels);
