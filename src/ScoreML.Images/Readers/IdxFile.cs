@@ -12,21 +12,7 @@ internal static class IdxFile
     public static (int[] Dimensions, byte[] Values) Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist.", path);
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
-        {
-            try
-            {
-                using var input = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var output = new MemoryStream();
-                input.CopyTo(output);
-                bytes = output.ToArray();
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"IDX file '{path}' is gzip-compressed but cannot be decompressed (truncated or damaged): {e.Message}", e);
-            }
-        }
+        byte[] bytes = Decompressed(path);
         if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
             throw new InvalidDataException($"'{path}' is not an IDX file: it must start with the magic bytes 00 00 (type, dimensions); it starts with " +
                 $"{string.Join(" ", bytes.Take(4).Select(b => b.ToString("x2")))}.");
@@ -48,5 +34,27 @@ internal static class IdxFile
             throw new InvalidDataException($"IDX file '{path}' declares {string.Join(" x ", dimensions)} = {count} values but holds {bytes.Length - header} " +
                 (bytes.Length - header < count ? "(truncated)." : "(extra bytes at the end)."));
         return (dimensions, bytes[header..]);
+    }
+
+    /// <summary>The file's bytes, decompressed when they are gzip (recognised by gzip's magic bytes, not by the name); the scoreml
+    /// tool reads its IDX inputs through this too.</summary>
+    internal static byte[] Decompressed(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
+        {
+            try
+            {
+                using var input = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+                using var output = new MemoryStream();
+                input.CopyTo(output);
+                bytes = output.ToArray();
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"IDX file '{path}' is gzip-compressed but cannot be decompressed (truncated or damaged): {e.Message}", e);
+            }
+        }
+        return bytes;
     }
 }

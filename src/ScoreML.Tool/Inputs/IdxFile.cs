@@ -17,39 +17,16 @@ internal static class IdxFile
     /// <summary>A 1-dimensional IDX file of unsigned bytes: MNIST's and Fashion-MNIST's label files.</summary>
     public static int[] ReadLabels(string path)
     {
-        byte[] bytes = Bytes(path);
-        if (bytes.Length < 8 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08 || bytes[3] != 1)
-            throw new InvalidDataException($"--labels: '{path}' is not a 1-dimensional IDX file of unsigned bytes (a label file such as train-labels-idx1-ubyte.gz).");
-        int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        if (count < 0 || bytes.Length - 8 != count)
-            throw new InvalidDataException($"--labels: IDX file '{path}' declares {count} labels but holds {bytes.Length - 8} bytes of them.");
-        return bytes.AsSpan(8).ToArray().Select(b => (int)b).ToArray();
-    }
-
-    // The file's bytes, decompressed when it is gzip.
-    static byte[] Bytes(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
-        {
-            try
-            {
-                using var input = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var output = new MemoryStream();
-                input.CopyTo(output);
-                bytes = output.ToArray();
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"'{path}' is gzip-compressed but cannot be decompressed (truncated or damaged): {e.Message}", e);
-            }
-        }
-        return bytes;
+        var (dimensions, values) = ScoreML.Images.Readers.IdxFile.Read(path);   // the library's reader: unsigned bytes, sizes checked
+        if (dimensions.Length != 1)
+            throw new InvalidDataException($"--labels: IDX file '{path}' has {dimensions.Length} dimensions; a label file (such as " +
+                "train-labels-idx1-ubyte.gz) has one.");
+        return values.Select(b => (int)b).ToArray();
     }
 
     public static (float[] Values, int Rows, int Dimension, ImageShape? Shape) Read(string path)
     {
-        byte[] bytes = Bytes(path);
+        byte[] bytes = ScoreML.Images.Readers.IdxFile.Decompressed(path);   // gzip or plain, as the library reads it
         if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
             throw new InvalidDataException($"'{path}' is not an IDX file: it must start with the magic bytes 00 00 (after gzip's, if compressed).");
         byte type = bytes[2];

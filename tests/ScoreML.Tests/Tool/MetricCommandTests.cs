@@ -164,6 +164,46 @@ public sealed class MetricCommandTests
         ToolRun.Of("fid", a, b, "--level", "2").Expect(2);
     }
 
+    static void WriteIdx(string path, int[] dimensions, byte[] values, bool gzip)
+    {
+        using var file = File.Create(path);
+        using Stream stream = gzip ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest) : file;
+        stream.Write(new byte[] { 0, 0, 0x08, (byte)dimensions.Length });
+        foreach (int d in dimensions) stream.Write(new[] { (byte)(d >> 24), (byte)(d >> 16), (byte)(d >> 8), (byte)d });
+        stream.Write(values);
+    }
+
+    /// <summary>IDX inputs go through the library's reader: a gzip 2-D byte file gives the FID of the same values (scaled to
+    /// [0, 1]) in a CSV; a 1-D file is a label file, and a label file of another rank is refused, naming it.</summary>
+    [TestMethod]
+    public void IdxFilesReadAsTheLibraryReadsThem()
+    {
+        var random = new Random(5);
+        byte[] a = new byte[120 * 3], b = new byte[100 * 3];
+        random.NextBytes(a);
+        random.NextBytes(b);
+        for (int i = 0; i < b.Length; i++) b[i] = (byte)(b[i] / 2);
+        string idxA = folder.File("a.idx.gz"), idxB = folder.File("b.idx");
+        WriteIdx(idxA, new[] { 120, 3 }, a, gzip: true);
+        WriteIdx(idxB, new[] { 100, 3 }, b, gzip: false);
+        string Csv(string name, byte[] values)
+        {
+            string path = folder.File(name);
+            File.WriteAllLines(path, values.Chunk(3).Select(r => string.Join(",", r.Select(v => (v / 255f).ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+            return path;
+        }
+        double fromIdx = ToolRun.Of("fid", idxA, idxB, "--json", "--resamples", "0").Expect(0).Json().GetProperty("fid").GetDouble();
+        double fromCsv = ToolRun.Of("fid", Csv("a-idx.csv", a), Csv("b-idx.csv", b), "--json", "--resamples", "0").Expect(0).Json().GetProperty("fid").GetDouble();
+        Assert.AreEqual(fromCsv, fromIdx, 1e-9 * fromCsv);
+        Assert.IsGreaterThan(0.001, fromIdx, "the sets differ");
+
+        string labels = folder.File("labels.idx.gz");
+        WriteIdx(labels, new[] { 4 }, new byte[] { 3, 1, 3, 0 }, gzip: true);
+        CollectionAssert.AreEqual(new[] { 3, 1, 3, 0 }, ScoreML.Tool.Inputs.IdxFile.ReadLabels(labels));
+        var refusal = Assert.ThrowsExactly<InvalidDataException>(() => ScoreML.Tool.Inputs.IdxFile.ReadLabels(idxA));
+        StringAssert.Contains(refusal.Message, "a.idx.gz");
+    }
+
     [TestMethod]
     public void StatisticsOfFourShardsMergeIntoTheWholeSetsFid()
     {
