@@ -19,9 +19,12 @@ if (metrics.Fid is not double fid || !double.IsFinite(fid))
     throw new InvalidOperationException($"FID of the packaged pipeline is {metrics.Fid}, not a finite number.");
 Console.WriteLine($"package check: FID {fid:F3} of 500 samples after 200 DSM steps; ScoreML.Images {typeof(ImageDataCatalogExtensions).Assembly.GetName().Version}");
 
-// With a folder argument, two tiny PNG folders for .ci/package-check to run the packed scoreml tool on (a: darker, b: lighter).
+// With a folder argument, the model saved as model.zip for .ci/package-check to run the ConsumeModel example on, and two tiny
+// PNG folders to run the packed scoreml tool on (a: darker, b: lighter).
 if (args.Length > 0)
 {
+    Directory.CreateDirectory(args[0]);
+    ml.ScoreMatching().Model.Save(model, points.Schema, Path.Combine(args[0], "model.zip"));
     var shape = new ImageShape(3, 16, 16);
     var random = new Random(3);
     foreach (var (name, brightness) in new[] { ("a", 0.35), ("b", 0.6) })
@@ -32,5 +35,5 @@ if (args.Length > 0)
             PngImages.Save(Enumerable.Range(0, shape.Size).Select(_ => (float)(brightness + 0.3 * (random.NextDouble() - 0.5))).ToArray(), shape,
                 PixelScaling.ZeroToOne, Path.Combine(folder, $"{i}.png"));
     }
-    Console.WriteLine($"package check: wrote two folders of 8 PNG images to {args[0]}");
+    Console.WriteLine($"package check: wrote model.zip and two folders of 8 PNG images to {args[0]}");
 }
