@@ -76,8 +76,17 @@ internal static class InputReader
             if (count == 0) throw new UsageException($"--shard {s}: {role} '{folder}' has {files.Count} images, fewer than the {s.Count} shards; this shard has none.");
         }
         cancellation.ThrowIfCancellationRequested();
-        var images = ImageFolder.ReadFiles(new MLContext(seed: 0), files.Skip((int)first).Take(count).ToList(), options.Grayscale,
-            options.Resize?.Width, options.Resize?.Height);
+        LabelledImages images;
+        try
+        {
+            images = ImageFolder.ReadFiles(new MLContext(seed: 0), files.Skip((int)first).Take(count).ToList(), options.Grayscale,
+                options.Resize?.Width, options.Resize?.Height);
+        }
+        catch (InvalidDataException e) when (options.Resize is null && e.Message.Contains("resize every image to one size", StringComparison.Ordinal))
+        {
+            // The library's message asks for a width and height; on the command line they are one option.
+            throw new InvalidDataException($"{e.Message} Here: --resize WxH.", e);
+        }
         return new DataSet(folder, "image folder", images.Pixels, images.Count, images.Shape.Size, images.Shape, first, files.Count);
     }
 

@@ -39,6 +39,7 @@ public sealed class ToolErrorTests
         PngImages.Save(new float[3 * 9 * 9], new ImageShape(3, 9, 9), PixelScaling.ZeroToOne, Path.Combine(mixed, "odd.png"));
         run = ToolRun.Of("fid", a, mixed).Expect(1);
         StringAssert.Contains(run.Error, Path.Combine(mixed, "odd.png"), "the image of another size is named");
+        StringAssert.Contains(run.Error, "--resize WxH", "the option that resizes them is named");
         StringAssert.Contains(run.Error, "9 x 9");
 
         string empty = Path.Combine(folder.Path, "empty");
