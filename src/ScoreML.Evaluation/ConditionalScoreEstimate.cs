@@ -4,7 +4,8 @@ namespace ScoreML;
 
 /// <summary>
 /// An estimate of the two class-conditional scores the DLSM paper measures: the posterior score grad log p(x | y) and the
-/// likelihood score grad log p(y | x), both at a noise level. Made from classifier guidance, per-class score models, or the oracle.
+/// likelihood score grad log p(y | x), both at a noise level. Made from classifier guidance, classifier-free guidance, per-class
+/// score models, or the oracle.
 /// </summary>
 public sealed record ConditionalScoreEstimate(NoiseLevelConditionalScore Posterior, NoiseLevelConditionalScore Likelihood)
 {
@@ -22,6 +23,33 @@ public sealed record ConditionalScoreEstimate(NoiseLevelConditionalScore Posteri
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             return (scoreModel.Network.forward(x, sigma) + likelihood(x, sigma, y)).MoveToOuterDisposeScope();
+        };
+        return new ConditionalScoreEstimate(posterior, likelihood);
+    }
+
+    /// <summary>
+    /// Classifier-free guidance: the posterior (1 + w) s(x, sigma | y) - w s(x, sigma) of a class-conditional score model, and the
+    /// likelihood score it implies, that posterior minus the model's unconditional score, (1 + w) (s(x, sigma | y) - s(x, sigma)).
+    /// The likelihood needs the unconditional score, which only a model trained with label dropout has.
+    /// </summary>
+    /// <param name="conditional">The class-conditional score model.</param>
+    /// <param name="weight">w, at least 0 (0: the conditional model as trained).</param>
+    public static ConditionalScoreEstimate FromClassifierFree(ScoreModel conditional, double weight = 0)
+    {
+        ArgumentNullException.ThrowIfNull(conditional);
+        ClassifierFreeGuidance.Check(conditional, weight, nameof(weight));
+        conditional.RequireUnconditionalScore("The likelihood score of classifier-free guidance");
+        NoiseLevelConditionalScore posterior = (x, sigma, y) =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return ClassifierFreeGuidance.Score(conditional.Network, x, sigma, y, weight).MoveToOuterDisposeScope();
+        };
+        NoiseLevelConditionalScore likelihood = (x, sigma, y) =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return (posterior(x, sigma, y) - conditional.Network.forward(x, sigma)).MoveToOuterDisposeScope();
         };
         return new ConditionalScoreEstimate(posterior, likelihood);
     }

@@ -84,6 +84,12 @@ public sealed class DlsmClassifierTrainer : IEstimator<NoiseConditionalClassifie
         int size = VectorColumnReader.RequireFixedSizeFloatVector(input.Schema, this.options.FeatureColumnName);
         if (size != model.Dimension)
             throw new ArgumentException($"Column '{this.options.FeatureColumnName}' has {size} values per row but the score model was trained on {model.Dimension}.", nameof(input));
+        // A class-conditional prior: the DLSM loss and classifier guidance use its unconditional score, and the guidance that may
+        // combine both (classifier-free and classifier) needs the two to name the same classes.
+        model.RequireUnconditionalScore("Training a classifier against it");
+        if (model.IsConditional && model.Labels!.Count != keys.Count)
+            throw new ArgumentException($"Label column '{this.options.LabelColumnName}' has {keys.Count} classes but the class-conditional score model was trained on " +
+                $"{model.Labels.Count}; the classifier must name the same classes.", nameof(input));
         var host = ((IHostEnvironment)mlContext).Register(nameof(DlsmClassifierTrainer));
         // An unset seed follows the MLContext (drawn from its random source); the run uses a copy with the seed filled in.
         var options = this.options.WithSeedFrom<DlsmClassifierOptions>(host);

@@ -12,8 +12,9 @@ using static TorchSharp.torch;
 namespace ScoreML;
 
 /// <summary>
-/// Trains an unconditional noise-conditional score model on a fixed-size float vector column with the chosen
-/// objective (DSM, LCSS, SSM, FD-SSM or exact score matching) and returns a transformer that generates samples.
+/// Trains a noise-conditional score model on a fixed-size float vector column with the chosen objective (DSM, LCSS, SSM,
+/// FD-SSM or exact score matching) and returns a transformer that generates samples: unconditional, or class-conditional from a
+/// key label column (<see cref="ScoreModelOptions.LabelColumnName"/>, with label dropout for classifier-free guidance).
 /// </summary>
 public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
 {
@@ -45,6 +46,16 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
             throw new ArgumentException($"The input has no column '{options.FeatureColumnName}'. Columns present: {string.Join(", ", inputSchema.Select(c => c.Name))}.", nameof(inputSchema));
         if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
             throw new ArgumentException($"Column '{options.FeatureColumnName}' must be a fixed-size vector of Single; it is {column.Kind} of {column.ItemType}.", nameof(inputSchema));
+        if (options.LabelColumnName is string labelName)
+        {
+            var label = inputSchema.FirstOrDefault(c => c.Name == labelName);
+            if (label.Name is null)
+                throw new ArgumentException($"The input has no label column '{labelName}' (ScoreModelOptions.LabelColumnName). Columns present: " +
+                    $"{string.Join(", ", inputSchema.Select(c => c.Name))}.", nameof(inputSchema));
+            if (!label.IsKey)
+                throw new ArgumentException($"Label column '{labelName}' (ScoreModelOptions.LabelColumnName) must be a key type; it is {label.ItemType}. Map it first, " +
+                    $"e.g. mlContext.Transforms.Conversion.MapValueToKey(\"{labelName}\").", nameof(inputSchema));
+        }
         if (!options.GenerateForDataRows) return inputSchema;
         // SchemaShape.Column has no public constructor; CustomMapping's estimator builds the output shape for us.
         // The vector size given here is a placeholder: a SchemaShape records only that the column is a fixed-size vector.
@@ -65,7 +76,13 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
         var options = this.options.WithSeedFrom<ScoreModelOptions>(host);
         int seed = options.Seed!.Value;
         using var channel = host.Start("Train score model");
-        var (values, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName);
+        // A class-conditional model's classes are checked before any row is read (missing, not a key, too few classes).
+        var keys = options.LabelColumnName is string labelColumn ? LabelKeys.FromSchema(input.Schema, labelColumn) : null;
+        float[] values;
+        int[]? labels = null;
+        int rows, dimension;
+        if (keys is null) (values, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName);
+        else (values, labels, rows, dimension) = VectorColumnReader.ReadAll(input, options.FeatureColumnName, options.LabelColumnName!);
         options.ValidateFor(dimension);
         if (options.Threads is int threads) torch.set_num_threads(threads);
         var device = DeviceSelection.Choose(mlContext, options.Device);
@@ -74,21 +91,28 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
             ? DataSigmaMax(values, rows, dimension, seed) : double.NaN);
         var objective = ScoreObjective.Create(options);
         string objectiveName = options.CustomObjective?.GetType().FullName ?? options.Objective.ToString();
+        // A checkpoint of an unconditional run, or of one with other classes or dropout, is another run's.
+        string runName = keys is null ? objectiveName
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{objectiveName} on {keys.Count} classes of '{options.LabelColumnName}', label dropout {options.LabelDropout}");
         var shape = options.ImageShape ?? VectorColumnReader.ImageShapeOf(input.Schema, options.FeatureColumnName);
+        int conditionClasses = keys?.Count ?? 0;
         NoiseConditionalNetwork network = shape is null
-            ? new NoiseConditionalMlp(dimension, dimension, options.Mlp, seed)
-            : new NoiseConditionalUNet(shape, options.UNet, seed);
+            ? new NoiseConditionalMlp(dimension, dimension, options.Mlp, seed, conditionClasses)
+            : new NoiseConditionalUNet(shape, options.UNet, seed, conditionClasses);
         try
         {
             network.to(device);
             using var data = tensor(values, new long[] { rows, dimension }, device: device);
-            using var run = new TrainingRun(network, options, new ScoreMatchingStep(network, sde, objective, data, options.WeightingExponent),
+            using var labelTensor = labels is null ? null : tensor(labels.Select(l => (long)l).ToArray(), device: device);
+            using var classes = labelTensor is null ? null : new BatchClasses(network, labelTensor, options.LabelDropout);
+            using var run = new TrainingRun(network, options, new ScoreMatchingStep(network, sde, objective, data, options.WeightingExponent, classes),
                 new TrainingRunSettings
                 {
                     Trainer = "ScoreModel",
-                    Objective = objectiveName,
+                    Objective = runName,
                     Rows = rows,
                     Values = values,
+                    Labels = labels,
                     Device = device,
                     GeneratorSeed = (ulong)seed + 0x5C0BE,
                     LossName = $"The {objectiveName} loss",
@@ -100,10 +124,16 @@ public sealed class ScoreModelEstimator : IEstimator<ScoreModelTransformer>
                     CanceledBy = "MLContext.CancelExecution() was called",
                 });
             channel.Info(MessageSensitivity.None, "Training {0} on {1} rows of {2} values for {3} steps (batch {4}, {5}, device {6}).",
-                objectiveName, rows, dimension, run.TotalSteps, run.BatchSize, DescribeSde(sde), device);
+                runName, rows, dimension, run.TotalSteps, run.BatchSize, DescribeSde(sde), device);
             channel.Info(MessageSensitivity.None, "Network: {0}.", shape is null ? "MLP" : $"U-Net on {shape} images");
             var summary = run.Run();
-            return new ScoreModelTransformer(new ScoreModel(network, sde, device, summary) { Environment = mlContext }, options.Sampler, options.OutputColumnName)
+            var model = new ScoreModel(network, sde, device, summary)
+            {
+                Environment = mlContext,
+                Labels = keys,
+                LabelDropout = keys is null ? 0 : options.LabelDropout,
+            };
+            return new ScoreModelTransformer(model, options.Sampler, options.OutputColumnName)
             {
                 SeedColumnName = options.SeedColumnName,
                 DataColumnName = options.FeatureColumnName,

@@ -29,6 +29,17 @@ public sealed class ConditionalSamplerOptions
     public double GuidanceScale { get; set; } = 1.0;
 
     /// <summary>
+    /// w of classifier-free guidance (Ho and Salimans 2022), for a class-conditional score model (trained with
+    /// <c>ScoreModelOptions.LabelColumnName</c>): the model's score enters as (1 + w) s(x, t | y) - w s(x, t), two network
+    /// evaluations per step (one pass over the batch stacked twice). w = 0 is the conditional model as trained; diffusers'
+    /// <c>guidance_scale</c> is 1 + w. In [0, <see cref="ClassifierFreeGuidance.MaxWeight"/>]; w &gt; 0 needs a model trained with
+    /// label dropout. Null (the default): a sampler of a conditional model alone (<see cref="ScoreModelTransformer.CreateSampler"/>)
+    /// samples it at w = 0, and a sampler with a classifier or a <see cref="Guidance"/> term adds that term to the model's
+    /// unconditional score; set with a classifier, the two guidances combine: CFG's score plus alpha grad log p(y | x).
+    /// </summary>
+    public double? ClassifierFreeGuidanceWeight { get; set; }
+
+    /// <summary>
     /// A guidance term of your own, added to the prior score in place of the classifier's term (which
     /// <see cref="GuidanceScale"/> weighs). Null: classifier guidance. Works with the samplers of
     /// <see cref="NoiseConditionalClassifierTransformer.CreateSampler"/> and <see cref="ScoreModelTransformer.CreateGuidedSampler"/>;
@@ -46,6 +57,7 @@ public sealed class ConditionalSamplerOptions
         if (string.IsNullOrWhiteSpace(LabelColumnName)) throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));
         if (string.IsNullOrWhiteSpace(OutputColumnName)) throw new ArgumentException("OutputColumnName must name a column.", nameof(OutputColumnName));
         OptionChecks.InRange(GuidanceScale, nameof(GuidanceScale), 0, MaxGuidanceScale, lowOpen: true);
+        OptionChecks.InRange(ClassifierFreeGuidanceWeight, nameof(ClassifierFreeGuidanceWeight), 0, ClassifierFreeGuidance.MaxWeight);
         (Sampler ?? throw new ArgumentNullException(nameof(Sampler))).Validate();
     }
 

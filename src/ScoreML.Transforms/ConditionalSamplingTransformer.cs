@@ -87,16 +87,21 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
     internal static ConditionalSamplingTransformer Guided(ScoreModel prior, NoiseConditionalClassifier? classifier, LabelKeys labels,
         ConditionalSamplerOptions options)
     {
-        if (options.Guidance is null && classifier is null)
+        if (options.Guidance is null && classifier is null && !prior.IsConditional)
             throw new ArgumentException("ConditionalSamplerOptions.Guidance must be set: without a classifier there is no classifier guidance, " +
-                "so the guidance term has to be your own.", nameof(options));
+                "and the score model is not class-conditional, so the guidance term has to be your own.", nameof(options));
+        if (prior.IsConditional && prior.Labels!.Count != labels.Count)
+            throw new ArgumentException($"The score model is conditioned on {prior.Labels.Count} classes but the sampler's labels have {labels.Count}; " +
+                "the class counts must agree.", nameof(labels));
         var ownPrior = prior.Share();
         NoiseConditionalClassifier? ownClassifier = null;
         try
         {
             ownClassifier = classifier?.Share();
-            var guided = options.Guidance is GuidanceTerm term ? term.AddTo(ownPrior)
-                : ClassifierGuidance.Create(ownPrior, ownClassifier!, options.GuidanceScale);
+            double? weight = options.ClassifierFreeGuidanceWeight;
+            var guided = options.Guidance is GuidanceTerm term ? term.AddTo(ownPrior, weight)
+                : ownClassifier is not null ? ClassifierGuidance.Create(ownPrior, ownClassifier, options.GuidanceScale, weight)
+                : ClassifierFreeGuidance.Create(ownPrior, weight ?? 0);
             return new ConditionalSamplingTransformer(guided, ownPrior.Sde, ownPrior.Dimension, labels, ownPrior.Device, options, (ownPrior, ownClassifier));
         }
         catch
@@ -136,8 +141,8 @@ public sealed class ConditionalSamplingTransformer : ITransformer, IDisposable
         ThrowIfDisposed();
         options.Validate();
         if (guidance is var (prior, classifier)) return Guided(prior, classifier, Labels, options);
-        if (options.GuidanceScale != Options.GuidanceScale || options.Guidance is not null)
-            throw new ArgumentException("Only a guided sampler can change its GuidanceScale or Guidance; build a new sampler for this score.", nameof(options));
+        if (options.GuidanceScale != Options.GuidanceScale || options.Guidance is not null || options.ClassifierFreeGuidanceWeight is not null)
+            throw new ArgumentException("Only a guided sampler can change its GuidanceScale, ClassifierFreeGuidanceWeight or Guidance; build a new sampler for this score.", nameof(options));
         return new ConditionalSamplingTransformer(score, sde, Dimension, Labels, device, options);
     }
 

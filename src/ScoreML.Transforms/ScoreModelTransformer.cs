@@ -135,7 +135,9 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     {
         ThrowIfDisposed();
         CheckRequests(input.Schema);
-        return Generates(input.Schema) ? new BatchMappedDataView(input, new SampleMapper(this, input.GetRowCount())) : input;
+        if (!Generates(input.Schema)) return input;
+        model.RequireUnconditionalScore("Sampling without a class (ScoreModelTransformer.Transform)");
+        return new BatchMappedDataView(input, new SampleMapper(this, input.GetRowCount()));
     }
 
     /// <summary>
@@ -168,6 +170,7 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
         ThrowIfDisposed();
         if (firstRow < 0) throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, "The first row cannot be negative.");
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
+        model.RequireUnconditionalScore("Sampling without a class (ScoreModelTransformer.Generate)");
         var result = new float[(long)count * model.Dimension];
         var monitor = NewMonitor(count);
         // In long: count + BatchSize - 1 overflows an int for a BatchSize near int.MaxValue, which made no batches at all.
@@ -224,6 +227,28 @@ public sealed class ScoreModelTransformer : ITransformer, IDisposable
     {
         ThrowIfDisposed();
         SavedComponents.Describe(Sampler, null, nameof(ScoreModelTransformer));
+    }
+
+    /// <summary>
+    /// The class-conditional sampler of a class-conditional score model (trained with <c>ScoreModelOptions.LabelColumnName</c>):
+    /// each request row names a class of <see cref="ScoreModel.Labels"/> (a key, or the original label value) and gets a sample
+    /// of it, drawn with classifier-free guidance at weight <see cref="ConditionalSamplerOptions.ClassifierFreeGuidanceWeight"/>
+    /// (unset: 0, the conditional model as trained), plus the options' <see cref="ConditionalSamplerOptions.Guidance"/> term if
+    /// set. Throws for an unconditional model, saying what to use instead. The sampler holds a reference of its own to the
+    /// network and saves into a model zip like the other guided samplers.
+    /// </summary>
+    public ConditionalSamplingTransformer CreateSampler(ConditionalSamplerOptions options)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!model.IsConditional)
+            throw new InvalidOperationException("This score model is unconditional: it has no classes to sample by. Train it with a label column " +
+                "(ScoreModelOptions.LabelColumnName) for classifier-free guidance, or guide it with a classifier " +
+                "(mlContext.ScoreMatching().Trainers.DlsmClassifier(this, ...), then CreateSampler).");
+        var withWeight = options.Clone();
+        withWeight.ClassifierFreeGuidanceWeight ??= 0;   // the sampler's own options say the weight it samples with
+        return ConditionalSamplingTransformer.Guided(model, null, model.Labels!, withWeight);
     }
 
     /// <summary>

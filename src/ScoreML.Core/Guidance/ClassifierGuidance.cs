@@ -14,12 +14,22 @@ public static class ClassifierGuidance
     /// <param name="scoreModel">The prior score; its SDE gives sigma(t).</param>
     /// <param name="classifier">The noise-conditional classifier whose likelihood score is added.</param>
     /// <param name="alpha">The guidance scale: 1 for the Bayes-rule posterior, above 1 to sharpen the classes.</param>
-    public static ConditionalScoreFunction Create(ScoreModel scoreModel, NoiseConditionalClassifier classifier, double alpha)
+    public static ConditionalScoreFunction Create(ScoreModel scoreModel, NoiseConditionalClassifier classifier, double alpha) =>
+        Create(scoreModel, classifier, alpha, null);
+
+    /// <summary>Classifier guidance on a class-conditional score model's classifier-free guided score:
+    /// (1 + w) s(x, t | y) - w s(x, t) + alpha grad_x log p(y | x, sigma(t)); with <paramref name="classifierFreeWeight"/> null, the
+    /// model's unconditional score + alpha grad_x log p(y | x, sigma(t)) as <see cref="Create(ScoreModel, NoiseConditionalClassifier, double)"/>.</summary>
+    /// <param name="scoreModel">The prior score; its SDE gives sigma(t).</param>
+    /// <param name="classifier">The noise-conditional classifier whose likelihood score is added.</param>
+    /// <param name="alpha">The guidance scale: 1 for the Bayes-rule posterior, above 1 to sharpen the classes.</param>
+    /// <param name="classifierFreeWeight">w of classifier-free guidance, for a class-conditional score model; null for none.</param>
+    public static ConditionalScoreFunction Create(ScoreModel scoreModel, NoiseConditionalClassifier classifier, double alpha, double? classifierFreeWeight)
     {
         if (!(alpha > 0) || double.IsInfinity(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "The guidance scale alpha must be positive and finite.");
         if (scoreModel.Dimension != classifier.Dimension)
             throw new ArgumentException($"The score model works on {scoreModel.Dimension} values per row and the classifier on {classifier.Dimension}.", nameof(classifier));
-        return Term(classifier, alpha).AddTo(scoreModel);
+        return Term(classifier, alpha).AddTo(scoreModel, classifierFreeWeight);
     }
 
     /// <summary>The classifier's term alone, alpha grad_x log p(y | x, sigma), to add to a prior score.</summary>

@@ -19,7 +19,8 @@ public sealed class GuidanceContext
     /// <summary>[B] the SDE's marginal std at <see cref="T"/>: the noise level noise-conditional networks take.</summary>
     public required Tensor Sigma { get; init; }
 
-    /// <summary>[B, D] the prior's score at (X, T), to which the term is added (e.g. for classifier-free guidance).</summary>
+    /// <summary>[B, D] the prior's score at (X, T), to which the term is added: its unconditional score, or for a class-conditional
+    /// prior sampled with a classifier-free weight w, (1 + w) s(x, t | y) - w s(x, t).</summary>
     public required Tensor PriorScore { get; init; }
 
     /// <summary>The prior's SDE.</summary>

@@ -42,6 +42,14 @@ public class MlpOptions
     /// because the score's size spans 1/SigmaMin to 1/SigmaMax, which an MLP learns poorly on its own. Classifiers refuse it.</summary>
     public bool ScaleOutputBySigma { get; set; } = true;
 
+    /// <summary>
+    /// A class-conditional MLP's learned class embedding width, in [1, <see cref="MaxWidth"/>] (default 16). The MLP's noise
+    /// embedding is log sigma alone or a few Fourier features, so adding a class vector to it would only shift the noise level:
+    /// the class embedding is concatenated beside it instead (into the joint input, or the noise branch's input). Unused by
+    /// unconditional networks.
+    /// </summary>
+    public int ClassEmbeddingWidth { get; set; } = 16;
+
     /// <summary>Checks every option, whether or not the layout and embedding use it; names the option at fault.</summary>
     public void Validate()
     {
@@ -53,6 +61,7 @@ public class MlpOptions
         OptionChecks.AllInRange(NoiseBranchSizes, "Mlp.NoiseBranchSizes", 1, MaxWidth, minimumCount: Layout == NetworkLayout.TwoBranch ? 1 : 0);
         OptionChecks.EvenInRange(FourierFeatures, "Mlp.FourierFeatures", 2, MaxFourierFeatures);
         OptionChecks.InRange(FourierScale, "Mlp.FourierScale", 0, MaxFourierScale, lowOpen: true);
+        OptionChecks.InRange(ClassEmbeddingWidth, "Mlp.ClassEmbeddingWidth", 1, MaxWidth);
     }
 
     internal MlpOptions Clone()

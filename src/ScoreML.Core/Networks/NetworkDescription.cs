@@ -17,6 +17,9 @@ public sealed class NetworkDescription
     public int Dimension { get; set; }
     /// <summary>The width of an output row (D for a score, the class count for a classifier).</summary>
     public int Outputs { get; set; }
+    /// <summary>The classes a class-conditional score network is conditioned on; 0 (the default, and what zips saved before class
+    /// conditioning hold) for an unconditional network.</summary>
+    public int ConditionClasses { get; set; }
     /// <summary>How a row is viewed as an image, for the U-Net and the ResNet; null for an MLP.</summary>
     public ImageShape? Image { get; set; }
     /// <summary>The MLP's options; set for the "mlp" family only.</summary>
@@ -27,14 +30,16 @@ public sealed class NetworkDescription
     public ResNetOptions? ResNet { get; set; }
 
     /// <summary>A one-line description for messages, e.g. "mlp 2->2" or "unet on 1x28x28 images -> 784"; not saved.</summary>
-    [JsonIgnore] public string Summary => Image is null ? $"{Family} {Dimension}->{Outputs}" : $"{Family} on {Image} images -> {Outputs}";
+    [JsonIgnore] public string Summary => (Image is null ? $"{Family} {Dimension}->{Outputs}" : $"{Family} on {Image} images -> {Outputs}")
+        + (ConditionClasses > 0 ? $" conditioned on {ConditionClasses} classes" : "");
 
     /// <summary>The description of <paramref name="network"/> (sharing its Options object); throws
     /// <see cref="NotSupportedException"/> for a network that is not one of ScoreML's (MLP, U-Net, ResNet).</summary>
     public static NetworkDescription Of(NoiseConditionalNetwork network) => network switch
     {
-        NoiseConditionalMlp mlp => new() { Family = "mlp", Dimension = mlp.Dimension, Outputs = mlp.Outputs, Mlp = mlp.Options },
-        NoiseConditionalUNet unet => new() { Family = "unet", Dimension = unet.Dimension, Outputs = unet.Outputs, Image = unet.Shape, UNet = unet.Options },
+        NoiseConditionalMlp mlp => new() { Family = "mlp", Dimension = mlp.Dimension, Outputs = mlp.Outputs, Mlp = mlp.Options, ConditionClasses = mlp.ConditionClasses },
+        NoiseConditionalUNet unet => new()
+            { Family = "unet", Dimension = unet.Dimension, Outputs = unet.Outputs, Image = unet.Shape, UNet = unet.Options, ConditionClasses = unet.ConditionClasses },
         NoiseConditionalResNet resnet => new() { Family = "resnet", Dimension = resnet.Dimension, Outputs = resnet.Outputs, Image = resnet.Shape, ResNet = resnet.Options },
         _ => throw new NotSupportedException($"A {network.GetType().Name} cannot be saved: ScoreML saves its own networks (MLP, U-Net, ResNet) only."),
     };
@@ -44,8 +49,9 @@ public sealed class NetworkDescription
     {
         NoiseConditionalNetwork network = Family switch
         {
-            "mlp" => new NoiseConditionalMlp(Dimension, Outputs, Mlp ?? throw Missing("Mlp"), 0),
-            "unet" => new NoiseConditionalUNet(Image ?? throw Missing("Image"), UNet ?? throw Missing("UNet"), 0),
+            "mlp" => new NoiseConditionalMlp(Dimension, Outputs, Mlp ?? throw Missing("Mlp"), 0, ConditionClasses),
+            "unet" => new NoiseConditionalUNet(Image ?? throw Missing("Image"), UNet ?? throw Missing("UNet"), 0, ConditionClasses),
+            "resnet" when ConditionClasses != 0 => throw new InvalidDataException($"{what}: a resnet network conditioned on {ConditionClasses} classes; ScoreML's ResNet takes no classes."),
             "resnet" => new NoiseConditionalResNet(Image ?? throw Missing("Image"), Outputs, ResNet ?? throw Missing("ResNet"), 0),
             _ => throw new InvalidDataException($"{what}: unknown network family '{Family}'."),
         };

@@ -15,6 +15,7 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
     readonly Sequential? noiseBranch;       // TwoBranch only
     readonly Linear? head;                  // TwoBranch only
     readonly Parameter? fourierFrequencies; // fixed, not trained; stored so the saved weights carry it
+    readonly ClassEmbedding? classEmbedding; // class-conditional networks only
     readonly NoiseEmbeddingKind embedding;
     readonly bool scaleBySigma;
 
@@ -22,7 +23,16 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
     /// <param name="outputs">Output width (D for a score, the class count for a classifier).</param>
     /// <param name="options">Network shape.</param>
     /// <param name="seed">Seeds the weight initialisation and the Fourier frequencies.</param>
-    public NoiseConditionalMlp(int inputs, int outputs, MlpOptions options, long seed) : base(nameof(NoiseConditionalMlp), inputs, outputs)
+    public NoiseConditionalMlp(int inputs, int outputs, MlpOptions options, long seed) : this(inputs, outputs, options, seed, 0) { }
+
+    /// <param name="inputs">Data dimension D.</param>
+    /// <param name="outputs">Output width (D for a score, the class count for a classifier).</param>
+    /// <param name="options">Network shape.</param>
+    /// <param name="seed">Seeds the weight initialisation, the Fourier frequencies and the class embedding.</param>
+    /// <param name="conditionClasses">The classes of a class-conditional network (at least 2), whose learned embedding of
+    /// <see cref="MlpOptions.ClassEmbeddingWidth"/> values joins the noise embedding; 0 for an unconditional one.</param>
+    public NoiseConditionalMlp(int inputs, int outputs, MlpOptions options, long seed, int conditionClasses)
+        : base(nameof(NoiseConditionalMlp), inputs, outputs, conditionClasses)
     {
         options.Validate();
         Options = options.Clone();
@@ -35,17 +45,21 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
             embeddingWidth = options.FourierFeatures;
             fourierFrequencies = nn.Parameter(randn(new long[] { options.FourierFeatures / 2 }, generator: generator) * options.FourierScale, requires_grad: false);
         }
+        // The class vector joins the noise embedding's values; an unconditional network draws nothing for it, so its weights
+        // are what they were before class conditioning existed.
+        int conditionWidth = embeddingWidth + (conditionClasses > 0 ? options.ClassEmbeddingWidth : 0);
 
         if (options.Layout == NetworkLayout.Joint)
         {
-            body = Mlp(inputs + embeddingWidth, options.HiddenSizes, outputs, options.Activation, generator);
+            body = Mlp(inputs + conditionWidth, options.HiddenSizes, outputs, options.Activation, generator);
         }
         else
         {
             body = Mlp(inputs, options.HiddenSizes[..^1], options.HiddenSizes[^1], options.Activation, generator);
-            noiseBranch = Mlp(embeddingWidth, options.NoiseBranchSizes[..^1], options.NoiseBranchSizes[^1], options.Activation, generator);
+            noiseBranch = Mlp(conditionWidth, options.NoiseBranchSizes[..^1], options.NoiseBranchSizes[^1], options.Activation, generator);
             head = SeededLinear(options.HiddenSizes[^1] + options.NoiseBranchSizes[^1], outputs, generator);
         }
+        if (conditionClasses > 0) classEmbedding = new ClassEmbedding(conditionClasses, options.ClassEmbeddingWidth, generator);
         RegisterComponents();
     }
 
@@ -56,10 +70,22 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
 
     /// <param name="x">[B, D] inputs.</param>
     /// <param name="sigma">[B] noise standard deviations.</param>
-    public override Tensor forward(Tensor x, Tensor sigma)
+    public override Tensor forward(Tensor x, Tensor sigma) => Run(x, sigma, null);
+
+    /// <param name="x">[B, D] inputs.</param>
+    /// <param name="sigma">[B] noise standard deviations.</param>
+    /// <param name="classes">[B] Int64 classes, <see cref="NoiseConditionalNetwork.NoClass"/> for none.</param>
+    public override Tensor forward(Tensor x, Tensor sigma, Tensor classes)
+    {
+        if (classEmbedding is null) return base.forward(x, sigma, classes);
+        RequireClasses(x, classes);
+        return Run(x, sigma, classes);
+    }
+
+    Tensor Run(Tensor x, Tensor sigma, Tensor? classes)
     {
         using var scope = NewDisposeScope();
-        var embedded = Embed(sigma.unsqueeze(1));
+        var embedded = Condition(sigma, classes);
         var output = head is null
             ? body.forward(cat(new[] { x, embedded }, 1))
             : head.forward(cat(new[] { body.forward(x), noiseBranch!.forward(embedded) }, 1));
@@ -81,11 +107,20 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
         }
         else
         {
-            hidden = cat(new[] { x, Embed(sigma.unsqueeze(1)) }, 1);
+            hidden = cat(new[] { x, Condition(sigma, null) }, 1);
             var layers = body.children().Cast<nn.Module<Tensor, Tensor>>().ToList();
             foreach (var layer in layers.Take(layers.Count - 1)) hidden = layer.forward(hidden);
         }
         return hidden.MoveToOuterDisposeScope();
+    }
+
+    // The noise embedding, and beside it the class embedding of a class-conditional network ("no class" when classes is null).
+    Tensor Condition(Tensor sigma, Tensor? classes)
+    {
+        var noise = Embed(sigma.unsqueeze(1));
+        if (classEmbedding is null) return noise;
+        var embeddedClasses = classes is null ? classEmbedding.Unconditional(sigma.shape[0], sigma.device) : classEmbedding.forward(classes);
+        return cat(new[] { noise, embeddedClasses.to(noise.dtype) }, 1);
     }
 
     Tensor Embed(Tensor sigma) => embedding switch

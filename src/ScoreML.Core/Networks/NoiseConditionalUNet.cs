@@ -23,12 +23,21 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
     readonly GroupNorm outputNorm;
     readonly GuardedConv2d output;
     readonly bool scaleBySigma;
+    readonly ClassEmbedding? classEmbedding;   // class-conditional networks only
 
     /// <param name="shape">How a row is viewed as an image.</param>
     /// <param name="options">Network shape.</param>
     /// <param name="seed">Seeds the weights and the Fourier frequencies.</param>
-    public NoiseConditionalUNet(ImageShape shape, UNetOptions options, long seed)
-        : base(nameof(NoiseConditionalUNet), (shape ?? throw new ArgumentNullException(nameof(shape))).Size, shape.Size)
+    public NoiseConditionalUNet(ImageShape shape, UNetOptions options, long seed) : this(shape, options, seed, 0) { }
+
+    /// <param name="shape">How a row is viewed as an image.</param>
+    /// <param name="options">Network shape.</param>
+    /// <param name="seed">Seeds the weights, the Fourier frequencies and the class embedding.</param>
+    /// <param name="conditionClasses">The classes of a class-conditional network (at least 2): a learned embedding of each class
+    /// is added to the noise-level embedding that every residual block receives (as DDPM++'s and diffusers' class-conditional
+    /// U-Nets do); 0 for an unconditional network.</param>
+    public NoiseConditionalUNet(ImageShape shape, UNetOptions options, long seed, int conditionClasses)
+        : base(nameof(NoiseConditionalUNet), (shape ?? throw new ArgumentNullException(nameof(shape))).Size, shape.Size, conditionClasses)
     {
         options.Validate();
         shape.Validate(shape.Size, "The image shape");
@@ -87,6 +96,8 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
         }
         outputNorm = GroupNorms.For(channels);
         output = SeededLayers.Conv(channels, shape.Channels, 3, generator);
+        // Drawn last, so an unconditional network's weights are what they were before class conditioning existed.
+        if (conditionClasses > 0) classEmbedding = new ClassEmbedding(conditionClasses, embeddingWidth, generator);
         RegisterComponents();
     }
 
@@ -102,7 +113,19 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
     public override Tensor forward(Tensor x, Tensor sigma)
     {
         using var scope = NewDisposeScope();
-        var output = Run(x, sigma, out _);
+        var output = Run(x, sigma, null, out _);
+        return output.MoveToOuterDisposeScope();
+    }
+
+    /// <param name="x">[B, C*H*W] rows.</param>
+    /// <param name="sigma">[B] noise levels.</param>
+    /// <param name="classes">[B] Int64 classes, <see cref="NoiseConditionalNetwork.NoClass"/> for none.</param>
+    public override Tensor forward(Tensor x, Tensor sigma, Tensor classes)
+    {
+        if (classEmbedding is null) return base.forward(x, sigma, classes);
+        RequireClasses(x, classes);
+        using var scope = NewDisposeScope();
+        var output = Run(x, sigma, classes, out _);
         return output.MoveToOuterDisposeScope();
     }
 
@@ -110,14 +133,17 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
     public override Tensor PenultimateFeatures(Tensor x, Tensor sigma)
     {
         using var scope = NewDisposeScope();
-        Run(x, sigma, out var features);
+        Run(x, sigma, null, out var features);
         return features.mean(new long[] { 2, 3 }).MoveToOuterDisposeScope();
     }
 
-    Tensor Run(Tensor x, Tensor sigma, out Tensor lastFeatures)
+    // classes: null is "no class" for a class-conditional network.
+    Tensor Run(Tensor x, Tensor sigma, Tensor? classes, out Tensor lastFeatures)
     {
         RequireInputs(x, sigma, $"images {Shape}");
         var temb = embedding.forward(sigma);
+        if (classEmbedding is not null)
+            temb = temb + (classes is null ? classEmbedding.Unconditional(x.shape[0], x.device) : classEmbedding.forward(classes)).to(temb.dtype);
         var h = input.forward(x.view(-1, Shape.Channels, Shape.Height, Shape.Width));
         var skips = new Stack<Tensor>();
         skips.Push(h);

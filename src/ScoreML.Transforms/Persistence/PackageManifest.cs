@@ -34,6 +34,12 @@ internal sealed class PackageManifest
     {
         public NetworkDescription Network { get; set; } = new();
         public SdeOptions Sde { get; set; } = new();
+
+        /// <summary>A class-conditional model's classes; null for an unconditional one (and in zips saved before class conditioning).</summary>
+        public LabelPart? Labels { get; set; }
+
+        /// <summary>The label dropout a class-conditional model was trained with.</summary>
+        public double LabelDropout { get; set; }
     }
 
     internal sealed class ClassifierPart

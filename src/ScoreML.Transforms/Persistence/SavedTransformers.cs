@@ -119,7 +119,13 @@ internal static class SavedTransformers
 
     static void AddScoreModel(TransformerPackage package, ScoreModel model)
     {
-        package.Manifest.ScoreModel = new PackageManifest.ScoreModelPart { Network = NetworkDescription.Of(model.Network), Sde = SdeDescription.Of(model.Sde) };
+        package.Manifest.ScoreModel = new PackageManifest.ScoreModelPart
+        {
+            Network = NetworkDescription.Of(model.Network),
+            Sde = SdeDescription.Of(model.Sde),
+            Labels = model.Labels is LabelKeys labels ? LabelPartOf(labels) : null,
+            LabelDropout = model.LabelDropout,
+        };
         package.Sections[ScoreModelSection] = WeightsOf(model.Network);
     }
 
@@ -130,8 +136,12 @@ internal static class SavedTransformers
         package.Sections[ClassifierSection] = WeightsOf(classifier.Network);
     }
 
-    static void AddLabels(TransformerPackage package, LabelKeys labels) =>
-        package.Manifest.Labels = new PackageManifest.LabelPart { Count = labels.Count, Names = labels.Names, ValueType = ValueTypeName(labels.ValueType) };
+    static void AddLabels(TransformerPackage package, LabelKeys labels) => package.Manifest.Labels = LabelPartOf(labels);
+
+    static PackageManifest.LabelPart LabelPartOf(LabelKeys labels) =>
+        new() { Count = labels.Count, Names = labels.Names, ValueType = ValueTypeName(labels.ValueType) };
+
+    static LabelKeys LabelsOf(PackageManifest.LabelPart labels, string what) => new(labels.Count, labels.Names, ValueTypeOf(labels.ValueType, what));
 
     static byte[] WeightsOf(NoiseConditionalNetwork network)
     {
@@ -144,7 +154,20 @@ internal static class SavedTransformers
     {
         var part = Required(package.Manifest.ScoreModel, "ScoreModel", what);
         var network = ReadNetwork(part.Network, package.Section(ScoreModelSection, what), device, $"{what}, score model");
-        return new ScoreModel(network, part.Sde.Create(double.NaN), device) { Environment = context };
+        try
+        {
+            return new ScoreModel(network, part.Sde.Create(double.NaN), device)
+            {
+                Environment = context,
+                Labels = part.Labels is { } labels ? LabelsOf(labels, what) : null,
+                LabelDropout = part.LabelDropout,
+            };
+        }
+        catch (ArgumentException e)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"{what}: the score model's classes do not fit its network: {e.Message}", e);
+        }
     }
 
     static (NoiseConditionalClassifier, LabelKeys) ReadClassifier(TransformerPackage package, Device device, string what)
@@ -165,8 +188,7 @@ internal static class SavedTransformers
 
     static LabelKeys ReadLabels(TransformerPackage package, string what)
     {
-        var labels = Required(package.Manifest.Labels, "Labels", what);
-        return new LabelKeys(labels.Count, labels.Names, ValueTypeOf(labels.ValueType, what));
+        return LabelsOf(Required(package.Manifest.Labels, "Labels", what), what);
     }
 
     static NoiseConditionalNetwork ReadNetwork(NetworkDescription description, byte[] weights, Device device, string what)
