@@ -11,4 +11,8 @@ internal static class PaperTable1
         ["dlsm"] = (new[] { 0.066, 0.064 }, new[] { 0.052, 0.052 }, new[] { 0.96, 0.95 }, new[] { 1.00, 1.00 }),
         ["oracle"] = (new[] { 0.0, 0.0 }, new[] { 0.0, 0.0 }, null, null),
     };
+
+    /// <summary>The paper's values of a method; all null for a method it did not run (classifier-free guidance).</summary>
+    public static (double[]? DP, double[]? DL, double[]? Precision, double[]? Recall) Of(string method) =>
+        Values.TryGetValue(method, out var values) ? values : (null, null, null, null);
 }

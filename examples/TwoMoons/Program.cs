@@ -1,7 +1,8 @@
 // The two-moons study of Chao et al., "Denoising Likelihood Score Matching for Conditional Score-based Data Generation"
 // (ICLR 2022), Section 3 and Table 1, with the settings of the authors' toy code: a score model, three noise-conditional
-// classifiers (cross-entropy, DLSM, DLSM + cross-entropy) and two per-class score models, then the score errors D_P and
-// D_L at sigma = 7.5 and precision/recall of 10,000 class-conditional samples per class for five methods.
+// classifiers (cross-entropy, DLSM, DLSM + cross-entropy), two per-class score models and a class-conditional score model
+// (classifier-free guidance at w = 0, 1, 3), then the score errors D_P and D_L at sigma = 7.5 and precision/recall of 10,000
+// class-conditional samples per class for eight methods, and what CFG costs beside DLSM to train and to sample.
 //
 //   dotnet run -c Release --project examples/TwoMoons -- [--quick] [--out DIR] [--seed N] [--steps N] [--save model.zip] [--resume]
 // --steps sets the training steps of every network (score models and classifiers) to N. --save writes the DLSM sampler as an
@@ -43,7 +44,8 @@ Console.WriteLine($"Estimated run time on this machine: {Study.Describe(study.Es
 
 var trained = study.Train();
 var results = study.Evaluate(trained);
-StudyReport.Write(outDir, quick, seed, settings, results, trained.Curves, wall.Elapsed);
+var costs = study.MeasureCosts(trained);
+StudyReport.Write(outDir, quick, seed, settings, results, trained.Curves, costs, wall.Elapsed);
 StudyPlots.SaveFieldsAndSamples(Path.Combine(outDir, "two_moons.png"), results, trained);
 StudyPlots.SaveAblation(Path.Combine(outDir, "ablation.png"), trained.Curves);
 StudyReport.PrintTable(results);

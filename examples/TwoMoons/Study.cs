@@ -13,7 +13,13 @@ namespace TwoMoons;
 /// <summary>Trains the study's networks and measures the five methods.</summary>
 internal sealed class Study
 {
-    public static readonly string[] Methods = { "base", "scaling", "dlsm", "posterior_sm", "oracle" };
+    /// <summary>Classifier-free guidance's weights w, each a method "cfg_w{w}" of one class-conditional score model.</summary>
+    public static readonly double[] ClassifierFreeWeights = { 0, 1, 3 };
+
+    public static readonly string[] Methods =
+        new[] { "base", "scaling", "dlsm", "posterior_sm" }.Concat(ClassifierFreeWeights.Select(MethodOf)).Append("oracle").ToArray();
+
+    static string MethodOf(double weight) => "cfg_w" + weight.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     readonly MLContext ml;
     readonly LabelledPoints moons;
@@ -57,10 +63,15 @@ internal sealed class Study
         ScaleOutputBySigma = false,
     };
 
-    ScoreModelOptions ScoreOptions(string label, int steps)
+    /// <param name="label">The progress bar's and checkpoint's name; empty for a timing probe (no bar, no checkpoint).</param>
+    /// <param name="steps">Training steps.</param>
+    /// <param name="conditional">Condition on the Label column, with label dropout for classifier-free guidance.</param>
+    ScoreModelOptions ScoreOptions(string label, int steps, bool conditional = false)
     {
         var options = new ScoreModelOptions
         {
+            LabelColumnName = conditional ? "Label" : null,
+            LabelDropout = StudySettings.LabelDropout,
             Steps = steps,
             BatchSize = settings.BatchSize,
             LearningRate = StudySettings.ScoreLearningRate,
@@ -117,8 +128,8 @@ internal sealed class Study
         double ceStep = ClassifierStep(ClassifierLoss.CrossEntropy);
         double dlsmStep = ClassifierStep(ClassifierLoss.DlsmPlusCrossEntropy);
         var clock = Stopwatch.StartNew();
-        // Three score models (the two per-class ones on half the data, same batch) and three classifiers.
-        double training = 3 * settings.ScoreSteps * scoreStep + settings.ClassifierSteps * (ceStep + 2 * dlsmStep);
+        // Four score models (the two per-class ones on half the data, same batch; the class-conditional one) and three classifiers.
+        double training = 4 * settings.ScoreSteps * scoreStep + settings.ClassifierSteps * (ceStep + 2 * dlsmStep);
         // Sampling: two score evaluations per sampler step (predictor and corrector) for each class; the three guided methods pay
         // for the classifier's gradient, the oracle for a pass over the class's points.
         int n = Math.Min(settings.SamplesPerClass, 1000);
@@ -137,7 +148,8 @@ internal sealed class Study
         clock.Restart();
         oracle.PosteriorScore(x, sigma, y);
         double oracleEval = clock.Elapsed.TotalSeconds * settings.SamplesPerClass / n;
-        double sampling = 2 * 2 * settings.SamplerSteps * (4 * guidedEval + oracleEval);
+        // Classifier-free guidance's three weights cost about a guided evaluation each (two network passes, no backward pass).
+        double sampling = 2 * 2 * settings.SamplerSteps * ((4 + ClassifierFreeWeights.Length) * guidedEval + oracleEval);
         return training + sampling;
     }
 
@@ -156,6 +168,8 @@ internal sealed class Study
             var subset = new LabelledPoints(rows.SelectMany(moons.Row).ToArray(), 2, new int[rows.Length], 2);
             perClass[c] = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions($"score c{c}", settings.ScoreSteps)).Fit(subset.ToDataView(ml));
         }
+        // One network for classifier-free guidance: the score conditioned on the class, and (label dropout) the unconditional score.
+        var conditional = ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions("score cond", settings.ScoreSteps, conditional: true)).Fit(data);
 
         using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels);
         var curves = new Dictionary<string, TrainingCurve>();
@@ -173,15 +187,50 @@ internal sealed class Study
         var ce = TrainClassifier("ce", ClassifierLoss.CrossEntropy);
         var dlsmOnly = TrainClassifier("dlsm", ClassifierLoss.Dlsm);
         var dlsm = TrainClassifier("dlsm_ce", ClassifierLoss.DlsmPlusCrossEntropy);
-        return new TrainedModels(scoreModel, perClass, ce, dlsmOnly, dlsm, curves);
+        return new TrainedModels(scoreModel, perClass, conditional, ce, dlsmOnly, dlsm, curves);
     }
 
     /// <summary>The study's class-conditional sampler: PC with a Langevin corrector (snr 0.16), guidance scale alpha.</summary>
-    public ConditionalSamplerOptions Sampling(double alpha) => new()
+    public ConditionalSamplerOptions Sampling(double alpha, double? classifierFreeWeight = null, int? steps = null) => new()
     {
         GuidanceScale = alpha,
-        Sampler = new SamplerOptions { Kind = SamplerKind.PredictorCorrector, Steps = settings.SamplerSteps, Snr = 0.16, BatchSize = settings.SamplesPerClass, Seed = seed },
+        ClassifierFreeGuidanceWeight = classifierFreeWeight,
+        Sampler = new SamplerOptions { Kind = SamplerKind.PredictorCorrector, Steps = steps ?? settings.SamplerSteps, Snr = 0.16, BatchSize = settings.SamplesPerClass, Seed = seed },
     };
+
+    /// <summary>
+    /// What CFG costs beside DLSM here (<see cref="CostComparison"/>): training steps of the unconditional and the conditional score
+    /// models and of the DLSM + CE classifier, timed on short runs of the study's own settings, and sampler steps of the DLSM and
+    /// CFG samplers (w = 0 and w = 1) on the same requests, 20 PC steps each.
+    /// </summary>
+    public Costs MeasureCosts(TrainedModels trained)
+    {
+        var data = moons.ToDataView(ml);
+        double FitSeconds(string kind, int steps)
+        {
+            var clock = Stopwatch.StartNew();
+            if (kind == "dlsm_ce")
+                using (ml.ScoreMatching().Trainers.DlsmClassifier(trained.ScoreModel, ClassifierOptions("", ClassifierLoss.DlsmPlusCrossEntropy, steps, null)).Fit(data)) { }
+            else
+                using (ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions("", steps, conditional: kind == "conditional")).Fit(data)) { }
+            return clock.Elapsed.TotalSeconds;
+        }
+        var training = CostComparison.Training(FitSeconds);
+
+        const int probeSteps = 20;
+        int perClass = Math.Min(settings.SamplesPerClass, 1000);
+        int[] classes = Enumerable.Range(0, 2).SelectMany(c => Enumerable.Repeat(c, perClass)).ToArray();
+        using var dlsm = trained.Dlsm.CreateSampler(Sampling(1, steps: probeSteps));
+        using var cfg0 = trained.Conditional.CreateSampler(Sampling(1, 0, probeSteps));
+        using var cfg1 = trained.Conditional.CreateSampler(Sampling(1, 1, probeSteps));
+        var sampling = CostComparison.Sampling(new Dictionary<string, ConditionalSamplingTransformer> { ["dlsm"] = dlsm, ["cfg_w0"] = cfg0, ["cfg_w1"] = cfg1 },
+            classes, probeSteps);
+        var costs = new Costs(training, sampling, settings.ScoreSteps, settings.ClassifierSteps, classes.Length);
+        Console.WriteLine($"  training: conditional model {costs.ConditionalSeconds:F0} s against score model + DLSM + CE classifier {costs.ScorePlusClassifierSeconds:F0} s " +
+                          $"(ratio {costs.TrainingRatio:F2}); sampling step on {classes.Length} rows: CFG w = 1 {sampling["cfg_w1"].Median:F1} ms, " +
+                          $"w = 0 {sampling["cfg_w0"].Median:F1} ms, DLSM {sampling["dlsm"].Median:F1} ms (CFG/DLSM {costs.SamplingRatio:F2})");
+        return costs;
+    }
 
     public Dictionary<string, MethodResult> Evaluate(TrainedModels trained)
     {
@@ -200,9 +249,11 @@ internal sealed class Study
             ["dlsm"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.Dlsm.Classifier), trained.Dlsm.CreateSampler(Sampling(1))),
             ["posterior_sm"] = (ConditionalScoreEstimate.FromPerClassModels(perClassModels, scoreModel),
                 new ConditionalSamplingTransformer(PerClassScoreModels.AsConditionalScore(perClassModels), scoreModel.Sde, 2, labels, scoreModel.Device, sampler)),
-            ["oracle"] = (ConditionalScoreEstimate.FromOracle(oracle),
-                new ConditionalSamplingTransformer(samplingOracle.AsConditionalScoreFunction(scoreModel.Sde), scoreModel.Sde, 2, labels, scoreModel.Device, sampler)),
         };
+        foreach (double w in ClassifierFreeWeights)
+            methods[MethodOf(w)] = (ConditionalScoreEstimate.FromClassifierFree(trained.Conditional.Model, w), trained.Conditional.CreateSampler(Sampling(1, w)));
+        methods["oracle"] = (ConditionalScoreEstimate.FromOracle(oracle),
+            new ConditionalSamplingTransformer(samplingOracle.AsConditionalScoreFunction(scoreModel.Sde), scoreModel.Sde, 2, labels, scoreModel.Device, sampler));
 
         var realClean = new float[2][];
         var realNoisy = new float[2][];
@@ -258,11 +309,13 @@ internal sealed class Study
 }
 
 /// <summary>Everything <see cref="Study.Train"/> fits.</summary>
-internal sealed record TrainedModels(ScoreModelTransformer ScoreModel, ScoreModelTransformer[] PerClass, NoiseConditionalClassifierTransformer CrossEntropy,
-    NoiseConditionalClassifierTransformer DlsmOnly, NoiseConditionalClassifierTransformer Dlsm, Dictionary<string, TrainingCurve> Curves) : IDisposable
+internal sealed record TrainedModels(ScoreModelTransformer ScoreModel, ScoreModelTransformer[] PerClass, ScoreModelTransformer Conditional,
+    NoiseConditionalClassifierTransformer CrossEntropy, NoiseConditionalClassifierTransformer DlsmOnly, NoiseConditionalClassifierTransformer Dlsm,
+    Dictionary<string, TrainingCurve> Curves) : IDisposable
 {
     public void Dispose()
     {
+        Conditional.Dispose();
         CrossEntropy.Dispose();
         DlsmOnly.Dispose();
         Dlsm.Dispose();
@@ -274,3 +327,15 @@ internal sealed record TrainedModels(ScoreModelTransformer ScoreModel, ScoreMode
 /// <summary>One method's measurements, class 0 and class 1.</summary>
 internal sealed record MethodResult(string Name, double[] PosteriorError, double[] LikelihoodError, double[] Precision, double[] Recall,
     double[] PrecisionClean, double[] RecallClean, float[][] Samples, float[][] Field);
+
+/// <summary>The cost of classifier-free guidance beside DLSM in one run: per-step times and what they make of the study's whole training.</summary>
+internal sealed record Costs(Dictionary<string, CostComparison.StepCost> TrainingMilliseconds, Dictionary<string, CostComparison.StepCost> SamplingMilliseconds,
+    int ScoreSteps, int ClassifierSteps, int SamplingRows)
+{
+    public double ConditionalSeconds => ScoreSteps * TrainingMilliseconds["conditional"].Median / 1000;
+    public double ScorePlusClassifierSeconds => (ScoreSteps * TrainingMilliseconds["score"].Median + ClassifierSteps * TrainingMilliseconds["dlsm_ce"].Median) / 1000;
+    /// <summary>CFG's training time over DLSM's (its score model and its classifier).</summary>
+    public double TrainingRatio => ConditionalSeconds / ScorePlusClassifierSeconds;
+    /// <summary>A CFG (w &gt; 0) sampler step's time over a DLSM-guided one's.</summary>
+    public double SamplingRatio => SamplingMilliseconds["cfg_w1"].Median / SamplingMilliseconds["dlsm"].Median;
+}

@@ -7,12 +7,12 @@ namespace TwoMoons;
 internal static class StudyReport
 {
     public static void Write(string outDir, bool quick, int seed, StudySettings settings, Dictionary<string, MethodResult> results,
-        Dictionary<string, TrainingCurve> curves, TimeSpan wall)
+        Dictionary<string, TrainingCurve> curves, Costs costs, TimeSpan wall)
     {
         var methods = new JsonObject();
         foreach (var (name, r) in results)
         {
-            var paper = PaperTable1.Values[name];
+            var paper = PaperTable1.Of(name);
             methods[name] = new JsonObject
             {
                 ["d_p"] = Pair(r.PosteriorError),
@@ -54,10 +54,35 @@ internal static class StudyReport
             ["wall_seconds"] = Math.Round(wall.TotalSeconds, 1),
             ["methods"] = methods,
             ["ablation"] = ablation,
+            ["costs"] = Costs(costs),
         };
         string path = Path.Combine(outDir, "results.json");
         File.WriteAllText(path + ".tmp", document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    // Classifier-free guidance's cost beside DLSM's, measured in this run (CostComparison): per-step medians with their range.
+    static JsonObject Costs(Costs costs) => new()
+    {
+        ["note"] = "medians of 3 round-robin rounds [min, max]; training: a step of a 25-step run less a 5-step one; sampling: PC steps " +
+                   $"on {costs.SamplingRows} rows (both classes)",
+        ["machine"] = JsonSerializer.SerializeToNode(ScoreML.Benchmarks.MachineDescription.Describe()),
+        ["training_ms_per_step"] = Steps(costs.TrainingMilliseconds),
+        ["sampling_ms_per_step"] = Steps(costs.SamplingMilliseconds),
+        ["training_seconds"] = new JsonObject
+        {
+            ["cfg_conditional_model"] = Math.Round(costs.ConditionalSeconds, 1),
+            ["dlsm_score_model_plus_classifier"] = Math.Round(costs.ScorePlusClassifierSeconds, 1),
+            ["ratio"] = Math.Round(costs.TrainingRatio, 3),
+        },
+        ["sampling_ratio_cfg_w1_over_dlsm"] = Math.Round(costs.SamplingRatio, 3),
+    };
+
+    static JsonObject Steps(Dictionary<string, CostComparison.StepCost> steps)
+    {
+        var result = new JsonObject();
+        foreach (var (name, cost) in steps) result[name] = Array(new[] { cost.Median, cost.Min, cost.Max });
+        return result;
     }
 
     public static void PrintTable(Dictionary<string, MethodResult> results)
@@ -66,7 +91,7 @@ internal static class StudyReport
         Console.WriteLine("method         D_P ours (paper)            D_L ours (paper)            precision ours (paper)   recall ours (paper)");
         foreach (var (name, r) in results)
         {
-            var paper = PaperTable1.Values[name];
+            var paper = PaperTable1.Of(name);
             Console.WriteLine($"{name,-14} {Cell(r.PosteriorError, paper.DP, "F3"),-27} {Cell(r.LikelihoodError, paper.DL, "F3"),-27} " +
                               $"{Cell(r.Precision, paper.Precision, "F2"),-24} {Cell(r.Recall, paper.Recall, "F2")}");
         }

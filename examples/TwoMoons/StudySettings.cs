@@ -23,6 +23,8 @@ internal sealed record StudySettings(int Rows, int ScoreSteps, int ClassifierSte
     public const double DlsmOnlyLearningRate = 2e-5;
     public const double Lambda = 0.125;
     public const double ScalingAlpha = 10;
+    /// <summary>The class-conditional model's label dropout (the library's default; Ho and Salimans find 0.1 to 0.2 best).</summary>
+    public const double LabelDropout = 0.1;
     public const int NearestK = 5;
     public const double GridHalfWidth = 40;
     public const double GridHalfHeight = 25;

@@ -87,6 +87,9 @@ public sealed class OptionRangeTests
         [(nameof(TrainingOptions), nameof(TrainingOptions.AdamBeta2))] = new object[] { 0.0 },
         // A clipping bound above every gradient norm clips nothing, as null does.
         [(nameof(TrainingOptions), nameof(TrainingOptions.GradientClipNorm))] = new object[] { 1e300 },
+        // Label dropout 0: a conditional model trained on classes only; classifier-free weight 0: the conditional model as trained.
+        [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.LabelDropout))] = new object[] { 0.0 },
+        [(nameof(ConditionalSamplerOptions), nameof(ConditionalSamplerOptions.ClassifierFreeGuidanceWeight))] = new object[] { 0.0 },
         // Weighting exponent 0: the unweighted loss.
         [(nameof(ScoreModelOptions), nameof(ScoreModelOptions.WeightingExponent))] = new object[] { 0.0 },
         [("DlsmClassifierOptions", "WeightingExponent")] = new object[] { 0.0 },
