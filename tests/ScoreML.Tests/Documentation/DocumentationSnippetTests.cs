@@ -66,6 +66,18 @@ public sealed class DocumentationSnippetTests
         CollectionAssert.AreEqual(sample, Run(), "the same MLContext seed and request seed, the same sample");
     }
 
+    /// <summary>docs/sampling.md's classifier-free guidance snippet, run as printed on two moons: a request per data row gets a
+    /// finite 2-D sample of its class.</summary>
+    [TestMethod]
+    public void TheClassifierFreeGuidanceSnippetRuns()
+    {
+        var ml = new Microsoft.ML.MLContext(2);
+        var moons = ml.ScoreMatching().Data.TwoMoons(300, seed: 4);
+        float[] samples = SamplingSnippets.ClassifierFreeGuidance(ml, moons, moons);
+        Assert.HasCount(600, samples);
+        Assert.IsTrue(samples.All(float.IsFinite));
+    }
+
     static string FirstDifference(string expected, string actual)
     {
         string[] e = expected.Split('\n'), a = actual.Split('\n');

@@ -82,4 +82,26 @@ public static class SamplingSnippets
         IDataView perClass = sampler.GenerateForEachClass(ml, 1000);      // Label and Generated, 1000 rows per class
         #endregion
     }
+
+    public static float[] ClassifierFreeGuidance(MLContext ml, IDataView labelledData, IDataView requests)
+    {
+        #region ClassifierFreeGuidance
+        // One network learns s(x, t | y) and, by dropping 10 % of the labels, the unconditional s(x, t).
+        using var conditional = ml.ScoreMatching().Trainers.ScoreModel(new ScoreModelOptions
+        {
+            LabelColumnName = "Label",     // a key column (MapValueToKey)
+            LabelDropout = 0.1,
+            Steps = 1500,
+        }).Fit(labelledData);
+
+        // Score (1 + w) s(x, t | y) - w s(x, t); w = 0 is the conditional model as trained.
+        using var sampler = conditional.CreateSampler(new ConditionalSamplerOptions
+        {
+            ClassifierFreeGuidanceWeight = 1,
+            Sampler = new SamplerOptions { Kind = SamplerKind.Ddim, Evaluations = 20 },
+        });
+        IDataView samples = sampler.Transform(requests);   // requests name a class, as above
+        #endregion
+        return samples.GetColumn<VBuffer<float>>("Generated").SelectMany(v => v.DenseValues()).ToArray();
+    }
 }
