@@ -11,7 +11,8 @@ namespace FashionMnist;
 /// loss differs from the guided score's expected squared error to the true class-conditional score only by a constant that
 /// does not depend on the model (Vincent 2011), so between methods, at one noise level, lower is closer to the score the
 /// sampler needs: it is the DLSM loss itself, measured on test images, with the "none" row (g = 0) as the unguided reference.
-/// The noise is the same for every method (differences are paired by image).
+/// The noise is the same for every method (differences are paired by image). A classifier-free method's guided score is the
+/// class-conditional model's (1 + w) s(x | y) - w s(x), measured by the same loss.
 /// </summary>
 internal static class GuidedScoreDiagnostics
 {
@@ -26,16 +27,26 @@ internal static class GuidedScoreDiagnostics
 
     const int Chunk = 250;
 
-    public static List<NoiseLevelResult> Measure(ScoreModel prior, IReadOnlyDictionary<ClassifierLoss, NoiseConditionalClassifierTransformer> classifiers,
-        IReadOnlyList<GuidanceMethod> methods, LabelledImages test, int seed)
+    /// <param name="prior">The unconditional score model of classifier guidance; null when only classifier-free methods are measured
+    /// (then there is no unguided reference, "none").</param>
+    /// <param name="classifiers">The guidance classifiers of the classifier-guided methods.</param>
+    /// <param name="conditional">The class-conditional score model of the classifier-free methods; null when there are none.</param>
+    /// <param name="methods">The methods to measure.</param>
+    /// <param name="test">The test images, noised to each level.</param>
+    /// <param name="seed">Seeds the noise (the same for every method).</param>
+    public static List<NoiseLevelResult> Measure(ScoreModel? prior, IReadOnlyDictionary<ClassifierLoss, NoiseConditionalClassifierTransformer> classifiers,
+        ScoreModel? conditional, IReadOnlyList<GuidanceMethod> methods, LabelledImages test, int seed)
     {
+        var sde = (prior ?? conditional ?? throw new ArgumentException("Give a score model.", nameof(prior))).Sde;
+        var device = (prior ?? conditional)!.Device;
         int n = Math.Min(Images, test.Count), size = test.Shape.Size;
         var results = new List<NoiseLevelResult>();
         using var generator = new Generator((ulong)seed + 0xD1A6);
         foreach (double time in Times)
         {
             // Per-image losses of each method (and of "none") at this level, and each classifier's hits and cross-entropy.
-            var losses = methods.Select(m => m.Name).Append(Unguided).ToDictionary(name => name, _ => new double[n]);
+            var names = methods.Select(m => m.Name);
+            var losses = (prior is null ? names : names.Append(Unguided)).ToDictionary(name => name, _ => new double[n]);
             var correct = classifiers.Keys.ToDictionary(loss => loss, _ => 0);
             var crossEntropy = classifiers.Keys.ToDictionary(loss => loss, _ => 0.0);
             double sigma = double.NaN;
@@ -43,20 +54,26 @@ internal static class GuidedScoreDiagnostics
             {
                 using var scope = NewDisposeScope();
                 int rows = Math.Min(Chunk, n - start);
-                var x0 = tensor(test.Pixels.AsSpan(start * size, rows * size).ToArray(), new long[] { rows, size }).to(prior.Device);
-                var labels = tensor(test.Labels.Skip(start).Take(rows).Select(l => (long)l).ToArray()).to(prior.Device);
-                var z = randn(new long[] { rows, size }, generator: generator).to(prior.Device);
-                var (noisy, stdColumn, _) = prior.Sde.Perturb(x0, full(new long[] { rows }, time, device: prior.Device), z);
+                var x0 = tensor(test.Pixels.AsSpan(start * size, rows * size).ToArray(), new long[] { rows, size }).to(device);
+                var labels = tensor(test.Labels.Skip(start).Take(rows).Select(l => (long)l).ToArray()).to(device);
+                var z = randn(new long[] { rows, size }, generator: generator).to(device);
+                var (noisy, stdColumn, _) = sde.Perturb(x0, full(new long[] { rows }, time, device: device), z);
                 var std = stdColumn.squeeze(1);
                 sigma = std[0].item<float>();
-                Tensor score;
-                using (no_grad()) score = prior.Network.forward(noisy, std);
-                void Add(string name, Tensor guided)
+                Tensor? score = null;
+                if (prior is not null)
+                    using (no_grad()) score = prior.Network.forward(noisy, std);
+                // The loss of prior + likelihood term; a classifier-free method's whole guided score is its "likelihood term" on a zero prior.
+                void Add(string name, Tensor guided, Tensor priorScore)
                 {
-                    var point = DenoisingLikelihoodScoreMatching.PointLosses(guided, score, z, std, weightingExponent: 1).cpu().data<float>().ToArray();
+                    var point = DenoisingLikelihoodScoreMatching.PointLosses(guided, priorScore, z, std, weightingExponent: 1).cpu().data<float>().ToArray();
                     for (int i = 0; i < rows; i++) losses[name][start + i] = point[i];
                 }
-                Add(Unguided, zeros_like(score));
+                if (score is not null) Add(Unguided, zeros_like(score), score);
+                foreach (var method in methods.Where(m => m.IsClassifierFree))
+                    using (no_grad())
+                        Add(method.Name, ClassifierFreeGuidance.Create(conditional!, method.ClassifierFreeWeight!.Value)(noisy, full(new long[] { rows }, time, device: device), labels),
+                            zeros_like(noisy));
                 foreach (var (loss, transformer) in classifiers)
                 {
                     var classifier = transformer.Classifier;
@@ -67,7 +84,7 @@ internal static class GuidedScoreDiagnostics
                         crossEntropy[loss] -= logProbabilities.gather(1, labels.unsqueeze(1)).sum().item<float>();
                     }
                     var likelihood = classifier.LikelihoodScore(noisy, std, labels);
-                    foreach (var method in methods.Where(m => m.Loss == loss)) Add(method.Name, likelihood * method.Scale);
+                    foreach (var method in methods.Where(m => m.Loss == loss)) Add(method.Name, likelihood * method.Scale, score!);
                 }
             }
             var level = new NoiseLevelResult { Time = time, Sigma = Math.Round(sigma, 5) };

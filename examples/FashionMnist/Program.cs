@@ -1,7 +1,8 @@
 // Class-conditional generation of Fashion-MNIST as in the DLSM paper's image experiments (Chao et al., ICLR 2022, Table 2),
 // on a CPU budget: a U-Net score model (DSM or LCSS), guidance classifiers (ResNets) trained with cross-entropy, DLSM and
 // DLSM + CE, then the same number of samples per class for each method — base (CE guidance), scaling (CE guidance times
-// alpha = 2, 5, 10), DLSM and DLSM + CE — judged by ML.NET's pretrained ResNet-18 and by a separately trained domain
+// alpha = 2, 5, 10), DLSM, DLSM + CE, and classifier-free guidance of a class-conditional U-Net at w = 0, 1, 3 — judged by
+// ML.NET's pretrained ResNet-18 and by a separately trained domain
 // classifier (FID, KID, IS, precision/recall/density/coverage, their class-wise versions) and by CAS, each with its 95 %
 // interval, beside the real floor (as many real training images against the same test images). --seeds N repeats the whole
 // study, training included, and reports means with intervals across seeds and each method's difference from base.
@@ -10,10 +11,11 @@
 //       [--score-steps N] [--classifier-steps N] [--feature-classifier-steps N] [--batch-size N] [--samples-per-class N]
 //       [--sampler-steps N] [--sampler pc|ddim|heun|dpm2m|dpm3s|ode] [--sampler-evaluations N] [--sampler-eta X] [--sampler-churn X] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
 //       [--unet-attention 14,7] [--classifier-channels N] [--classifier-blocks 1,1,1] [--device cpu|cuda|cuda:N] [--seed N] [--seeds N]
-//       [--methods base,scaling-2,scaling-5,scaling-10,dlsm,dlsm+ce] [--save dlsm.zip] [--resume] [--samplers]
+//       [--methods base,scaling-2,scaling-5,scaling-10,dlsm,dlsm+ce,cfg-0,cfg-1,cfg-3] [--save dlsm.zip] [--resume] [--samplers]
 // --full is the papers' network sizes and run lengths, for a GPU (docs/images.md). --save writes the DLSM + CE sampler as an
 // ML.NET model zip (examples/ConsumeModel turns it into PNGs). Ctrl-C stops after the current training step with a
-// checkpoint under DIR/seed-N/checkpoints; --resume continues from there and reads back every seed already finished.
+// checkpoint under DIR/seed-N/checkpoints; --resume continues from there and reads back every seed already finished, adding
+// to it any chosen method it lacks.
 // Writes DIR/results.json, DIR/grid-real.png, DIR/seed-N/results.json, DIR/seed-N/grid-METHOD.png and (first seed)
 // DIR/seed-N/trajectory-dlsm+ce.png, and prints the table.
 // --samplers runs issue 18's sampler study instead (SamplerStudy.cs): DLSM-guided images from every sampler at 10-100 network
@@ -120,8 +122,17 @@ for (int s = 0; s < settings.Seeds; s++)
     string seedPath = Path.Combine(folder, "results.json");
     if (resume && File.Exists(seedPath))
     {
-        seeds.Add(SeedResult.Load(seedPath));
+        var finished = SeedResult.Load(seedPath);
         Console.WriteLine($"Seed {seedSettings.Seed}: read back from {seedPath}.");
+        // A seed finished before some of the methods existed (classifier-free guidance, say) gets just those added.
+        var missing = settings.Methods.Where(m => !finished.Methods.ContainsKey(m.Name)).ToArray();
+        if (missing.Length > 0)
+        {
+            Console.WriteLine($"Seed {seedSettings.Seed}: adding {string.Join(", ", missing.Select(m => m.Name))}.");
+            new SeedRun(seedSettings, train, test, folder, resume, wall).AddMethods(finished, missing, pretrained, pretrainedReference);
+            finished.Save(seedPath);
+        }
+        seeds.Add(finished);
         continue;
     }
     Console.WriteLine($"Seed {seedSettings.Seed} ({s + 1} of {settings.Seeds}):");

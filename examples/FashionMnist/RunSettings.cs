@@ -201,11 +201,14 @@ internal sealed record RunSettings
         // Network costs grow with the square of the width and with the depth; the measured costs are for the defaults.
         double unet = UNetCost / new RunSettings().UNetCost, resnet = ClassifierCost / new RunSettings().ClassifierCost;
         double batch = BatchSize / 64.0;
-        var losses = Methods.Select(m => m.Loss).Distinct().ToArray();
+        var losses = Methods.Where(m => m.Loss is not null).Select(m => m.Loss!.Value).Distinct().ToArray();
         double classifiers = losses.Sum(loss => loss == ClassifierLoss.CrossEntropy ? 0.036 * resnet : 0.036 * resnet + 0.145 * unet);
+        // Classifier-free guidance: a second U-Net of the same size, and two U-Net passes a step when w > 0 (no classifier).
+        int scoreModels = Methods.Any(m => m.IsClassifierFree) ? 2 : 1;
+        double samplingPasses = Methods.Sum(m => m.ClassifierFreeWeight is double w && w > 0 ? 2.0 : 1.0);
         int images = 10 * SamplesPerClass, sets = Methods.Length + 1;   // the methods' sets and the real floor
-        double perSeed = ScoreSteps * 0.20 * unet * batch + ClassifierSteps * classifiers * batch + FeatureClassifierSteps * 0.063 * batch
-            + Methods.Length * images * EvaluationsPerSample * 0.0015 * unet
+        double perSeed = scoreModels * ScoreSteps * 0.20 * unet * batch + ClassifierSteps * classifiers * batch + FeatureClassifierSteps * 0.063 * batch
+            + samplingPasses * images * EvaluationsPerSample * 0.0015 * unet
             + sets * images * (0.046 + 0.0016) + 45;
         return TimeSpan.FromSeconds(Seeds * perSeed + RealTestImages * 0.021 + 20);
     }
