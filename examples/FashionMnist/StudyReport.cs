@@ -195,7 +195,8 @@ internal sealed class StudyReport
             text.AppendLine();
             text.AppendLine($"By noise level, on {GuidedScoreDiagnostics.Images:N0} noised test images: each classifier's accuracy, and each guided score's conditional DSM loss");
             text.AppendLine("(x 1e-3; lower is closer to the class-conditional score). Base's loss, then each other's difference from it, with < or >");
-            text.AppendLine("where this study can tell the difference and = where it cannot:");
+            text.AppendLine("where this study can tell the difference and = where it cannot; a method added to finished seeds (--resume) has no paired");
+            text.AppendLine("difference, and its own loss is printed, marked ~:");
             var classifiers = levels[0].Accuracy.Keys.ToArray();
             var names = levels[0].GuidedDsm.Keys.ToArray();
             text.AppendLine($"{"t",5}{"sigma",8}  " + string.Concat(classifiers.Select(c => $"{"acc " + c,12}")) + "  " + string.Concat(names.Select(n => $"{n,13}")));
@@ -204,7 +205,7 @@ internal sealed class StudyReport
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{level.Time,5:F1}{level.Sigma,8:G3}  ") +
                     string.Concat(classifiers.Select(c => level.Accuracy[c].ToString("F3", CultureInfo.InvariantCulture).PadLeft(12))) + "  " +
                     string.Concat(names.Select(n => (n == GuidanceMethod.Baseline || !level.MinusBase.TryGetValue(n, out var d)
-                        ? (1e3 * level.GuidedDsm[n].Mean).ToString("F3", CultureInfo.InvariantCulture) + " "
+                        ? (1e3 * level.GuidedDsm[n].Mean).ToString("F3", CultureInfo.InvariantCulture) + (n == GuidanceMethod.Baseline ? " " : "~")
                         : (1e3 * d.Mean).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture) + d.Mark).PadLeft(13))));
             }
         }
