@@ -33,7 +33,8 @@ internal sealed class ClassEmbedding : nn.Module<Tensor, Tensor>
         if (labels.dim() != 1 || labels.dtype != ScalarType.Int64)
             throw new ArgumentException($"Class labels are one Int64 per row; they were a {labels.dtype} tensor of shape [{string.Join(", ", labels.shape)}].", nameof(labels));
         // An index outside the table would fail deep inside libtorch; name the bad value here instead.
-        if (labels.numel() > 0 && (labels.min().item<long>() < NoiseConditionalNetwork.NoClass || labels.max().item<long>() >= classes))
+        // One host sync per call (this runs at every sampler step); the range is worked out only for the message.
+        if ((labels < NoiseConditionalNetwork.NoClass).logical_or(labels >= classes).any().item<bool>())
             throw new ArgumentOutOfRangeException(nameof(labels), $"Class labels must be 0..{classes - 1} or {NoiseConditionalNetwork.NoClass} (no class); " +
                 $"they range over {labels.min().item<long>()}..{labels.max().item<long>()}.");
         var index = where(labels == NoiseConditionalNetwork.NoClass, full_like(labels, classes), labels);
