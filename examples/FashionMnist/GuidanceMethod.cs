@@ -10,10 +10,15 @@ namespace FashionMnist;
 /// lambda CE, the paper's image setting). Or classifier-free guidance: a class-conditional score model trained with label
 /// dropout, sampled with weight <see cref="ClassifierFreeWeight"/> (Ho and Salimans 2022; no classifier, <see cref="Loss"/> null).
 /// </summary>
-internal sealed record GuidanceMethod(string Name, ClassifierLoss? Loss, double Scale, double? ClassifierFreeWeight = null)
+/// <remarks><see cref="BudgetShare"/> below 1 samples with that share of the study's network evaluations (or steps): CFG at
+/// w &gt; 0 evaluates the U-Net twice a step, so at half the evaluations it costs about what DLSM guidance does at the full
+/// budget (a U-Net pass plus the classifier's forward and backward; --costs measures the ratio), which is where the two are
+/// compared at matched sampling cost.</remarks>
+internal sealed record GuidanceMethod(string Name, ClassifierLoss? Loss, double Scale, double? ClassifierFreeWeight = null, double BudgetShare = 1)
 {
     /// <summary>The study's methods: base, scaling at alpha 2, 5 and 10 (the DLSM paper uses 10), DLSM, DLSM + CE, and
-    /// classifier-free guidance at w = 0 (the conditional model as trained), 1 and 3.</summary>
+    /// classifier-free guidance at w = 0 (the conditional model as trained), 1 and 3, and at w = 1 and 3 with half the network
+    /// evaluations (DLSM's sampling cost).</summary>
     public static readonly GuidanceMethod[] All =
     {
         new("base", ClassifierLoss.CrossEntropy, 1),
@@ -25,6 +30,8 @@ internal sealed record GuidanceMethod(string Name, ClassifierLoss? Loss, double 
         new("cfg-0", null, 1, 0),
         new("cfg-1", null, 1, 1),
         new("cfg-3", null, 1, 3),
+        new("cfg-1-half", null, 1, 1, 0.5),
+        new("cfg-3-half", null, 1, 3, 0.5),
     };
 
     /// <summary>The label dropout of the class-conditional model (the library's default; Ho and Salimans find 0.1 to 0.2 best).</summary>
@@ -64,10 +71,22 @@ internal sealed record GuidanceMethod(string Name, ClassifierLoss? Loss, double 
         return chosen;
     }
 
-    public override string ToString() => IsClassifierFree ? $"{Name} (w {ClassifierFreeWeight!.Value.ToString(CultureInfo.InvariantCulture)})"
+    public override string ToString() => IsClassifierFree
+        ? $"{Name} (w {ClassifierFreeWeight!.Value.ToString(CultureInfo.InvariantCulture)}{(BudgetShare == 1 ? "" : $", {BudgetShare.ToString(CultureInfo.InvariantCulture)} of the evaluations")})"
         : Scale == 1 ? Name : $"{Name} (alpha {Scale.ToString(CultureInfo.InvariantCulture)})";
 
-    /// <summary>The sampler options of this method: classifier guidance with alpha, or classifier-free guidance with w.</summary>
-    public ConditionalSamplerOptions SamplerOptions(SamplerOptions sampler) =>
-        new() { Sampler = sampler, GuidanceScale = Scale, ClassifierFreeGuidanceWeight = ClassifierFreeWeight };
+    /// <summary>The sampler options of this method: classifier guidance with alpha, or classifier-free guidance with w, on the
+    /// study's sampler with <see cref="BudgetShare"/> of its network evaluations (or steps, without a budget).</summary>
+    public ConditionalSamplerOptions SamplerOptions(SamplerOptions sampler)
+    {
+        if (BudgetShare != 1)
+        {
+            sampler = sampler.Clone();
+            if (sampler.Evaluations is int budget) sampler.Evaluations = Shared(budget);
+            else sampler.Steps = Shared(sampler.Steps);
+        }
+        return new() { Sampler = sampler, GuidanceScale = Scale, ClassifierFreeGuidanceWeight = ClassifierFreeWeight };
+    }
+
+    int Shared(int count) => Math.Max(1, (int)Math.Round(count * BudgetShare, MidpointRounding.AwayFromZero));
 }

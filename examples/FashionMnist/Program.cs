@@ -11,7 +11,7 @@
 //       [--score-steps N] [--classifier-steps N] [--feature-classifier-steps N] [--batch-size N] [--samples-per-class N]
 //       [--sampler-steps N] [--sampler pc|ddim|heun|dpm2m|dpm3s|ode] [--sampler-evaluations N] [--sampler-eta X] [--sampler-churn X] [--test-images N] [--unet-channels N] [--unet-multipliers 1,2,2] [--unet-blocks N]
 //       [--unet-attention 14,7] [--classifier-channels N] [--classifier-blocks 1,1,1] [--device cpu|cuda|cuda:N] [--seed N] [--seeds N]
-//       [--methods base,scaling-2,scaling-5,scaling-10,dlsm,dlsm+ce,cfg-0,cfg-1,cfg-3] [--save dlsm.zip] [--resume] [--samplers]
+//       [--methods base,scaling-2,scaling-5,scaling-10,dlsm,dlsm+ce,cfg-0,cfg-1,cfg-3] [--save dlsm.zip] [--resume] [--samplers] [--costs]
 // --full is the papers' network sizes and run lengths, for a GPU (docs/images.md). --save writes the DLSM + CE sampler as an
 // ML.NET model zip (examples/ConsumeModel turns it into PNGs). Ctrl-C stops after the current training step with a
 // checkpoint under DIR/seed-N/checkpoints; --resume continues from there and reads back every seed already finished, adding
@@ -21,6 +21,8 @@
 // --samplers runs issue 18's sampler study instead (SamplerStudy.cs): DLSM-guided images from every sampler at 10-100 network
 // evaluations and from the PC sampler at 1,000 steps, FID/KID/CAS with intervals and wall time, to DIR/samplers.json and
 // DIR/samplers.png (with --resume it reuses the networks a finished run under DIR trained).
+// --costs times, round-robin, each network's training step and each method's sampler step at the run's sizes (CostStudy.cs)
+// and writes DIR/costs.json: CFG's training and sampling cost beside DLSM's, and the budgets at matched sampling cost.
 using System.Diagnostics;
 using System.Text.Json;
 using FashionMnist;
@@ -76,7 +78,9 @@ catch (FileNotFoundException e)
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training images {train.Shape}, {test.Count:N0} test images for evaluation -> {outDir}");
 Console.WriteLine($"{settings.ScoreObjective} U-Net ({settings.UNetChannels} channels, {string.Join('-', settings.UNetMultipliers)}) {settings.ScoreSteps} steps, classifiers {settings.ClassifierSteps} steps" +
                   (settings.SamplerStudy ? "." : $", {settings.SamplesPerClass} samples per class and method, {settings.SamplerDescription}."));
-Console.WriteLine(settings.SamplerStudy
+Console.WriteLine(settings.CostStudy
+    ? $"Cost study: training and sampler steps of {string.Join(", ", CostStudy.SamplingMethods)}, round-robin (a few minutes)."
+    : settings.SamplerStudy
     ? $"Sampler study: every sampler at {string.Join(", ", SamplerStudy.Budgets)} network evaluations, PC at {SamplerRun.PredictorCorrectorSteps} steps, the adaptive ODE at tolerance {SamplerStudy.OdeTolerance:G}, {settings.SamplesPerClass} DLSM-guided images per class each."
     : settings.Device is null or "cpu"
     ? $"Estimated run time on a 2-core CPU: about {settings.Estimate().TotalMinutes:F0} min."
@@ -102,6 +106,17 @@ if (settings.SamplerStudy)
     SamplerStudyPlots.Save(Path.Combine(outDir, "samplers.png"), runs, SamplerStudy.Metrics, SamplerStudy.LowerIsBetter);
     SamplerStudyReport.Print(runs);
     Console.WriteLine($"Wrote {Path.Combine(outDir, "samplers.json")}, samplers.png and sampler-grids/ ({wall.Elapsed.TotalMinutes:F1} min).");
+    return 0;
+}
+
+if (settings.CostStudy)
+{
+    // What CFG costs beside DLSM at these sizes, round-robin in this process (CostStudy.cs); nothing is judged.
+    var costs = new CostStudy(settings, train);
+    var (training, sampling) = costs.Measure();
+    string costsPath = Path.Combine(outDir, "costs.json");
+    costs.Write(costsPath, training, sampling, wall.Elapsed);
+    Console.WriteLine($"Wrote {costsPath} ({wall.Elapsed.TotalMinutes:F1} min).");
     return 0;
 }
 

@@ -37,6 +37,7 @@ internal sealed record RunSettings
     public int Seed { get; init; } = 1;
     public int Seeds { get; init; } = 1;              // --seeds N: the whole study (training included) with seeds Seed .. Seed + N - 1
     public bool SamplerStudy { get; init; }           // --samplers: the quality-against-NFE study instead of the methods' table
+    public bool CostStudy { get; init; }              // --costs: the methods' training and sampling costs, measured round-robin, instead
 
     public static RunSettings Quick => new()
     {
@@ -117,7 +118,13 @@ internal sealed record RunSettings
             Seeds = Int("--seeds", preset.Seeds),
             Methods = GuidanceMethod.Parse(commandLine.Value("--methods")),
             SamplerStudy = commandLine.Has("--samplers"),
+            CostStudy = commandLine.Has("--costs"),
         };
+        if (settings.SamplerStudy && settings.CostStudy) throw new ArgumentException("Give --samplers or --costs, not both.");
+        if (settings.CostStudy && (commandLine.Has("--seeds") || commandLine.Has("--methods") || commandLine.Has("--resume")))
+            throw new ArgumentException("--costs times every method's networks and sampler on short-trained networks with one seed; leave out --seeds, --methods and --resume.");
+        if (settings.CostStudy && settings.SamplerName == "ode")
+            throw new ArgumentException("--costs times the samplers at a fixed budget; the adaptive ODE's steps depend on the trained network. Give another --sampler.");
         // The study's images per class stay at the old default unless asked: its PC reference alone (2,000 evaluations an
         // image) took half an hour for 500 images on the 2-core Intel Xeon, so 500 per class would take five.
         if (settings.SamplerStudy && commandLine.Value("--samples-per-class") is null)
@@ -205,7 +212,7 @@ internal sealed record RunSettings
         double classifiers = losses.Sum(loss => loss == ClassifierLoss.CrossEntropy ? 0.036 * resnet : 0.036 * resnet + 0.145 * unet);
         // Classifier-free guidance: a second U-Net of the same size, and two U-Net passes a step when w > 0 (no classifier).
         int scoreModels = Methods.Any(m => m.IsClassifierFree) ? 2 : 1;
-        double samplingPasses = Methods.Sum(m => m.ClassifierFreeWeight is double w && w > 0 ? 2.0 : 1.0);
+        double samplingPasses = Methods.Sum(m => (m.ClassifierFreeWeight is double w && w > 0 ? 2.0 : 1.0) * m.BudgetShare);
         int images = 10 * SamplesPerClass, sets = Methods.Length + 1;   // the methods' sets and the real floor
         double perSeed = scoreModels * ScoreSteps * 0.20 * unet * batch + ClassifierSteps * classifiers * batch + FeatureClassifierSteps * 0.063 * batch
             + samplingPasses * images * EvaluationsPerSample * 0.0015 * unet

@@ -202,43 +202,49 @@ internal sealed class SeedRun
 
     ScoreModelTransformer TrainScoreModel(IDataView trainView, bool conditional)
     {
-        var scoreOptions = new ScoreModelOptions
-        {
-            LabelColumnName = conditional ? "Label" : null,
-            LabelDropout = GuidanceMethod.LabelDropout,
-            Objective = settings.ScoreObjective,
-            UNet = settings.UNet,
-            Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = 0.01 },   // SigmaMax from the data
-            Steps = settings.ScoreSteps,
-            BatchSize = settings.BatchSize,
-            LearningRate = 5e-4,
-            EmaDecay = Math.Clamp(1 - 10.0 / settings.ScoreSteps, 0, 0.999),   // an average over about a tenth of the run
-            Seed = settings.Seed,
-            Device = settings.Device,
-            Progress = new ConsoleProgressBar(conditional ? "score-cond" : "score"),
-        };
+        var scoreOptions = ScoreOptions(settings, conditional);
+        scoreOptions.Progress = new ConsoleProgressBar(conditional ? "score-cond" : "score");
         checkpoints.Apply(scoreOptions, conditional ? "score-cond" : "score");
         return Timed(conditional ? "conditional score model" : "score model", () => ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Fit(trainView));
     }
+
+    /// <summary>The study's score model options (unconditional, or conditioned on "Label" with the label dropout of classifier-free guidance).</summary>
+    public static ScoreModelOptions ScoreOptions(RunSettings settings, bool conditional) => new()
+    {
+        LabelColumnName = conditional ? "Label" : null,
+        LabelDropout = GuidanceMethod.LabelDropout,
+        Objective = settings.ScoreObjective,
+        UNet = settings.UNet,
+        Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = 0.01 },   // SigmaMax from the data
+        Steps = settings.ScoreSteps,
+        BatchSize = settings.BatchSize,
+        LearningRate = 5e-4,
+        EmaDecay = Math.Clamp(1 - 10.0 / settings.ScoreSteps, 0, 0.999),   // an average over about a tenth of the run
+        Seed = settings.Seed,
+        Device = settings.Device,
+    };
 
     /// <summary>A guidance classifier trained with <paramref name="loss"/> on the frozen score model.</summary>
     public NoiseConditionalClassifierTransformer TrainClassifier(ScoreModel scoreModel, ClassifierLoss loss, IDataView trainView)
     {
         string name = GuidanceMethod.ClassifierNameOf(loss);
-        var options = new DlsmClassifierOptions
-        {
-            Loss = loss,
-            Lambda = settings.Lambda,
-            ResNet = settings.ClassifierNetwork,
-            Steps = settings.ClassifierSteps,
-            BatchSize = settings.BatchSize,
-            Seed = settings.Seed,
-            Device = settings.Device,
-            Progress = new ConsoleProgressBar(name),
-        };
+        var options = ClassifierOptions(settings, loss);
+        options.Progress = new ConsoleProgressBar(name);
         checkpoints.Apply(options, name);
         return Timed($"{name} classifier", () => ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel, options).Fit(trainView));
     }
+
+    /// <summary>The study's options for a guidance classifier trained with <paramref name="loss"/>.</summary>
+    public static DlsmClassifierOptions ClassifierOptions(RunSettings settings, ClassifierLoss loss) => new()
+    {
+        Loss = loss,
+        Lambda = settings.Lambda,
+        ResNet = settings.ClassifierNetwork,
+        Steps = settings.ClassifierSteps,
+        BatchSize = settings.BatchSize,
+        Seed = settings.Seed,
+        Device = settings.Device,
+    };
 
     /// <summary>
     /// The domain judge: a classifier trained on the real images at one small noise level, apart from the guidance classifiers

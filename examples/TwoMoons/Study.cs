@@ -199,23 +199,33 @@ internal sealed class Study
     };
 
     /// <summary>
-    /// What CFG costs beside DLSM here (<see cref="CostComparison"/>): training steps of the unconditional and the conditional score
+    /// What CFG costs beside DLSM here (<see cref="RoundRobinCosts"/>): training steps of the unconditional and the conditional score
     /// models and of the DLSM + CE classifier, timed on short runs of the study's own settings, and sampler steps of the DLSM and
     /// CFG samplers (w = 0 and w = 1) on the same requests, 20 PC steps each.
     /// </summary>
     public Costs MeasureCosts(TrainedModels trained)
     {
         var data = moons.ToDataView(ml);
-        double FitSeconds(string kind, int steps)
+        double StepMilliseconds(string kind)
         {
-            var clock = Stopwatch.StartNew();
             if (kind == "dlsm_ce")
-                using (ml.ScoreMatching().Trainers.DlsmClassifier(trained.ScoreModel, ClassifierOptions("", ClassifierLoss.DlsmPlusCrossEntropy, steps, null)).Fit(data)) { }
+            {
+                var clock = new RoundRobinCosts.StepClock<ClassifierTrainingProgress>();
+                var options = ClassifierOptions("", ClassifierLoss.DlsmPlusCrossEntropy, RoundRobinCosts.TimedRunSteps, null);
+                (options.Progress, options.ProgressInterval) = (clock, 1);
+                using (ml.ScoreMatching().Trainers.DlsmClassifier(trained.ScoreModel, options).Fit(data)) { }
+                return clock.MedianStepMilliseconds;
+            }
             else
-                using (ml.ScoreMatching().Trainers.ScoreModel(ScoreOptions("", steps, conditional: kind == "conditional")).Fit(data)) { }
-            return clock.Elapsed.TotalSeconds;
+            {
+                var clock = new RoundRobinCosts.StepClock<TrainingProgress>();
+                var options = ScoreOptions("", RoundRobinCosts.TimedRunSteps, conditional: kind == "conditional");
+                (options.Progress, options.ProgressInterval) = (clock, 1);
+                using (ml.ScoreMatching().Trainers.ScoreModel(options).Fit(data)) { }
+                return clock.MedianStepMilliseconds;
+            }
         }
-        var training = CostComparison.Training(FitSeconds);
+        var training = RoundRobinCosts.Training(new[] { "score", "conditional", "dlsm_ce" }, StepMilliseconds);
 
         const int probeSteps = 20;
         int perClass = Math.Min(settings.SamplesPerClass, 1000);
@@ -223,7 +233,7 @@ internal sealed class Study
         using var dlsm = trained.Dlsm.CreateSampler(Sampling(1, steps: probeSteps));
         using var cfg0 = trained.Conditional.CreateSampler(Sampling(1, 0, probeSteps));
         using var cfg1 = trained.Conditional.CreateSampler(Sampling(1, 1, probeSteps));
-        var sampling = CostComparison.Sampling(new Dictionary<string, ConditionalSamplingTransformer> { ["dlsm"] = dlsm, ["cfg_w0"] = cfg0, ["cfg_w1"] = cfg1 },
+        var sampling = RoundRobinCosts.Sampling(new Dictionary<string, ConditionalSamplingTransformer> { ["dlsm"] = dlsm, ["cfg_w0"] = cfg0, ["cfg_w1"] = cfg1 },
             classes, probeSteps);
         var costs = new Costs(training, sampling, settings.ScoreSteps, settings.ClassifierSteps, classes.Length);
         Console.WriteLine($"  training: conditional model {costs.ConditionalSeconds:F0} s against score model + DLSM + CE classifier {costs.ScorePlusClassifierSeconds:F0} s " +
@@ -329,7 +339,7 @@ internal sealed record MethodResult(string Name, double[] PosteriorError, double
     double[] PrecisionClean, double[] RecallClean, float[][] Samples, float[][] Field);
 
 /// <summary>The cost of classifier-free guidance beside DLSM in one run: per-step times and what they make of the study's whole training.</summary>
-internal sealed record Costs(Dictionary<string, CostComparison.StepCost> TrainingMilliseconds, Dictionary<string, CostComparison.StepCost> SamplingMilliseconds,
+internal sealed record Costs(Dictionary<string, RoundRobinCosts.StepCost> TrainingMilliseconds, Dictionary<string, RoundRobinCosts.StepCost> SamplingMilliseconds,
     int ScoreSteps, int ClassifierSteps, int SamplingRows)
 {
     public double ConditionalSeconds => ScoreSteps * TrainingMilliseconds["conditional"].Median / 1000;

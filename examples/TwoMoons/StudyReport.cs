@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScoreML.Examples;
 
 namespace TwoMoons;
 
@@ -61,10 +62,10 @@ internal static class StudyReport
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
-    // Classifier-free guidance's cost beside DLSM's, measured in this run (CostComparison): per-step medians with their range.
+    // Classifier-free guidance's cost beside DLSM's, measured in this run (RoundRobinCosts): per-step medians with their range.
     static JsonObject Costs(Costs costs) => new()
     {
-        ["note"] = "medians of 3 round-robin rounds [min, max]; training: a step of a 25-step run less a 5-step one; sampling: PC steps " +
+        ["note"] = $"medians of {RoundRobinCosts.Rounds} round-robin rounds [min, max]; training: the median step of a {RoundRobinCosts.TimedRunSteps}-step run after its first {RoundRobinCosts.StepClock<object>.SettleSteps}; sampling: PC steps " +
                    $"on {costs.SamplingRows} rows (both classes)",
         ["machine"] = JsonSerializer.SerializeToNode(ScoreML.Benchmarks.MachineDescription.Describe()),
         ["training_ms_per_step"] = Steps(costs.TrainingMilliseconds),
@@ -78,10 +79,10 @@ internal static class StudyReport
         ["sampling_ratio_cfg_w1_over_dlsm"] = Math.Round(costs.SamplingRatio, 3),
     };
 
-    static JsonObject Steps(Dictionary<string, CostComparison.StepCost> steps)
+    static JsonObject Steps(Dictionary<string, RoundRobinCosts.StepCost> steps)
     {
         var result = new JsonObject();
-        foreach (var (name, cost) in steps) result[name] = Array(new[] { cost.Median, cost.Min, cost.Max });
+        foreach (var (name, cost) in steps) result[name] = Array(cost.ToArray());
         return result;
     }
 

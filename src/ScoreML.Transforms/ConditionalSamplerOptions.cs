@@ -31,7 +31,7 @@ public sealed class ConditionalSamplerOptions
     /// <summary>
     /// w of classifier-free guidance (Ho and Salimans 2022), for a class-conditional score model (trained with
     /// <c>ScoreModelOptions.LabelColumnName</c>): the model's score enters as (1 + w) s(x, t | y) - w s(x, t), two network
-    /// evaluations per step (one pass over the batch stacked twice). w = 0 is the conditional model as trained; diffusers'
+    /// evaluations per step (two passes over the batch on the CPU, one over the batch stacked twice on a GPU). w = 0 is the conditional model as trained; diffusers'
     /// <c>guidance_scale</c> is 1 + w. In [0, <see cref="ClassifierFreeGuidance.MaxWeight"/>]; w &gt; 0 needs a model trained with
     /// label dropout. Null (the default): a sampler of a conditional model alone (<see cref="ScoreModelTransformer.CreateSampler"/>)
     /// samples it at w = 0, and a sampler with a classifier or a <see cref="Guidance"/> term adds that term to the model's

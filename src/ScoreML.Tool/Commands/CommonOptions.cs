@@ -106,6 +106,19 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--cfg-weight W</c>: classifier-free guidance's w (null when not given), refused outside [0, ClassifierFreeGuidance.MaxWeight].</summary>
+    public static Option<double?> ClassifierFreeWeight(string description)
+    {
+        var option = new Option<double?>("--cfg-weight") { Description = description, HelpName = "W" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is double w && !(w >= 0 && w <= ClassifierFreeGuidance.MaxWeight))
+                result.AddError($"--cfg-weight must be in [0, {ClassifierFreeGuidance.MaxWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)}]; " +
+                    $"it is {w.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        });
+        return option;
+    }
+
     /// <summary>An optional int option (null when not given), refused outside [min, max].</summary>
     public static Option<int?> OptionalInt(string name, string description, int min, int max = int.MaxValue)
     {

@@ -12,8 +12,10 @@ namespace ScoreML.Tool.Commands;
 /// <c>scoreml train DATA --out MODEL.zip</c>: fits a score model (an MLP on vectors, a U-Net on images) and saves it as a
 /// model zip with its sampler. With <c>--labels</c> it then trains the DLSM noise-conditional classifier against it (DLSM
 /// stage 2; an MLP on vectors, a ResNet on images) and saves the class-conditional sampler of classifier guidance instead,
-/// which <c>sample</c> and <c>evaluate</c> read like any model zip. Ctrl-C stops at the next step, writes a checkpoint and
-/// says how to resume.
+/// which <c>sample</c> and <c>evaluate</c> read like any model zip. With <c>--labels</c> and <c>--guidance classifier-free</c>
+/// it trains one class-conditional score model with label dropout instead (no classifier) and saves its sampler of
+/// classifier-free guidance at weight <c>--cfg-weight</c>. Ctrl-C stops at the next step, writes a checkpoint and says how to
+/// resume.
 /// </summary>
 internal static class TrainCommand
 {
@@ -78,11 +80,22 @@ internal static class TrainCommand
             if (!(v > 0 && v <= ConditionalSamplerOptions.MaxGuidanceScale))
                 r.AddError($"--guidance-scale must be in (0, {ConditionalSamplerOptions.MaxGuidanceScale.ToString(CultureInfo.InvariantCulture)}]; it is {v.ToString(CultureInfo.InvariantCulture)}.");
         });
+        var kind = Choice("--guidance", "With --labels: 'classifier' trains the DLSM classifier against an unconditional score model; 'classifier-free' " +
+            "trains one class-conditional score model with label dropout instead (Ho and Salimans), no classifier.", "classifier", new[] { "classifier", "classifier-free" });
+        var dropout = new Option<double?>("--label-dropout")
+            { Description = "With --guidance classifier-free: the share of training rows whose label is dropped, in [0, 1) (default 0.1).", HelpName = "P" };
+        dropout.Validators.Add(r =>
+        {
+            double? v = r.GetValueOrDefault<double?>();
+            if (v is double p && !(p >= 0 && p < 1)) r.AddError($"--label-dropout must be in [0, 1); it is {p.ToString(CultureInfo.InvariantCulture)}.");
+        });
+        var cfgWeight = CommonOptions.ClassifierFreeWeight("With --guidance classifier-free: w of the saved sampler, (1 + w) s(x | y) - w s(x), in [0, 100] " +
+            "(default 0, the conditional model alone; diffusers' guidance_scale is 1 + w).");
         var json = CommonOptions.Json();
         var command = new Command("train", "Trains a score model on DATA (and with --labels the DLSM classifier) and saves it with its sampler as a model zip.")
         {
             data, output, steps, batch, objective, sde, learningRate, hidden, seed, sampler, samplerSteps, samplerSeed, samplerBatch, checkpoint, resume, threads,
-            shape, resize, grayscale, labels, loss, classifierSteps, guidance, json,
+            shape, resize, grayscale, labels, loss, classifierSteps, guidance, kind, dropout, cfgWeight, json,
         };
         command.SetAction(parse =>
         {
@@ -92,6 +105,8 @@ internal static class TrainCommand
             if (set.Rows < 2) throw new InvalidDataException($"DATA {set.Describe()} has {set.Rows} row; training needs at least two.");
             // The labels are read and checked before any training.
             var classes = parse.GetValue(labels) is string labelSource ? TrainingLabels.Read(labelSource, set, parse.GetValue(data)!) : null;
+            bool classifierFree = parse.GetValue(kind) == "classifier-free";
+            RequireCompatible(parse, classes is not null, classifierFree, new Option[] { kind, dropout, cfgWeight }, new Option[] { loss, classifierSteps, guidance });
             int totalSteps = parse.GetValue(steps);
             var options = new ScoreModelOptions
             {
@@ -104,6 +119,7 @@ internal static class TrainCommand
                 Threads = parse.GetValue(threads),
                 CheckpointPath = parse.GetValue(checkpoint) is string c ? OutputLocations.RequireWritableFile(c, "--checkpoint") : null,
                 ResumeFrom = parse.GetValue(resume),
+                LabelColumnName = classifierFree ? "Label" : null,
                 Sampler = new SamplerOptions
                 {
                     Kind = Samplers[parse.GetValue(sampler)!], Steps = parse.GetValue(samplerSteps), Seed = parse.GetValue(samplerSeed), BatchSize = parse.GetValue(samplerBatch),
@@ -113,6 +129,7 @@ internal static class TrainCommand
                 Progress = new SynchronousProgress<TrainingProgress>(p => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:0.0000}  {p.StepsPerSecond:0.0} steps/s"))),
             };
+            if (parse.GetValue(dropout) is double p) options.LabelDropout = p;
             if (options.ResumeFrom is string r && !File.Exists(r)) throw new FileNotFoundException($"--resume: checkpoint '{r}' does not exist.", r);
             if (parse.GetValue(hidden) is string widths)
             {
@@ -120,10 +137,16 @@ internal static class TrainCommand
                 options.Mlp.HiddenSizes = ParseWidths(widths);
             }
             var ml = new MLContext(seed: options.Seed);
-            var view = DataViews.ToView(ml, set);
+            var view = classes is null ? DataViews.ToView(ml, set) : Labelled(ml, set, classes);
             using var fitted = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(view);
             if (classes is null) ml.ScoreMatching().Model.Save(fitted, view.Schema, model);
-            else SaveConditional(ml, fitted, set, classes, options, parse.GetValue(classifierSteps) ?? totalSteps, Losses[parse.GetValue(loss)!],
+            else if (classifierFree)
+            {
+                // The class-conditional model's own sampler: classifier-free guidance at weight w, no classifier.
+                using var cfgSampler = fitted.CreateSampler(new ConditionalSamplerOptions { Sampler = options.Sampler, ClassifierFreeGuidanceWeight = parse.GetValue(cfgWeight) ?? 0 });
+                ml.ScoreMatching().Model.Save(cfgSampler, view.Schema, model);
+            }
+            else SaveConditional(ml, fitted, view, options, parse.GetValue(classifierSteps) ?? totalSteps, Losses[parse.GetValue(loss)!],
                 parse.GetValue(guidance), model, context);
             double? finalLoss = fitted.Model.Training is { Losses.Length: > 0 } t ? t.FinalLoss() : null;
             if (parse.GetValue(json))
@@ -138,26 +161,46 @@ internal static class TrainCommand
                     ["steps"] = totalSteps,
                     ["final_loss"] = finalLoss,
                     ["classes"] = classes is null ? null : new JsonArray(classes.Names.Select(n => (JsonNode)n).ToArray()),
-                    ["classifier"] = classes is null ? null : parse.GetValue(loss),
+                    ["classifier"] = classes is null || classifierFree ? null : parse.GetValue(loss),
+                    ["guidance"] = classes is null ? null : parse.GetValue(kind),
+                    ["label_dropout"] = classifierFree ? options.LabelDropout : null,
+                    ["cfg_weight"] = classifierFree ? parse.GetValue(cfgWeight) ?? 0 : null,
                     ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 });
             else
                 context.Out.WriteLine($"Trained a score model on {set.Describe()} for {totalSteps} steps" +
                     (finalLoss is double l ? string.Create(CultureInfo.InvariantCulture, $" (final loss {l:0.0000})") : "") +
-                    (classes is null ? "" : $" and a {parse.GetValue(loss)} classifier of {classes.Names.Length} classes") +
+                    (classes is null ? "" : classifierFree
+                        ? string.Create(CultureInfo.InvariantCulture, $" conditioned on {classes.Names.Length} classes (label dropout {options.LabelDropout}, classifier-free guidance w = {parse.GetValue(cfgWeight) ?? 0})")
+                        : $" and a {parse.GetValue(loss)} classifier of {classes.Names.Length} classes") +
                     $" and saved it to {model} in {clock.Elapsed.TotalSeconds:F1} s.");
             return 0;
         });
         return command;
     }
 
+    // DATA with its labels as a key column "Label".
+    static IDataView Labelled(MLContext ml, DataSet set, TrainingLabels classes) => set.Shape is ImageShape shape
+        ? new LabelledImages(set.Values, classes.Classes, shape, classes.Names).ToDataView(ml)
+        : new LabelledPoints(set.Values, set.Dimension, classes.Classes, classes.Names.Length).ToDataView(ml);
+
+    // Options of one kind of guidance are refused with the other, and both without --labels, naming the option, before any work.
+    static void RequireCompatible(ParseResult parse, bool labelled, bool classifierFree, Option[] classifierFreeOptions, Option[] classifierOptions)
+    {
+        var given = (Option[] options) => options.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+        var misplaced = labelled ? given(classifierFree ? classifierOptions : classifierFreeOptions[1..]) : given(classifierFreeOptions).Concat(given(classifierOptions)).ToArray();
+        if (misplaced.Length == 0) return;
+        throw new UsageException(!labelled
+            ? $"{string.Join(", ", misplaced)}: only with --labels (a class-conditional model)."
+            : classifierFree
+            ? $"{string.Join(", ", misplaced)}: these set the DLSM classifier, which --guidance classifier-free does not train."
+            : $"{string.Join(", ", misplaced)}: only with --guidance classifier-free (a class-conditional score model, no classifier).");
+    }
+
     // DLSM stage 2 against the fitted score model, then the class-conditional sampler of classifier guidance, saved.
-    static void SaveConditional(MLContext ml, ScoreModelTransformer scoreModel, DataSet set, TrainingLabels classes, ScoreModelOptions options,
+    static void SaveConditional(MLContext ml, ScoreModelTransformer scoreModel, IDataView labelled, ScoreModelOptions options,
         int steps, ClassifierLoss loss, double guidanceScale, string model, ToolContext context)
     {
-        var labelled = set.Shape is ImageShape shape
-            ? new LabelledImages(set.Values, classes.Classes, shape, classes.Names).ToDataView(ml)
-            : new LabelledPoints(set.Values, set.Dimension, classes.Classes, classes.Names.Length).ToDataView(ml);
         using var classifier = ml.ScoreMatching().Trainers.DlsmClassifier(scoreModel, new DlsmClassifierOptions
         {
             Loss = loss,

@@ -4,7 +4,7 @@ using Microsoft.ML;
 namespace ScoreML.Tool.Inputs;
 
 /// <summary>The sampler settings a command may change at sampling time (<c>--seed</c>, <c>--sampler-steps</c>, <c>--batch-size</c>).</summary>
-internal sealed record SamplerOverrides(int? Seed = null, int? Steps = null, int? BatchSize = null);
+internal sealed record SamplerOverrides(int? Seed = null, int? Steps = null, int? BatchSize = null, double? ClassifierFreeWeight = null);
 
 /// <summary>
 /// The sampler in a model zip written by <c>scoreml train</c> or by a program (<c>mlContext.ScoreMatching().Model.Save</c>):
@@ -27,6 +27,7 @@ internal sealed class ModelSampler : IDisposable
         Seed = sampler.Seed ?? 0;   // a loaded model's sampler has its seed filled in
         BatchSize = sampler.BatchSize;
         Steps = sampler.Steps;
+        ClassifierFreeWeight = conditional?.Prior is { IsConditional: true } ? conditional.Options.ClassifierFreeGuidanceWeight ?? 0 : null;
         var network = unconditional?.Model.Network ?? conditional!.Prior?.Network;
         Shape = network switch
         {
@@ -46,11 +47,14 @@ internal sealed class ModelSampler : IDisposable
     public int Seed { get; }
     public int BatchSize { get; }
     public int Steps { get; }
+    /// <summary>w of a classifier-free guided sampler; null for other samplers.</summary>
+    public double? ClassifierFreeWeight { get; }
     /// <summary>The classes of a conditional sampler; null for an unconditional one.</summary>
     public int? Classes => conditional?.Labels.Count;
 
     /// <summary>What generated rows are samples of, for statistics files: the model's hash and the settings that fix every row.</summary>
-    public string Source => $"samples of model sha256={Sha256[..16]} seed={Seed} steps={Steps} batch={BatchSize}";
+    public string Source => $"samples of model sha256={Sha256[..16]} seed={Seed} steps={Steps} batch={BatchSize}" +
+        (ClassifierFreeWeight is double w ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" cfg_weight={w}") : "");
 
     public static ModelSampler Load(string path, SamplerOverrides overrides, CancellationToken cancellation)
     {
@@ -66,11 +70,15 @@ internal sealed class ModelSampler : IDisposable
                 throw new InvalidDataException($"MODEL '{path}' holds no ScoreML sampler (a score model or a conditional sampler); it holds {loaded.GetType().Name}.");
             // Always a copy with the overrides and the cancellation (Ctrl-C stops the sampler before its next step); the copies hold
             // references of their own, and the loaded model is disposed with this sampler.
+            if (overrides.ClassifierFreeWeight is double w && conditional?.Prior is not { IsConditional: true })
+                throw new UsageException($"--cfg-weight {w.ToString(System.Globalization.CultureInfo.InvariantCulture)}: MODEL '{path}' is not a classifier-free guided " +
+                    "model (train one with --labels and --guidance classifier-free).");
             if (unconditional is not null) unconditional = unconditional.WithSampler(Apply(unconditional.Sampler.Clone(), overrides, cancellation));
             else
             {
                 var options = conditional!.Options.Clone();
                 Apply(options.Sampler, overrides, cancellation);
+                if (overrides.ClassifierFreeWeight is double weight) options.ClassifierFreeGuidanceWeight = weight;
                 conditional = conditional.WithOptions(options);
             }
             return new ModelSampler(path, loaded, unconditional, conditional);

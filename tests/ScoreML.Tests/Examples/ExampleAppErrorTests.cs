@@ -81,6 +81,9 @@ public sealed class ExampleAppErrorTests
     [DataRow("--methods base,cfg", "'cfg' is not one of them")]
     [DataRow("--seeds 0", "--seeds must be at least 1")]
     [DataRow("--samplers --seeds 3", "leave out --seeds and --methods")]
+    [DataRow("--costs --samplers", "Give --samplers or --costs, not both")]
+    [DataRow("--costs --seeds 3", "leave out --seeds, --methods and --resume")]
+    [DataRow("--costs --sampler ode", "the adaptive ODE's steps depend on the trained network")]
     public void AStudyOptionTheRunCannotUseIsRefusedBeforeTraining(string options, string message)
     {
         var (code, error) = Run("FashionMnist", new[] { "--quick" }.Concat(options.Split(' ')).Concat(new[] { "--out", Path.Combine(folder, "out") }).ToArray());

@@ -72,6 +72,60 @@ public sealed class ModelCommandTests
         ToolRun.Of("train", both, "--out", folder.File("never.zip"), "--labels", labels, "--classifier", "svm").Expect(2);
     }
 
+    /// <summary>
+    /// train --labels --guidance classifier-free trains one class-conditional score model with label dropout (no classifier) and
+    /// saves its classifier-free guided sampler; sample --class puts rows on that class's side, and --cfg-weight changes w
+    /// (another sample than the saved w gives). Options of the other kind of guidance, or without labels, are refused naming
+    /// them, before training; so is --cfg-weight for a model that is not classifier-free guided.
+    /// </summary>
+    [TestMethod]
+    public void TrainClassifierFreeSavesAConditionalScoreModelsSampler()
+    {
+        string left = ToolData.PointsCsv(folder.Path, "cfg-left.csv", 150, -2, seed: 21), right = ToolData.PointsCsv(folder.Path, "cfg-right.csv", 150, 2, seed: 22);
+        string both = folder.File("cfg-both.csv");
+        File.WriteAllLines(both, File.ReadAllLines(left).Concat(File.ReadAllLines(right)));
+        string labels = folder.File("cfg-labels.txt");
+        File.WriteAllLines(labels, Enumerable.Range(0, 300).Select(i => i < 150 ? "3" : "7"));
+        string conditional = folder.File("cfg.zip");
+        var trained = ToolRun.Of("train", both, "--out", conditional, "--labels", labels, "--guidance", "classifier-free", "--label-dropout", "0.2",
+            "--cfg-weight", "1", "--steps", "400", "--hidden", "32,32", "--sampler", "ddim", "--sampler-steps", "30", "--json").Expect(0).Json();
+        Assert.AreEqual("classifier-free", trained.GetProperty("guidance").GetString());
+        Assert.AreEqual(System.Text.Json.JsonValueKind.Null, trained.GetProperty("classifier").ValueKind, "no classifier is trained");
+        Assert.AreEqual(0.2, trained.GetProperty("label_dropout").GetDouble(), 1e-12);
+        Assert.AreEqual(1.0, trained.GetProperty("cfg_weight").GetDouble());
+
+        float[] Sample(int c, params string[] extra)
+        {
+            string output = folder.File($"cfg-class-{c}-{extra.Length}.csv");
+            ToolRun.Of(new[] { "sample", conditional, "--count", "60", "--class", c.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output }.Concat(extra).ToArray()).Expect(0);
+            var (values, rows, columns) = ScoreML.Tool.Inputs.CsvFile.Read(output, CancellationToken.None);
+            Assert.AreEqual((60, 2), (rows, columns));
+            return values;
+        }
+        double MeanX(float[] values) => Enumerable.Range(0, values.Length / 2).Average(r => values[r * 2]);
+        var saved0 = Sample(0);
+        Assert.IsLessThan(-0.5, MeanX(saved0), "class 3 samples lie left");
+        Assert.IsGreaterThan(0.5, MeanX(Sample(1)), "class 7 samples lie right");
+        var unguided0 = Sample(0, "--cfg-weight", "0");
+        Assert.IsLessThan(-0.5, MeanX(unguided0), "at w = 0 too");
+        CollectionAssert.AreNotEqual(saved0, unguided0, "--cfg-weight 0 samples another score than the saved w = 1");
+
+        // Refusals, before any training (no zip written) or sampling.
+        var mixed = ToolRun.Of("train", both, "--out", folder.File("never-cfg.zip"), "--labels", labels, "--guidance", "classifier-free", "--classifier", "ce").Expect(2);
+        StringAssert.Contains(mixed.Error, "--classifier");
+        var noLabels = ToolRun.Of("train", both, "--out", folder.File("never-cfg.zip"), "--label-dropout", "0.2").Expect(2);
+        StringAssert.Contains(noLabels.Error, "--labels");
+        var weightWithClassifier = ToolRun.Of("train", both, "--out", folder.File("never-cfg.zip"), "--labels", labels, "--cfg-weight", "1").Expect(2);
+        StringAssert.Contains(weightWithClassifier.Error, "--guidance classifier-free");
+        StringAssert.Contains(ToolRun.Of("train", both, "--out", folder.File("never-cfg.zip"), "--labels", labels, "--guidance", "classifier-free",
+            "--label-dropout", "1").Expect(2).Error, "--label-dropout");
+        Assert.IsFalse(File.Exists(folder.File("never-cfg.zip")));
+        StringAssert.Contains(ToolRun.Of("sample", conditional, "--count", "4", "--cfg-weight", "-1", "--out", folder.File("never.csv")).Expect(2).Error, "--cfg-weight");
+        var unconditionalModel = ToolRun.Of(Args("sample", model, "--count", "4", "--cfg-weight", "1", "--out", folder.File("never.csv"))).Expect(2);
+        StringAssert.Contains(unconditionalModel.Error, "not a classifier-free guided model");
+        Assert.IsFalse(File.Exists(folder.File("never.csv")));
+    }
+
     [TestMethod]
     public void FourSampledShardsMergeIntoOneRunBitForBit()
     {
