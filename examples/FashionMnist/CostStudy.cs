@@ -15,11 +15,9 @@ namespace FashionMnist;
 /// (<see cref="RoundRobinCosts"/>): a training step of the unconditional score model, the class-conditional one, the CE and the
 /// DLSM + CE classifiers at the study's batch size; and a step of each method's sampler (base, DLSM + CE, CFG at w = 0 and
 /// w = 1; w = 3 costs what w = 1 does) on the same requests, batches of the study's sampler. The samplers run on networks
-/// trained for <see cref="SamplerNetworkSteps"/> steps (the quick preset's length), not 5: a fixed-budget sampler takes the same
-/// steps whatever the network says, but a barely trained network drives the samples far out of range, where activations
-/// underflow to subnormal floats and every operation on them slows down (measured: a 5-step conditional U-Net alone sampled
-/// slower than the 5-step unconditional one plus a classifier's backward pass). The adaptive ODE is refused, since its steps
-/// depend on the network. From these it derives each method's
+/// trained for <see cref="SamplerNetworkSteps"/> steps (the quick preset's length): a fixed-budget sampler takes the same steps
+/// whatever the network says, and that length keeps the samples in the range the study's are in, where a few-step network's
+/// might stray. The adaptive ODE is refused, since its steps depend on the network. From these it derives each method's
 /// training time at the study's steps, its sampling time per image at the study's budget, and the budget at which CFG's
 /// sampler costs what DLSM's does at the study's own: "matched sampling cost".
 /// </summary>
