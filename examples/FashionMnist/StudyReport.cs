@@ -79,6 +79,17 @@ internal sealed class StudyReport
     static string Verdict(string name, double mean, double lower, double upper, bool lowerIsBetter) =>
         Difference.Excludes0(lower, upper) ? $"differs: {name} is {((mean < 0) == lowerIsBetter ? "better" : "worse")}" : "cannot tell at this size";
 
+    /// <summary>
+    /// The paper's method (DLSM + CE) against each classifier-free method the run has, on <see cref="Compared"/>: dlsm+ce − cfg.
+    /// The "-half" methods sample at about DLSM's cost (half the evaluations; --costs), so their rows are the comparison at
+    /// matched sampling cost; the others give CFG twice DLSM's network passes a step at w &gt; 0.
+    /// </summary>
+    public IEnumerable<(string Method, string Metric, Difference Difference)> DlsmAgainstClassifierFree() =>
+        methods.Any(m => m.Name == GuidanceMethod.Showcase)
+            ? methods.Where(m => m.IsClassifierFree).SelectMany(m => Compared.Select(k => (m.Name, k, Between(GuidanceMethod.Showcase, m.Name, k))))
+                .Where(t => !t.Item3.IsMissing)
+            : Enumerable.Empty<(string, string, Difference)>();
+
     /// <summary>The metrics every pair of methods is compared on (the study's two headline numbers).</summary>
     public static readonly string[] ComparedPairwise = { "cas", "fid_resnet18" };
 
@@ -101,6 +112,8 @@ internal sealed class StudyReport
             ["differences_from_base"] = methods.Where(m => m.Name != GuidanceMethod.Baseline).ToDictionary(m => m.Name,
                 m => Compared.ToDictionary(k => k, k => DifferenceFromBase(m.Name, k) is { IsMissing: false } d
                     ? new Dictionary<string, object?> { ["mean"] = d.Mean, ["ci"] = new[] { d.Lower, d.Upper }, ["verdict"] = d.Verdict } : null)),
+            ["dlsm_ce_minus_classifier_free"] = DlsmAgainstClassifierFree().GroupBy(t => t.Method).ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Metric,
+                t => new Dictionary<string, object?> { ["mean"] = t.Difference.Mean, ["ci"] = new[] { t.Difference.Lower, t.Difference.Upper }, ["verdict"] = t.Difference.Verdict })),
             ["pairwise"] = ComparedPairwise.ToDictionary(k => k, k => Pairs().Select(p => Between(p.A, p.B, k) is { IsMissing: false } d
                 ? new Dictionary<string, object?> { ["a"] = p.A, ["b"] = p.B, ["a_minus_b"] = d.Mean, ["ci"] = new[] { d.Lower, d.Upper }, ["verdict"] = d.Verdict } : null).ToArray()),
             ["noise_levels"] = NoiseLevels().Select(level => new Dictionary<string, object?>
@@ -178,6 +191,14 @@ internal sealed class StudyReport
             foreach (var metric in Compared)
                 if (DifferenceFromBase(method.Name, metric) is { IsMissing: false } d)
                     text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {method.Name,-12}{metric,-20}{d.Mean,9:+0.000;-0.000} [{d.Lower:+0.000;-0.000}, {d.Upper:+0.000;-0.000}]  {d.Verdict}"));
+        var dlsmAgainstCfg = DlsmAgainstClassifierFree().ToArray();
+        if (dlsmAgainstCfg.Length > 0)
+        {
+            text.AppendLine();
+            text.AppendLine($"{GuidanceMethod.Showcase} against classifier-free guidance ({GuidanceMethod.Showcase} − method; the -half methods at about its sampling cost):");
+            foreach (var (method, metric, d) in dlsmAgainstCfg)
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {method,-12}{metric,-20}{d.Mean,9:+0.000;-0.000} [{d.Lower:+0.000;-0.000}, {d.Upper:+0.000;-0.000}]  {d.Verdict}"));
+        }
         foreach (var metric in ComparedPairwise)
         {
             text.AppendLine();

@@ -55,6 +55,36 @@ public sealed class StudyReportTests
         StringAssert.Matches(text, new System.Text.RegularExpressions.Regex(@"\nbase\s+-0\.030 <\s+-0\.003 =\s*\r?\n"));
     }
 
+    /// <summary>
+    /// DLSM + CE is set against every classifier-free method the run has (dlsm+ce − cfg, paired by seed), in the JSON and the
+    /// printed report; without dlsm+ce or without a classifier-free method there is no such section.
+    /// </summary>
+    [TestMethod]
+    public void DlsmIsComparedWithEachClassifierFreeMethodBySeed()
+    {
+        var methods = GuidanceMethod.Parse("base,dlsm+ce,cfg-1,cfg-1-half");
+        static Dictionary<string, MetricValue> Cas(double cas) => new() { ["cas"] = new MetricValue(cas, null, null) };
+        SeedResult Seed(int seed, double shift) => new()
+        {
+            Seed = seed,
+            // CFG at w = 1 is 0.05 above DLSM + CE in every seed; at half the evaluations it wobbles around it.
+            Methods = new() { ["base"] = Cas(0.60 + shift), ["dlsm+ce"] = Cas(0.61 + shift), ["cfg-1"] = Cas(0.66 + shift), ["cfg-1-half"] = Cas(0.61 + shift + 0.01 * (seed - 2)) },
+        };
+        var report = new StudyReport(new[] { Seed(1, 0), Seed(2, 0.05), Seed(3, -0.04) }, methods);
+        var rows = report.DlsmAgainstClassifierFree().ToDictionary(t => (t.Method, t.Metric), t => t.Difference);
+        Assert.HasCount(2, rows, "CAS only: the other compared metrics are missing here");
+        Assert.AreEqual(-0.05, rows[("cfg-1", "cas")].Mean, 1e-12);
+        Assert.AreEqual("differs: dlsm+ce is worse", rows[("cfg-1", "cas")].Verdict);
+        Assert.AreEqual("cannot tell at this size", rows[("cfg-1-half", "cas")].Verdict);
+        var json = (Dictionary<string, Dictionary<string, Dictionary<string, object?>>>)report.ToJson()["dlsm_ce_minus_classifier_free"]!;
+        Assert.AreEqual("differs: dlsm+ce is worse", json["cfg-1"]["cas"]["verdict"]);
+        StringAssert.Contains(report.Format(), "dlsm+ce against classifier-free guidance");
+
+        var withoutDlsm = new StudyReport(new[] { Seed(1, 0), Seed(2, 0.05) }, GuidanceMethod.Parse("base,cfg-1"));
+        Assert.IsFalse(withoutDlsm.DlsmAgainstClassifierFree().Any());
+        Assert.IsFalse(withoutDlsm.Format().Contains("against classifier-free guidance", StringComparison.Ordinal));
+    }
+
     [TestMethod]
     public void OneSeedCombinesTheRunsOwnIntervals()
     {
