@@ -101,12 +101,12 @@ internal static class TrainCommand
         {
             var clock = Stopwatch.StartNew();
             string model = OutputLocations.RequireWritableFile(parse.GetValue(output)!, "--out");
+            bool classifierFree = parse.GetValue(kind) == "classifier-free";
+            RequireCompatible(parse, parse.GetValue(labels) is not null, classifierFree, new Option[] { kind, dropout, cfgWeight }, new Option[] { loss, classifierSteps, guidance });
             var set = InputReader.Read(parse.GetValue(data)!, "DATA", new InputOptions(parse.GetValue(shape), parse.GetValue(resize), parse.GetValue(grayscale)), null, context.Cancellation);
             if (set.Rows < 2) throw new InvalidDataException($"DATA {set.Describe()} has {set.Rows} row; training needs at least two.");
             // The labels are read and checked before any training.
             var classes = parse.GetValue(labels) is string labelSource ? TrainingLabels.Read(labelSource, set, parse.GetValue(data)!) : null;
-            bool classifierFree = parse.GetValue(kind) == "classifier-free";
-            RequireCompatible(parse, classes is not null, classifierFree, new Option[] { kind, dropout, cfgWeight }, new Option[] { loss, classifierSteps, guidance });
             int totalSteps = parse.GetValue(steps);
             var options = new ScoreModelOptions
             {
