@@ -4,10 +4,13 @@
 // (classifier-free guidance at w = 0, 1, 3), then the score errors D_P and D_L at sigma = 7.5 and precision/recall of 10,000
 // class-conditional samples per class for eight methods, and what CFG costs beside DLSM to train and to sample.
 //
-//   dotnet run -c Release --project examples/TwoMoons -- [--quick] [--out DIR] [--seed N] [--steps N] [--save model.zip] [--resume]
+//   dotnet run -c Release --project examples/TwoMoons -- [--quick] [--out DIR] [--seed N] [--steps N] [--save model.zip] [--resume] [--seeds N]
 // --steps sets the training steps of every network (score models and classifiers) to N. --save writes the DLSM sampler as an
 // ML.NET model zip for examples/ConsumeModel. Ctrl-C stops after the current training step with a checkpoint under
 // DIR/checkpoints; --resume continues from there.
+// --seeds N (at least 2) trains every network N times (seeds --seed .. --seed + N - 1, each under DIR/seed-N) and measures
+// D_P and D_L of every method only, nothing sampled: means with Student's t intervals across seeds and each method against
+// DLSM paired by seed, in DIR/score-errors.json (ScoreErrorSeeds.cs).
 // --samplers runs issue 18's other study instead: quality against network evaluations of the fast samplers and PC, with the
 // library's default networks (SamplerStudy.cs); it honours --quick, --out, --seed and --threads N (libtorch's threads; on a
 // machine shared with other work, 1 thread avoids libtorch's threads waiting on each other).
@@ -33,6 +36,16 @@ if (commandLine.Value("--steps") is string steps)
 {
     int n = commandLine.Int("--steps", 0);
     settings = settings with { ScoreSteps = n, ClassifierSteps = n, MonitorInterval = Math.Max(1, n / 20) };
+}
+if (commandLine.Value("--seeds") is not null)
+{
+    // The score errors across seeds (ScoreErrorSeeds.cs): every network trained per seed, D_P and D_L with intervals, no sampling.
+    int seeds = commandLine.Int("--seeds", 1);
+    if (seeds < 2) throw new ArgumentException($"--seeds must be at least 2 (intervals across seeds need two); it is {seeds}.");
+    if (savePath is not null) throw new ArgumentException("--seeds measures the score errors only; leave out --save.");
+    ScoreErrorSeeds.Run(outDir, settings, seed, seeds, commandLine.Has("--resume"));
+    Console.WriteLine($"Done in {Study.Describe(wall.Elapsed.TotalSeconds)}.");
+    return 0;
 }
 
 var ml = new MLContext(seed);

@@ -242,6 +242,29 @@ internal sealed class Study
         return costs;
     }
 
+    /// <summary>Each method's conditional score estimate (what D_P and D_L measure), in the table's order, the oracle's last.</summary>
+    public Dictionary<string, ConditionalScoreEstimate> Estimates(TrainedModels trained, ParzenOracle oracle)
+    {
+        var scoreModel = trained.ScoreModel.Model;
+        var estimates = new Dictionary<string, ConditionalScoreEstimate>
+        {
+            ["base"] = ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier),
+            ["scaling"] = ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier, StudySettings.ScalingAlpha),
+            ["dlsm"] = ConditionalScoreEstimate.FromGuidance(scoreModel, trained.Dlsm.Classifier),
+            ["posterior_sm"] = ConditionalScoreEstimate.FromPerClassModels(trained.PerClass.Select(p => p.Model).ToArray(), scoreModel),
+        };
+        foreach (double w in ClassifierFreeWeights) estimates[MethodOf(w)] = ConditionalScoreEstimate.FromClassifierFree(trained.Conditional.Model, w);
+        estimates["oracle"] = ConditionalScoreEstimate.FromOracle(oracle);
+        return estimates;
+    }
+
+    /// <summary>D_P and D_L (class 0, class 1) of every method at the evaluation sigma, on the grid; nothing is sampled.</summary>
+    public Dictionary<string, (double[] PosteriorError, double[] LikelihoodError)> ScoreErrorsOf(TrainedModels trained)
+    {
+        using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels);
+        return Estimates(trained, oracle).ToDictionary(p => p.Key, p => ScoreErrors.Measure(p.Value, oracle, grid, StudySettings.EvaluationSigma));
+    }
+
     public Dictionary<string, MethodResult> Evaluate(TrainedModels trained)
     {
         using var oracle = new ParzenOracle(moons.Features, 2, moons.Labels);
@@ -251,19 +274,16 @@ internal sealed class Study
         var perClassModels = trained.PerClass.Select(p => p.Model).ToArray();
         var sampler = Sampling(1);
         var labels = new LabelKeys(2);
-        var methods = new Dictionary<string, (ConditionalScoreEstimate Estimate, ConditionalSamplingTransformer Sampler)>
+        var samplers = new Dictionary<string, ConditionalSamplingTransformer>
         {
-            ["base"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier), trained.CrossEntropy.CreateSampler(Sampling(1))),
-            ["scaling"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.CrossEntropy.Classifier, StudySettings.ScalingAlpha),
-                trained.CrossEntropy.CreateSampler(Sampling(StudySettings.ScalingAlpha))),
-            ["dlsm"] = (ConditionalScoreEstimate.FromGuidance(scoreModel, trained.Dlsm.Classifier), trained.Dlsm.CreateSampler(Sampling(1))),
-            ["posterior_sm"] = (ConditionalScoreEstimate.FromPerClassModels(perClassModels, scoreModel),
-                new ConditionalSamplingTransformer(PerClassScoreModels.AsConditionalScore(perClassModels), scoreModel.Sde, 2, labels, scoreModel.Device, sampler)),
+            ["base"] = trained.CrossEntropy.CreateSampler(Sampling(1)),
+            ["scaling"] = trained.CrossEntropy.CreateSampler(Sampling(StudySettings.ScalingAlpha)),
+            ["dlsm"] = trained.Dlsm.CreateSampler(Sampling(1)),
+            ["posterior_sm"] = new ConditionalSamplingTransformer(PerClassScoreModels.AsConditionalScore(perClassModels), scoreModel.Sde, 2, labels, scoreModel.Device, sampler),
         };
-        foreach (double w in ClassifierFreeWeights)
-            methods[MethodOf(w)] = (ConditionalScoreEstimate.FromClassifierFree(trained.Conditional.Model, w), trained.Conditional.CreateSampler(Sampling(1, w)));
-        methods["oracle"] = (ConditionalScoreEstimate.FromOracle(oracle),
-            new ConditionalSamplingTransformer(samplingOracle.AsConditionalScoreFunction(scoreModel.Sde), scoreModel.Sde, 2, labels, scoreModel.Device, sampler));
+        foreach (double w in ClassifierFreeWeights) samplers[MethodOf(w)] = trained.Conditional.CreateSampler(Sampling(1, w));
+        samplers["oracle"] = new ConditionalSamplingTransformer(samplingOracle.AsConditionalScoreFunction(scoreModel.Sde), scoreModel.Sde, 2, labels, scoreModel.Device, sampler);
+        var methods = Estimates(trained, oracle).ToDictionary(p => p.Key, p => (Estimate: p.Value, Sampler: samplers[p.Key]));
 
         var realClean = new float[2][];
         var realNoisy = new float[2][];

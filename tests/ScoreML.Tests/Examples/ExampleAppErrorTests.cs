@@ -44,6 +44,17 @@ public sealed class ExampleAppErrorTests
     }
 
     [TestMethod]
+    [DataRow("--seeds 1", "--seeds must be at least 2")]
+    [DataRow("--seeds 3 --save m.zip", "--seeds measures the score errors only; leave out --save")]
+    public void TwoMoonsSeedsOptionsTheRunCannotUseAreRefused(string options, string message)
+    {
+        var (code, error) = Run("TwoMoons", new[] { "--quick" }.Concat(options.Split(' ')).Concat(new[] { "--out", Path.Combine(folder, "out") }).ToArray());
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, message);
+        AssertNoStackTrace(error);
+    }
+
+    [TestMethod]
     public void SettingsTheMetricsCannotUseAreRefusedBeforeTraining()
     {
         var (code, error) = Run("FashionMnist", "--quick", "--samples-per-class", "1", "--out", Path.Combine(folder, "out"));
