@@ -40,7 +40,7 @@ internal static class HardwareCeiling
     }
 
     // Median over repeats of a square product; libtorch (MKL here) reaches its best rate at this size.
-    static double MatrixProductGflops(int n, int repeats)
+    internal static double MatrixProductGflops(int n, int repeats)
     {
         using var a = randn(n, n);
         using var b = randn(n, n);

@@ -2,8 +2,10 @@
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
 //   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N]
-//       [--steps N] [--threads N] [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,fid,prdc,kernels]
-// writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it.
+//       [--steps N] [--threads N] [--images N] [--python PATH]
+//       [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,fid,prdc,kernels,images,features]
+// writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it. images and features run against the PyTorch
+// peer (benchmarks/reference/image_reference.py, Debian's python3-torch) when it can run here, ours alone otherwise.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -19,7 +21,9 @@ int steps = commandLine.Int("--steps", 500);   // timed training steps
 string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,prdc
 // libtorch's threads in each benchmark (default: one per core); on a machine shared with other work, 1 avoids spin-waiting.
 int? threads = commandLine.Value("--threads") is null ? null : commandLine.Int("--threads", 0);
-string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "samplers", "memory", "fid", "prdc", "kernels" };
+int images = commandLine.Int("--images", 10_000);   // feature extraction: images per run
+string python = commandLine.Value("--python") ?? "/usr/bin/python3";   // Debian's, where python3-torch installs
+string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "samplers", "memory", "fid", "prdc", "kernels", "images", "features" };
 
 // Child mode: run one benchmark, print its results as one JSON line.
 if (commandLine.Value("--single") is string single)
@@ -40,6 +44,8 @@ if (commandLine.Value("--single") is string single)
         "sampler" => TrainingBenchmarks.Sampler(10_000, 1000),
         "samplers" => SamplerBenchmarks.Measure(repeats),
         "memory" => TrainingBenchmarks.NativeMemory(10_000),
+        "images" => ImageSteps.Measure(repeats),
+        "features" => ImageSteps.Features(images),
         _ => throw new ArgumentException($"Unknown benchmark '{single}'."),
     };
     // Every benchmark's peak resident memory (its own process: native libtorch memory included).
@@ -64,9 +70,16 @@ foreach (var name in only is null ? all : only.Split(','))
         "samplers" => "samplers: fast samplers at 50 evaluations against PC at 1,000 steps, guided and unguided, round-robin ...",
         "ceiling" => "ceiling: float32 matrix-product rate and the matrix-product floor of a two-moons step ...",
         "kernels" => "kernels: which float32 convolution shapes libtorch gets wrong here, with and without the guard, and its cost ...",
+        "images" => $"images: default U-Net and ResNet on 1x28x28, training steps at batch {ImageSteps.TrainBatch} and sampler steps at batch {ImageSteps.SampleBatch}, against PyTorch, {Math.Max(3, repeats)} interleaved rounds ...",
+        "features" => $"features: ResNet-18 features of {images:N0} images, against PyTorch, {Math.Max(3, repeats)} interleaved rounds ...",
         _ => "memory: resident memory over 10,000 DSM steps ...",
     });
-    foreach (var (key, value) in RunChild(name)) report[key] = value;
+    var measured = name switch
+    {
+        "images" or "features" => AgainstPeer(name),
+        _ => RunChild(name).ToDictionary(p => p.Key, p => (object)p.Value),
+    };
+    foreach (var (key, value) in measured) report[key] = value;
 }
 
 foreach (var key in new[] { "sgemm_2048_gflops", "dsm_matmul_floor_ms", "dlsm_matmul_floor_ms", "dsm_ms_per_step", "lcss_ms_per_step", "ssm_ms_per_step", "fdssm_ms_per_step", "dlsm_ms_per_step",
@@ -76,13 +89,34 @@ foreach (var key in new[] { "sgemm_2048_gflops", "dsm_matmul_floor_ms", "dlsm_ma
     if (report.TryGetValue(key, out var value)) Console.WriteLine($"  {key,-26}{value,10}");
 foreach (var (key, value) in report.Where(p => p.Key.StartsWith("samplers_", StringComparison.Ordinal) && p.Key.EndsWith("_s", StringComparison.Ordinal) || p.Key.EndsWith("_to_pc", StringComparison.Ordinal)))
     Console.WriteLine($"  {key,-52}{value}");
+foreach (var (key, value) in report.Where(p => p.Key.StartsWith("peer_", StringComparison.Ordinal) && !p.Key.EndsWith("_rounds", StringComparison.Ordinal)))
+    Console.WriteLine($"  {key,-52}{(value is double[] spread ? $"{spread[0]} [{spread[1]}, {spread[2]}]" : value)}");
 string path = Path.Combine(outDir, "benchmarks.json");
 File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
 File.Move(path + ".tmp", path, overwrite: true);
 Console.WriteLine($"Wrote {path}.");
 return 0;
 
-Dictionary<string, object> RunChild(string name)
+// Ours (a child process) against the PyTorch peer, interleaved; ours alone, saying why, when the peer cannot run here.
+Dictionary<string, object> AgainstPeer(string name)
+{
+    var peers = new ImagePeers(python, threads ?? Environment.ProcessorCount);
+    string? unavailable = peers.Unavailable(name == "features" ? "onnx" : "torch");
+    if (unavailable is not null) Console.WriteLine($"  the PyTorch peer cannot run: {unavailable}; ours alone");
+    Dictionary<string, JsonElement> Ours() => RunChild(name);
+    int rounds = Math.Max(3, repeats);
+    var result = name == "images"
+        ? ImagePeers.Compare("peer", new[] { "score_ms_per_step", "dlsm_ms_per_step", "sampler_ms_per_step", "guided_ms_per_step" },
+            new[] { "unet_parameters", "resnet_parameters" }, rounds, Ours,
+            unavailable is null ? () => peers.Peer("--repeats", repeats.ToString(CultureInfo.InvariantCulture)) : null)
+        : ImagePeers.Compare("peer", new[] { "features_s" }, new[] { "features_images" }, rounds, Ours,
+            unavailable is null ? () => peers.Peer("--only", "features", "--images", images.ToString(CultureInfo.InvariantCulture),
+                "--onnx", ResNet18Features.ModelFolder()) : null, scalar: true);
+    if (unavailable is not null) result[$"peer_{name}_unavailable"] = unavailable;
+    return result;
+}
+
+Dictionary<string, JsonElement> RunChild(string name)
 {
     // This same program, started again with --single; under `dotnet X.dll` the host is dotnet and the dll comes first.
     string host = Environment.ProcessPath!;
@@ -90,7 +124,7 @@ Dictionary<string, object> RunChild(string name)
     if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(EvaluationBenchmarks).Assembly.Location);
     foreach (var a in new[] { "--single", name, "--repeats", repeats.ToString(CultureInfo.InvariantCulture), "--rows",
                  rows.ToString(CultureInfo.InvariantCulture), "--dimension", dimension.ToString(CultureInfo.InvariantCulture),
-                 "--steps", steps.ToString(CultureInfo.InvariantCulture) })
+                 "--steps", steps.ToString(CultureInfo.InvariantCulture), "--images", images.ToString(CultureInfo.InvariantCulture) })
         start.ArgumentList.Add(a);
     if (threads is int count) { start.ArgumentList.Add("--threads"); start.ArgumentList.Add(count.ToString(CultureInfo.InvariantCulture)); }
     using var child = Process.Start(start)!;
@@ -98,5 +132,5 @@ Dictionary<string, object> RunChild(string name)
     child.WaitForExit();
     if (child.ExitCode != 0) throw new InvalidOperationException($"Benchmark '{name}' failed (exit code {child.ExitCode}).");
     var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
-    return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!.ToDictionary(p => p.Key, p => (object)p.Value);
+    return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
 }

@@ -38,7 +38,7 @@ internal sealed class ClassEmbedding : nn.Module<Tensor, Tensor>
             throw new ArgumentOutOfRangeException(nameof(labels), $"Class labels must be 0..{classes - 1} or {NoiseConditionalNetwork.NoClass} (no class); " +
                 $"they range over {labels.min().item<long>()}..{labels.max().item<long>()}.");
         var index = where(labels == NoiseConditionalNetwork.NoClass, full_like(labels, classes), labels);
-        return table.forward(index).MoveToOuterDisposeScope();
+        return table.call(index).MoveToOuterDisposeScope();
     }
 
     /// <summary>The "no class" entry for <paramref name="rows"/> rows on <paramref name="device"/>: [rows, width].</summary>

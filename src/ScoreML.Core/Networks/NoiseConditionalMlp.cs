@@ -87,8 +87,8 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
         using var scope = NewDisposeScope();
         var embedded = Condition(sigma, classes);
         var output = head is null
-            ? body.forward(cat(new[] { x, embedded }, 1))
-            : head.forward(cat(new[] { body.forward(x), noiseBranch!.forward(embedded) }, 1));
+            ? body.call(cat(new[] { x, embedded }, 1))
+            : head.call(cat(new[] { body.call(x), noiseBranch!.call(embedded) }, 1));
         if (scaleBySigma) output = output / sigma.unsqueeze(1);
         return output.MoveToOuterDisposeScope();
     }
@@ -103,13 +103,13 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
         Tensor hidden;
         if (head is not null)
         {
-            hidden = body.forward(x);
+            hidden = body.call(x);
         }
         else
         {
             hidden = cat(new[] { x, Condition(sigma, null) }, 1);
             var layers = body.children().Cast<nn.Module<Tensor, Tensor>>().ToList();
-            foreach (var layer in layers.Take(layers.Count - 1)) hidden = layer.forward(hidden);
+            foreach (var layer in layers.Take(layers.Count - 1)) hidden = layer.call(hidden);
         }
         return hidden.MoveToOuterDisposeScope();
     }
@@ -119,7 +119,7 @@ public sealed class NoiseConditionalMlp : NoiseConditionalNetwork
     {
         var noise = Embed(sigma.unsqueeze(1));
         if (classEmbedding is null) return noise;
-        var embeddedClasses = classes is null ? classEmbedding.Unconditional(sigma.shape[0], sigma.device) : classEmbedding.forward(classes);
+        var embeddedClasses = classes is null ? classEmbedding.Unconditional(sigma.shape[0], sigma.device) : classEmbedding.call(classes);
         return cat(new[] { noise, embeddedClasses.to(noise.dtype) }, 1);
     }
 

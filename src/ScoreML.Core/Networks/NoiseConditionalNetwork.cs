@@ -8,7 +8,8 @@ namespace ScoreML;
 /// classifier (one logit per class). Everything that trains or uses networks (objectives, samplers, guidance, feature
 /// extractors) sees only this, so vector networks (<see cref="NoiseConditionalMlp"/>) and image networks
 /// (<see cref="NoiseConditionalUNet"/>, <see cref="NoiseConditionalResNet"/>, which view each row as channels x height
-/// x width) are interchangeable.
+/// x width) are interchangeable. The built-in networks invoke their layers with call(), not forward(), so a forward hook
+/// registered on any layer (register_forward_hook, as in PyTorch) sees that layer's input and output.
 /// </summary>
 public abstract class NoiseConditionalNetwork : nn.Module<Tensor, Tensor, Tensor>
 {

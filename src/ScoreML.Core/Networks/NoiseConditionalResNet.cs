@@ -69,7 +69,7 @@ public sealed class NoiseConditionalResNet : NoiseConditionalNetwork
     public override Tensor forward(Tensor x, Tensor sigma)
     {
         using var scope = NewDisposeScope();
-        return classifier.forward(PenultimateFeatures(x, sigma)).MoveToOuterDisposeScope();
+        return classifier.call(PenultimateFeatures(x, sigma)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The globally average-pooled features of the last stage, [B, FeatureWidth].</summary>
@@ -77,10 +77,10 @@ public sealed class NoiseConditionalResNet : NoiseConditionalNetwork
     {
         RequireInputs(x, sigma, $"images {Shape}");
         using var scope = NewDisposeScope();
-        var temb = nn.functional.silu(embedding.forward(sigma));
-        var h = nn.functional.relu(stemNorm.forward(stem.forward(x.view(-1, Shape.Channels, Shape.Height, Shape.Width))));
+        var temb = nn.functional.silu(embedding.call(sigma));
+        var h = nn.functional.relu(stemNorm.call(stem.call(x.view(-1, Shape.Channels, Shape.Height, Shape.Width))));
         for (int stage = 0; stage < stages.Count; stage++)
-            h = stages[stage].forward(h) + noiseProjections[stage].forward(temb).unsqueeze(2).unsqueeze(3);
+            h = stages[stage].call(h) + noiseProjections[stage].call(temb).unsqueeze(2).unsqueeze(3);
         return h.mean(new long[] { 2, 3 }).MoveToOuterDisposeScope();
     }
 }

@@ -141,10 +141,10 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
     Tensor Run(Tensor x, Tensor sigma, Tensor? classes, out Tensor lastFeatures)
     {
         RequireInputs(x, sigma, $"images {Shape}");
-        var temb = embedding.forward(sigma);
+        var temb = embedding.call(sigma);
         if (classEmbedding is not null)
-            temb = temb + (classes is null ? classEmbedding.Unconditional(x.shape[0], x.device) : classEmbedding.forward(classes)).to(temb.dtype);
-        var h = input.forward(x.view(-1, Shape.Channels, Shape.Height, Shape.Width));
+            temb = temb + (classes is null ? classEmbedding.Unconditional(x.shape[0], x.device) : classEmbedding.call(classes)).to(temb.dtype);
+        var h = input.call(x.view(-1, Shape.Channels, Shape.Height, Shape.Width));
         var skips = new Stack<Tensor>();
         skips.Push(h);
         foreach (var module in down)
@@ -153,31 +153,31 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
             if (module is not SelfAttentionBlock) skips.Push(h);
             else { skips.Pop(); skips.Push(h); }   // the attended activation replaces its block's
         }
-        h = middle1.forward(h, temb);
-        if (middleAttention is not null) h = middleAttention.forward(h);
-        h = middle2.forward(h, temb);
+        h = middle1.call(h, temb);
+        if (middleAttention is not null) h = middleAttention.call(h);
+        h = middle2.call(h, temb);
         foreach (var module in up)
         {
-            if (module is UNetResidualBlock block) h = block.forward(cat(new[] { h, skips.Pop() }, 1), temb);
-            else if (module is SelfAttentionBlock attention) h = attention.forward(h);
+            if (module is UNetResidualBlock block) h = block.call(cat(new[] { h, skips.Pop() }, 1), temb);
+            else if (module is SelfAttentionBlock attention) h = attention.call(h);
             else
             {
                 // Upsample to the size of the skip that comes next (odd sizes such as 7 round up on the way down).
                 var next = skips.Peek();
                 h = nn.functional.interpolate(h, new[] { next.shape[2], next.shape[3] }, mode: InterpolationMode.Nearest);
-                h = ((GuardedConv2d)module).forward(h);
+                h = ((GuardedConv2d)module).call(h);
             }
         }
         lastFeatures = h;
-        var result = output.forward(nn.functional.silu(outputNorm.forward(h))).reshape(x.shape[0], Dimension);
+        var result = output.call(nn.functional.silu(outputNorm.call(h))).reshape(x.shape[0], Dimension);
         return scaleBySigma ? result / sigma.unsqueeze(1) : result;
     }
 
     static Tensor Apply(nn.Module module, Tensor h, Tensor temb) => module switch
     {
-        UNetResidualBlock block => block.forward(h, temb),
-        SelfAttentionBlock attention => attention.forward(h),
-        GuardedConv2d downsample => downsample.forward(h),
+        UNetResidualBlock block => block.call(h, temb),
+        SelfAttentionBlock attention => attention.call(h),
+        GuardedConv2d downsample => downsample.call(h),
         _ => throw new InvalidOperationException($"Unexpected module {module.GetName()} in the U-Net."),
     };
 

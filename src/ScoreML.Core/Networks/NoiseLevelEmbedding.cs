@@ -53,6 +53,6 @@ internal sealed class NoiseLevelEmbedding : nn.Module<Tensor, Tensor>
             angles = logSigma * scales;
         }
         var embedded = cat(new[] { angles.sin(), angles.cos() }, 1);
-        return second.forward(nn.functional.silu(first.forward(embedded))).MoveToOuterDisposeScope();
+        return second.call(nn.functional.silu(first.call(embedded))).MoveToOuterDisposeScope();
     }
 }

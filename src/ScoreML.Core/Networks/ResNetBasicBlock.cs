@@ -32,9 +32,9 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.relu(norm1.forward(conv1.forward(x)));
-        h = norm2.forward(conv2.forward(h));
-        var shortcut = projection is null ? x : projectionNorm!.forward(projection.forward(x));
+        var h = nn.functional.relu(norm1.call(conv1.call(x)));
+        h = norm2.call(conv2.call(h));
+        var shortcut = projection is null ? x : projectionNorm!.call(projection.call(x));
         return nn.functional.relu(h + shortcut).MoveToOuterDisposeScope();
     }
 }

@@ -28,12 +28,12 @@ internal sealed class SelfAttentionBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
-        var normed = norm.forward(x);
-        var q = query.forward(normed).view(b, c, h * w).transpose(1, 2);   // [B, HW, C]
-        var k = key.forward(normed).view(b, c, h * w);                     // [B, C, HW]
-        var v = value.forward(normed).view(b, c, h * w).transpose(1, 2);   // [B, HW, C]
+        var normed = norm.call(x);
+        var q = query.call(normed).view(b, c, h * w).transpose(1, 2);   // [B, HW, C]
+        var k = key.call(normed).view(b, c, h * w);                     // [B, C, HW]
+        var v = value.call(normed).view(b, c, h * w).transpose(1, 2);   // [B, HW, C]
         var weights = (q.bmm(k) / Math.Sqrt(c)).softmax(2);                 // [B, HW, HW]
         var attended = weights.bmm(v).transpose(1, 2).reshape(b, c, h, w);
-        return ((x + output.forward(attended)) / Math.Sqrt(2)).MoveToOuterDisposeScope();
+        return ((x + output.call(attended)) / Math.Sqrt(2)).MoveToOuterDisposeScope();
     }
 }

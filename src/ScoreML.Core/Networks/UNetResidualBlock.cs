@@ -34,10 +34,10 @@ internal sealed class UNetResidualBlock : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor embedding)
     {
         using var scope = NewDisposeScope();
-        var h = conv1.forward(nn.functional.silu(norm1.forward(x)));
-        h = h + noise.forward(nn.functional.silu(embedding)).unsqueeze(2).unsqueeze(3);
-        h = conv2.forward(dropout.forward(nn.functional.silu(norm2.forward(h))));
-        var shortcut = skip is null ? x : skip.forward(x);
+        var h = conv1.call(nn.functional.silu(norm1.call(x)));
+        h = h + noise.call(nn.functional.silu(embedding)).unsqueeze(2).unsqueeze(3);
+        h = conv2.call(dropout.call(nn.functional.silu(norm2.call(h))));
+        var shortcut = skip is null ? x : skip.call(x);
         return ((shortcut + h) / Math.Sqrt(2)).MoveToOuterDisposeScope();
     }
 }

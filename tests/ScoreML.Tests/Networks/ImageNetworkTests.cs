@@ -47,6 +47,35 @@ public sealed class ImageNetworkTests
         Assert.AreEqual(64, network.FeatureWidth);
     }
 
+    // The layers are invoked with call(), so a forward hook on any of them fires, as in PyTorch: every convolution and
+    // linear layer of a U-Net and a ResNet runs exactly once per forward pass and reports its own output.
+    [TestMethod]
+    public void ForwardHooksOnEveryLayerFireOncePerPass()
+    {
+        var shape = new ImageShape(1, 28, 28);
+        using var unet = new NoiseConditionalUNet(shape, SmallUNet(attentionAt: 7), seed: 1);
+        using var resnet = new NoiseConditionalResNet(shape, classes: 10, SmallResNet, seed: 1);
+        foreach (NoiseConditionalNetwork network in new NoiseConditionalNetwork[] { unet, resnet })
+        {
+            var calls = new Dictionary<string, int>();
+            var layers = network.named_modules().Where(m => m.module is GuardedConv2d or TorchSharp.Modules.Linear).ToList();
+            Assert.IsGreaterThan(10, layers.Count, $"{network.GetName()} has {layers.Count} layers");
+            foreach (var (name, module) in layers)
+            {
+                calls[name] = 0;
+                ((nn.Module<Tensor, Tensor>)module).register_forward_hook((layer, input, output) =>
+                {
+                    calls[name]++;
+                    Assert.AreEqual(input.shape[0], output.shape[0], name);
+                    return output;   // unchanged
+                });
+            }
+            using var scope = NewDisposeScope();
+            network.forward(randn(3, shape.Size), tensor(new[] { 0.1f, 1f, 10f }));
+            foreach (var (name, count) in calls) Assert.AreEqual(1, count, $"{network.GetName()}: layer {name}");
+        }
+    }
+
     [TestMethod]
     public void SameSeedSameNetworkAndRowsAreIndependentOfTheirBatch()
     {
