@@ -54,7 +54,7 @@ internal sealed class ImagePeers
     /// <paramref name="steps"/> is a step both report as {"median": ms, ...} (or, with <paramref name="scalar"/>, a number).
     /// </summary>
     public static Dictionary<string, object> Compare(string prefix, string[] steps, string[] mustAgree, int rounds,
-        Func<Dictionary<string, JsonElement>> ours, Func<Dictionary<string, JsonElement>>? peer, bool scalar = false)
+        Func<Dictionary<string, JsonElement>> ours, Func<Dictionary<string, JsonElement>>? peer, bool scalar = false, string peerName = "peer")
     {
         var result = new Dictionary<string, object>();
         var oursRuns = new List<Dictionary<string, JsonElement>>();
@@ -71,9 +71,9 @@ internal sealed class ImagePeers
             result[$"{prefix}_{key}"] = oursRuns[0][key].GetInt64();
             if (peer is null) continue;
             long theirs = peerRuns[0][key].GetInt64();
-            result[$"{prefix}_{key}_peer"] = theirs;
+            result[$"{prefix}_{key}_{peerName}"] = theirs;
             if (theirs != oursRuns[0][key].GetInt64())
-                throw new InvalidOperationException($"{key}: ours {oursRuns[0][key]}, the PyTorch peer's {theirs}; the networks differ, so the times cannot be compared.");
+                throw new InvalidOperationException($"{key}: ours {oursRuns[0][key]}, the {peerName}'s {theirs}; the networks differ, so the times cannot be compared.");
         }
         double Value(Dictionary<string, JsonElement> run, string key) => scalar ? run[key].GetDouble() : run[key].GetProperty("median").GetDouble();
         foreach (string step in steps)
@@ -91,14 +91,21 @@ internal sealed class ImagePeers
             }
             if (peer is null) continue;
             var theirs = peerRuns.Select(r => Value(r, step)).ToList();
-            result[$"{prefix}_{step}_peer"] = Spread(theirs);
-            result[$"{prefix}_{step}_peer_rounds"] = theirs;
+            result[$"{prefix}_{step}_{peerName}"] = Spread(theirs);
+            result[$"{prefix}_{step}_{peerName}_rounds"] = theirs;
             result[$"{prefix}_{step}_ratio"] = Spread(theirs.Select((t, i) => t / mine[i]).ToList());
-            if (floors is not null) result[$"{prefix}_{step}_peer_over_floor"] = Spread(theirs.Select((t, i) => t / floors[i]).ToList());
+            if (floors is not null) result[$"{prefix}_{step}_{peerName}_over_floor"] = Spread(theirs.Select((t, i) => t / floors[i]).ToList());
         }
-        if (peer is not null)
+        // What else our side measured (the step FLOPs, the rates the floors rest on): one value when every round agrees.
+        foreach (var (key, value) in oursRuns[0])
         {
-            result[$"{prefix}_peer_torch"] = peerRuns[0]["torch"].GetString()!;
+            if (steps.Contains(key) || mustAgree.Contains(key) || value.ValueKind != JsonValueKind.Number || key.EndsWith("_floor_ms", StringComparison.Ordinal)) continue;
+            var values = oursRuns.Select(r => r[key].GetDouble()).ToList();
+            result[$"{prefix}_{key}"] = values.Distinct().Count() == 1 ? values[0] : Spread(values);
+        }
+        if (peer is not null && peerRuns[0].TryGetValue("torch", out var torch))
+        {
+            result[$"{prefix}_peer_torch"] = torch.GetString()!;
             result[$"{prefix}_peer_threads"] = peerRuns[0]["threads"].GetInt32();
         }
         result[$"{prefix}_rounds"] = rounds;

@@ -12,6 +12,7 @@ internal static class MachineDescription
         ["avx512"] = CpuInfo("flags").Split(' ').Contains("avx512f"),
         ["logical_cores"] = Environment.ProcessorCount,
         ["torch_threads"] = TorchSharp.torch.get_num_threads(),
+        ["allocator"] = ScoreML.Runtime.NativeAllocator.Current,
         ["memory_gib"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
         ["os"] = RuntimeInformation.OSDescription,
         ["dotnet"] = RuntimeInformation.FrameworkDescription,

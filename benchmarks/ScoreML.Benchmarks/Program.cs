@@ -13,6 +13,8 @@ using ScoreML;
 using ScoreML.Benchmarks;
 using ScoreML.Examples;
 
+// tcmalloc where installed (libtcmalloc-minimal4): image steps page-fault far less than under glibc (docs/benchmarks.md).
+ScoreML.Runtime.NativeAllocator.PreferTcmalloc();
 var commandLine = new CommandLine(args);
 int repeats = commandLine.Int("--repeats", 3);
 int rows = commandLine.Int("--rows", 10000);
@@ -22,6 +24,10 @@ string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,
 // libtorch's threads in each benchmark (default: one per core); on a machine shared with other work, 1 avoids spin-waiting.
 int? threads = commandLine.Value("--threads") is null ? null : commandLine.Int("--threads", 0);
 int images = commandLine.Int("--images", 10_000);   // feature extraction: images per run
+// --baseline-env "NAME=VALUE,NAME=": instead of the PyTorch peer, images and features run against ours with these variables
+// set (or, with nothing after =, removed), e.g. "LD_PRELOAD=,SCOREML_ALLOCATOR=glibc" for glibc's allocator against tcmalloc.
+var baselineEnvironment = commandLine.Value("--baseline-env")?.Split(',', StringSplitOptions.RemoveEmptyEntries)
+    .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 && p[1].Length > 0 ? p[1] : null);
 string python = commandLine.Value("--python") ?? "/usr/bin/python3";   // Debian's, where python3-torch installs
 string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "samplers", "memory", "fid", "prdc", "kernels", "images", "features" };
 
@@ -89,7 +95,7 @@ foreach (var key in new[] { "sgemm_2048_gflops", "dsm_matmul_floor_ms", "dlsm_ma
     if (report.TryGetValue(key, out var value)) Console.WriteLine($"  {key,-26}{value,10}");
 foreach (var (key, value) in report.Where(p => p.Key.StartsWith("samplers_", StringComparison.Ordinal) && p.Key.EndsWith("_s", StringComparison.Ordinal) || p.Key.EndsWith("_to_pc", StringComparison.Ordinal)))
     Console.WriteLine($"  {key,-52}{value}");
-foreach (var (key, value) in report.Where(p => p.Key.StartsWith("peer_", StringComparison.Ordinal) && !p.Key.EndsWith("_rounds", StringComparison.Ordinal)))
+foreach (var (key, value) in report.Where(p => (p.Key.StartsWith("peer_", StringComparison.Ordinal) || p.Key.StartsWith("ab_", StringComparison.Ordinal)) && !p.Key.EndsWith("_rounds", StringComparison.Ordinal)))
     Console.WriteLine($"  {key,-52}{(value is double[] spread ? $"{spread[0]} [{spread[1]}, {spread[2]}]" : value)}");
 string path = Path.Combine(outDir, "benchmarks.json");
 File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
@@ -100,6 +106,7 @@ return 0;
 // Ours (a child process) against the PyTorch peer, interleaved; ours alone, saying why, when the peer cannot run here.
 Dictionary<string, object> AgainstPeer(string name)
 {
+    if (baselineEnvironment is not null) return AgainstBaseline(name, baselineEnvironment);
     var peers = new ImagePeers(python, threads ?? Environment.ProcessorCount);
     string? unavailable = peers.Unavailable(name == "features" ? "onnx" : "torch");
     if (unavailable is not null) Console.WriteLine($"  the PyTorch peer cannot run: {unavailable}; ours alone");
@@ -116,7 +123,19 @@ Dictionary<string, object> AgainstPeer(string name)
     return result;
 }
 
-Dictionary<string, JsonElement> RunChild(string name)
+// Ours against ours with other environment variables (an allocator, a thread setting), interleaved; "ab_" keys, and the
+// ratio is the baseline's time over ours (above 1: the baseline is slower).
+Dictionary<string, object> AgainstBaseline(string name, Dictionary<string, string?> environment)
+{
+    int rounds = Math.Max(3, repeats);
+    string[] steps = name == "images" ? new[] { "score_ms_per_step", "dlsm_ms_per_step", "sampler_ms_per_step", "guided_ms_per_step" } : new[] { "features_s" };
+    var result = ImagePeers.Compare("ab", steps, name == "images" ? new[] { "unet_parameters" } : new[] { "features_images" }, rounds,
+        () => RunChild(name), () => RunChild(name, environment), scalar: name != "images", peerName: "baseline");
+    result["ab_baseline_env"] = string.Join(",", environment.Select(e => $"{e.Key}={e.Value}"));
+    return result;
+}
+
+Dictionary<string, JsonElement> RunChild(string name, Dictionary<string, string?>? environment = null)
 {
     // This same program, started again with --single; under `dotnet X.dll` the host is dotnet and the dll comes first.
     string host = Environment.ProcessPath!;
@@ -127,6 +146,8 @@ Dictionary<string, JsonElement> RunChild(string name)
                  "--steps", steps.ToString(CultureInfo.InvariantCulture), "--images", images.ToString(CultureInfo.InvariantCulture) })
         start.ArgumentList.Add(a);
     if (threads is int count) { start.ArgumentList.Add("--threads"); start.ArgumentList.Add(count.ToString(CultureInfo.InvariantCulture)); }
+    foreach (var (variable, value) in environment ?? new())
+        if (value is null) start.Environment.Remove(variable); else start.Environment[variable] = value;
     using var child = Process.Start(start)!;
     string output = child.StandardOutput.ReadToEnd();
     child.WaitForExit();

@@ -16,6 +16,8 @@ using ScoreML.Runtime;
 using ScoreML.Networks;
 using ScoreML.Transforms.Sampling;
 
+// tcmalloc where installed (libtcmalloc-minimal4): image steps page-fault far less than under glibc (docs/benchmarks.md).
+ScoreML.Runtime.NativeAllocator.PreferTcmalloc();
 var commandLine = new CommandLine(args);
 bool quick = commandLine.Has("--quick");
 string outDir = OutputLocations.RequireWritableFolder(commandLine.Value("--out") ?? "out/checkerboard", "--out");

@@ -15,6 +15,8 @@ using ScoreML.Examples;
 using ScoreML.Runtime;
 using ScoreML.Evaluation.Metrics;
 
+// tcmalloc where installed (libtcmalloc-minimal4): image steps page-fault far less than under glibc (docs/benchmarks.md).
+ScoreML.Runtime.NativeAllocator.PreferTcmalloc();
 try
 {
     var commandLine = new CommandLine(args);

@@ -38,6 +38,8 @@ using ScoreML.Images.Readers;
 using ScoreML.Transforms.Persistence;
 using ScoreML.Transforms.Sampling;
 
+// tcmalloc where installed (libtcmalloc-minimal4): image steps page-fault far less than under glibc (docs/benchmarks.md).
+ScoreML.Runtime.NativeAllocator.PreferTcmalloc();
 var wall = Stopwatch.StartNew();
 var commandLine = new CommandLine(args);
 RunSettings settings;

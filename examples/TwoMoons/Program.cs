@@ -24,6 +24,8 @@ using ScoreML.Runtime;
 using ScoreML.Transforms.Persistence;
 using TwoMoons;
 
+// tcmalloc where installed (libtcmalloc-minimal4): image steps page-fault far less than under glibc (docs/benchmarks.md).
+ScoreML.Runtime.NativeAllocator.PreferTcmalloc();
 var wall = Stopwatch.StartNew();
 var commandLine = new CommandLine(args);
 bool quick = commandLine.Has("--quick");

@@ -2,6 +2,8 @@
 // the command in progress (a second Ctrl-C ends the process at once).
 using ScoreML.Tool;
 
+// tcmalloc where installed (libtcmalloc-minimal4): image steps page-fault far less than under glibc (docs/benchmarks.md).
+ScoreML.Runtime.NativeAllocator.PreferTcmalloc();
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -137,7 +137,32 @@ public sealed class ExampleAppErrorTests
     }
 
     /// <summary>Runs an example's built assembly with <c>dotnet</c>; returns its exit code and standard error.</summary>
-    static (int Code, string Error) Run(string app, params string[] args)
+    // Where tcmalloc is installed the apps start again under it, in place (NativeAllocator.PreferTcmalloc): the restarted
+    // process has the same arguments, and its errors and exit code reach the caller unchanged. LD_DEBUG=libs makes the
+    // dynamic loader name every library it starts, so the test sees tcmalloc loaded, and not loaded when the user asks
+    // for glibc's allocator.
+    [TestMethod]
+    public void AnAppStartsAgainUnderTcmallocWithItsArgumentsAndExitCode()
+    {
+        if (ScoreML.Runtime.NativeAllocator.TcmallocLibrary() is null)
+            Assert.Inconclusive("tcmalloc is not installed here (apt-get install libtcmalloc-minimal4), so nothing restarts.");
+        var environment = new Dictionary<string, string?> { ["LD_DEBUG"] = "libs", ["LD_PRELOAD"] = null, [ScoreML.Runtime.NativeAllocator.Variable] = null };
+        var (code, error) = RunWith(environment, "TwoMoons", "--quick", "--seed", "abc", "--out", Path.Combine(folder, "out"));
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, "--seed needs a whole number, not 'abc'");
+        StringAssert.Contains(error, "libtcmalloc_minimal.so");
+
+        environment[ScoreML.Runtime.NativeAllocator.Variable] = "glibc";
+        (code, error) = RunWith(environment, "TwoMoons", "--quick", "--seed", "abc", "--out", Path.Combine(folder, "out"));
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, "--seed needs a whole number, not 'abc'");
+        Assert.DoesNotContain("libtcmalloc_minimal.so", error);
+    }
+
+    static (int Code, string Error) Run(string app, params string[] args) => RunWith(new Dictionary<string, string?>(), app, args);
+
+    // environment: variables to set, or with a null value to remove, for the app's process.
+    static (int Code, string Error) RunWith(IReadOnlyDictionary<string, string?> environment, string app, params string[] args)
     {
         string root = RepositoryRoot();
         string dll = Path.Combine(root, "examples", app, "bin", Configuration, "net10.0", app + ".dll");
@@ -145,6 +170,8 @@ public sealed class ExampleAppErrorTests
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = root };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var (variable, value) in environment)
+            if (value is null) start.Environment.Remove(variable); else start.Environment[variable] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         string error = process.StandardError.ReadToEnd();
