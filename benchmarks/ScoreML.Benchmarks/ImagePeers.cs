@@ -99,7 +99,7 @@ internal sealed class ImagePeers
         // What else our side measured (the step FLOPs, the rates the floors rest on): one value when every round agrees.
         foreach (var (key, value) in oursRuns[0])
         {
-            if (steps.Contains(key) || mustAgree.Contains(key) || value.ValueKind != JsonValueKind.Number || key.EndsWith("_floor_ms", StringComparison.Ordinal)) continue;
+            if (steps.Contains(key) || mustAgree.Contains(key) || key == "threads" || value.ValueKind != JsonValueKind.Number || key.EndsWith("_floor_ms", StringComparison.Ordinal)) continue;
             var values = oursRuns.Select(r => r[key].GetDouble()).ToList();
             result[$"{prefix}_{key}"] = values.Distinct().Count() == 1 ? values[0] : Spread(values);
         }
@@ -115,9 +115,7 @@ internal sealed class ImagePeers
     /// <summary>Median, min, max.</summary>
     static double[] Spread(List<double> values)
     {
-        var sorted = values.Order().ToArray();
-        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        return new[] { Math.Round(median, 3), Math.Round(sorted[0], 3), Math.Round(sorted[^1], 3) };
+        return new[] { Math.Round(ImageSteps.Median(values), 3), Math.Round(values.Min(), 3), Math.Round(values.Max(), 3) };
     }
 
     static string? ScriptPath()

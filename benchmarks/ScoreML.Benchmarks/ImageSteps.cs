@@ -19,6 +19,9 @@ internal static class ImageSteps
     public const int Channels = 1, Size = 28, Classes = 10, TrainBatch = 64, SampleBatch = 250, Warmup = 2;
     const int Rows = 1024;
 
+    /// <summary>The steps Measure times (each {"median": ms, ...}), under the names the peer script uses too.</summary>
+    public static readonly string[] StepKeys = { "score_ms_per_step", "dlsm_ms_per_step", "sampler_ms_per_step", "guided_ms_per_step" };
+
     public static Dictionary<string, object> Measure(int repeats)
     {
         var shape = new ImageShape(Channels, Size, Size);
@@ -125,9 +128,14 @@ internal static class ImageSteps
     {
         var runs = milliseconds.Select(m => Math.Round(m, 2)).ToArray();
         if (runs.Length == 0) throw new InvalidOperationException("No timed steps.");
-        var sorted = runs.Order().ToArray();
-        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        return new Dictionary<string, object> { ["median"] = Math.Round(median, 2), ["min"] = sorted[0], ["max"] = sorted[^1], ["runs"] = runs };
+        return new Dictionary<string, object> { ["median"] = Math.Round(Median(runs), 2), ["min"] = runs.Min(), ["max"] = runs.Max(), ["runs"] = runs };
+    }
+
+    /// <summary>The middle value, or the mean of the two middle values.</summary>
+    internal static double Median(IReadOnlyCollection<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     static IEnumerable<ImageRow> RandomImages(int rows)

@@ -113,8 +113,7 @@ Dictionary<string, object> AgainstPeer(string name)
     Dictionary<string, JsonElement> Ours() => RunChild(name);
     int rounds = Math.Max(3, repeats);
     var result = name == "images"
-        ? ImagePeers.Compare("peer", new[] { "score_ms_per_step", "dlsm_ms_per_step", "sampler_ms_per_step", "guided_ms_per_step" },
-            new[] { "unet_parameters", "resnet_parameters" }, rounds, Ours,
+        ? ImagePeers.Compare("peer", ImageSteps.StepKeys, new[] { "unet_parameters", "resnet_parameters" }, rounds, Ours,
             unavailable is null ? () => peers.Peer("--repeats", repeats.ToString(CultureInfo.InvariantCulture)) : null)
         : ImagePeers.Compare("peer", new[] { "features_s" }, new[] { "features_images" }, rounds, Ours,
             unavailable is null ? () => peers.Peer("--only", "features", "--images", images.ToString(CultureInfo.InvariantCulture),
@@ -128,7 +127,7 @@ Dictionary<string, object> AgainstPeer(string name)
 Dictionary<string, object> AgainstBaseline(string name, Dictionary<string, string?> environment)
 {
     int rounds = Math.Max(3, repeats);
-    string[] steps = name == "images" ? new[] { "score_ms_per_step", "dlsm_ms_per_step", "sampler_ms_per_step", "guided_ms_per_step" } : new[] { "features_s" };
+    string[] steps = name == "images" ? ImageSteps.StepKeys : new[] { "features_s" };
     var result = ImagePeers.Compare("ab", steps, name == "images" ? new[] { "unet_parameters" } : new[] { "features_images" }, rounds,
         () => RunChild(name), () => RunChild(name, environment), scalar: name != "images", peerName: "baseline");
     result["ab_baseline_env"] = string.Join(",", environment.Select(e => $"{e.Key}={e.Value}"));

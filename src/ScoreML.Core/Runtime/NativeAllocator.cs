@@ -7,7 +7,7 @@ namespace ScoreML.Runtime;
 /// tensor from the C allocator. glibc's malloc serves a block above its mmap threshold (at most 32 MiB) from fresh pages
 /// and hands them back to the kernel when the block is freed, so the next one is zeroed and page-faulted in again. Image
 /// networks make many such blocks: a DDIM step of the default U-Net at batch 250 faulted 120,000 to 200,000 pages and spent
-/// a third of its time in the kernel (benchmarks, StepFloors). glibc's settings (mallopt) can keep the pages, but then its
+/// a third of its time in the kernel (docs/benchmarks.md, "The C allocator"). glibc's settings (mallopt) can keep the pages, but then its
 /// heap fragments and grows without bound; tcmalloc keeps them and stays flat. An allocator can only be chosen before the
 /// process starts (LD_PRELOAD), so <see cref="PreferTcmalloc"/> starts the program again, in place (execve: same process
 /// id, arguments, standard streams and signals), with tcmalloc preloaded. Results do not change: the allocator decides
