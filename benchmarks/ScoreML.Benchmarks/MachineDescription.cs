@@ -13,6 +13,7 @@ internal static class MachineDescription
         ["logical_cores"] = Environment.ProcessorCount,
         ["torch_threads"] = TorchSharp.torch.get_num_threads(),
         ["allocator"] = ScoreML.Runtime.NativeAllocator.Current,
+        ["openmp_waiting"] = ScoreML.Runtime.OpenMpWaiting.Choice,
         ["memory_gib"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
         ["os"] = RuntimeInformation.OSDescription,
         ["dotnet"] = RuntimeInformation.FrameworkDescription,
