@@ -9,8 +9,7 @@ namespace ScoreML;
 /// The image networks' 2-D convolution (same parameters, names and initialisation as <c>nn.Conv2d</c>, so saved weights
 /// are unchanged), with a guard against faulty libtorch kernels: on the CPU in float32, when a channel count is not a
 /// width libtorch is right with (16, or a multiple of 32), the input is padded with zero channels and the weight with zero
-/// slices up to the next such width, convolved, and the extra output channels are sliced off; a call that cannot take an
-/// input gradient pads only what the forward kernel needs (see Padding). Values and gradients equal the plain convolution's up to
+/// slices up to the next such width, convolved, and the extra output channels are sliced off. Values and gradients equal the plain convolution's up to
 /// rounding; only the kernel libtorch picks differs. Why: libtorch 2.10 (TorchSharp-cpu 0.107) gets such convolutions wrong
 /// on AVX-512 CPUs such as the family-26 AMD EPYC (errors of order 1, or NaN): the input gradient when the output channels
 /// are not a multiple of 16, the forward pass when the input channels are above 16 and not a multiple of 16, and the strided
@@ -63,28 +62,9 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
     public Tensor? Bias => bias;
 
     /// <summary>Whether a call on <paramref name="x"/> takes the zero-padded path.</summary>
-    public bool IsGuarded(Tensor x)
-    {
-        var (inputs, outputs, rows) = Padding(x);
-        return inputs != 0 || outputs != 0 || rows != 0;
-    }
-
-    /// <summary>
-    /// Zero input channels, output channels and batch rows a call on <paramref name="x"/> adds. Only a call whose input
-    /// gradient can be taken (gradients on and <paramref name="x"/> requiring them) pads the outputs and the batch: the
-    /// faults in the input gradient and in its double backward are the ones they avoid. A forward pass, with or without the
-    /// weight gradient (a sampler's forward, a network's first layer in training), pads only input counts above 16 that are
-    /// not a multiple of 16, the one fault of the forward kernel: on the family-26 EPYC, 528 of 4,992 shapes had a wrong
-    /// forward pass, all of them with 17, 20, 24 or 40 input channels, and no weight gradient was wrong (batches 8 and 250;
-    /// docs/reliability.md). The sampler's forward of the default U-Net no longer pads its 1-channel input and output layers.
-    /// </summary>
-    (long Inputs, long Outputs, long Rows) Padding(Tensor x)
-    {
-        if (!ConvolutionGuard.Enabled || x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32) return (0, 0, 0);
-        if (!is_grad_enabled() || !x.requires_grad)
-            return (InputChannels > 16 && InputChannels % 16 != 0 ? SafeWidth(InputChannels) - InputChannels : 0, 0, 0);
-        return (SafeWidth(InputChannels) - InputChannels, SafeWidth(OutputChannels) - OutputChannels, BatchPadding(x));
-    }
+    public bool IsGuarded(Tensor x) =>
+        ConvolutionGuard.Enabled && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32
+        && (SafeWidth(InputChannels) != InputChannels || SafeWidth(OutputChannels) != OutputChannels || BatchPadding(x) != 0);
 
     /// <summary>
     /// Zero rows to add to the batch when a second derivative may be taken through this call (gradients on, and both the
@@ -103,10 +83,10 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
     /// <param name="x">[B, inputs, H, W].</param>
     public override Tensor forward(Tensor x)
     {
-        var (extraInputs, extraOutputs, extraRows) = Padding(x);
-        if (extraInputs == 0 && extraOutputs == 0 && extraRows == 0) return nn.functional.conv2d(x, weight, bias, strides, padding);
+        if (!IsGuarded(x)) return nn.functional.conv2d(x, weight, bias, strides, padding);
         using var scope = NewDisposeScope();
-        long rows = x.shape[0];
+        long extraInputs = SafeWidth(InputChannels) - InputChannels, extraOutputs = SafeWidth(OutputChannels) - OutputChannels;
+        long rows = x.shape[0], extraRows = BatchPadding(x);
         // pad() takes (before, after) pairs from the last dimension back: kernel width, kernel height, inputs, outputs.
         var paddedWeight = nn.functional.pad(weight, new long[] { 0, 0, 0, 0, 0, extraInputs, 0, extraOutputs });
         var paddedBias = bias is null ? null : nn.functional.pad(bias, new long[] { 0, extraOutputs });

@@ -169,7 +169,7 @@ public sealed class NoiseConditionalUNet : NoiseConditionalNetwork
             }
         }
         lastFeatures = h;
-        var result = output.call(InPlace.Silu(outputNorm.call(h))).reshape(x.shape[0], Dimension);
+        var result = output.call(nn.functional.silu(outputNorm.call(h))).reshape(x.shape[0], Dimension);
         return scaleBySigma ? result / sigma.unsqueeze(1) : result;
     }
 

@@ -32,10 +32,9 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        // ReLU and the sum in place (ReLU's gradient needs only its output, GroupNorm's not its output), as torchvision's ResNet does.
-        var h = norm1.call(conv1.call(x)).relu_();
+        var h = nn.functional.relu(norm1.call(conv1.call(x)));
         h = norm2.call(conv2.call(h));
         var shortcut = projection is null ? x : projectionNorm!.call(projection.call(x));
-        return h.add_(shortcut).relu_().MoveToOuterDisposeScope();
+        return nn.functional.relu(h + shortcut).MoveToOuterDisposeScope();
     }
 }

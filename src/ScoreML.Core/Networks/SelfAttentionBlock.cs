@@ -32,8 +32,8 @@ internal sealed class SelfAttentionBlock : nn.Module<Tensor, Tensor>
         var q = query.call(normed).view(b, c, h * w).transpose(1, 2);   // [B, HW, C]
         var k = key.call(normed).view(b, c, h * w);                     // [B, C, HW]
         var v = value.call(normed).view(b, c, h * w).transpose(1, 2);   // [B, HW, C]
-        var weights = q.bmm(k).div_(Math.Sqrt(c)).softmax(2);                 // [B, HW, HW]
+        var weights = (q.bmm(k) / Math.Sqrt(c)).softmax(2);                 // [B, HW, HW]
         var attended = weights.bmm(v).transpose(1, 2).reshape(b, c, h, w);
-        return output.call(attended).add_(x).div_(Math.Sqrt(2)).MoveToOuterDisposeScope();
+        return ((x + output.call(attended)) / Math.Sqrt(2)).MoveToOuterDisposeScope();
     }
 }

@@ -34,11 +34,10 @@ internal sealed class UNetResidualBlock : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor embedding)
     {
         using var scope = NewDisposeScope();
-        // In place where it changes no gradient (see InPlace): each activation is a fresh tensor no other layer reads.
-        var h = conv1.call(InPlace.Silu(norm1.call(x)));
-        h = h.add_(noise.call(nn.functional.silu(embedding)).unsqueeze(2).unsqueeze(3));
-        h = conv2.call(dropout.call(InPlace.Silu(norm2.call(h))));
+        var h = conv1.call(nn.functional.silu(norm1.call(x)));
+        h = h + noise.call(nn.functional.silu(embedding)).unsqueeze(2).unsqueeze(3);
+        h = conv2.call(dropout.call(nn.functional.silu(norm2.call(h))));
         var shortcut = skip is null ? x : skip.call(x);
-        return h.add_(shortcut).div_(Math.Sqrt(2)).MoveToOuterDisposeScope();
+        return ((shortcut + h) / Math.Sqrt(2)).MoveToOuterDisposeScope();
     }
 }
