@@ -12,7 +12,8 @@ namespace ScoreML.Benchmarks;
 /// batch 250, unguided and DLSM-guided (the U-Net's forward, then the classifier's forward and input gradient). Each is the
 /// median of the steps after a warm-up, timed inside the run that takes them: the training runs' own step clocks, the
 /// sampler's step observer. benchmarks/reference/image_reference.py times the same steps in PyTorch; ImagePeers runs the
-/// two alternately.
+/// two alternately. Each phase's peak resident memory is read too (the peak reset as it starts, so it counts what the process
+/// already holds: the models and the allocator's cached pages).
 /// </summary>
 internal static class ImageSteps
 {
@@ -35,7 +36,9 @@ internal static class ImageSteps
             ImageShape = shape, BatchSize = TrainBatch, Steps = Warmup + repeats, Seed = 1,
             Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = 0.01, SigmaMax = 50 },
         };
+        ProcessMemory.ResetPeak();
         using var score = ml.ScoreMatching().Trainers.ScoreModel(scoreOptions).Fit(data);
+        result["score_peak_mib"] = Math.Round(ProcessMemory.PeakMiB(), 0);
         result["unet_parameters"] = Parameters(score.Model.Network);
         result["score_ms_per_step"] = Spread(score.Model.Training!.StepMilliseconds.Skip(Warmup));
 
@@ -48,7 +51,9 @@ internal static class ImageSteps
         };
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label");
         var labelled = pipeline.Fit(data).Transform(data);
+        ProcessMemory.ResetPeak();
         using var classifier = ml.ScoreMatching().Trainers.DlsmClassifier(score.Model, classifierOptions).Fit(labelled);
+        result["dlsm_peak_mib"] = Math.Round(ProcessMemory.PeakMiB(), 0);
         result["resnet_parameters"] = Parameters(classifier.Classifier.Network);
         result["dlsm_ms_per_step"] = Spread(gaps.Milliseconds.Skip(Warmup));
 
@@ -59,12 +64,16 @@ internal static class ImageSteps
             StepObserver = (_, _) => observer.Tick(),
         };
         var unguided = new StepGaps();
+        ProcessMemory.ResetPeak();
         score.WithSampler(Ddim(unguided)).Generate(SampleBatch);
+        result["sampler_peak_mib"] = Math.Round(ProcessMemory.PeakMiB(), 0);
         result["sampler_ms_per_step"] = Spread(unguided.Milliseconds.Skip(Warmup).Take(repeats));
         var guided = new StepGaps();
         int[] classes = Enumerable.Range(0, SampleBatch).Select(i => i % Classes).ToArray();
+        ProcessMemory.ResetPeak();
         using (var sampler = classifier.CreateSampler(new ConditionalSamplerOptions { Sampler = Ddim(guided) }))
             sampler.Generate(classes);
+        result["guided_peak_mib"] = Math.Round(ProcessMemory.PeakMiB(), 0);
         result["guided_ms_per_step"] = Spread(guided.Milliseconds.Skip(Warmup).Take(repeats));
         result["threads"] = get_num_threads();
         AddFloors(result, shape, repeats);
@@ -93,6 +102,22 @@ internal static class ImageSteps
             result[$"{step}_matmul_gflop"] = Math.Round(flops.MatrixProduct / 1e9, 3);
             result[$"{step}_floor_ms"] = Math.Round(flops.Convolution / convolution / 1e6 + flops.MatrixProduct / sgemm / 1e6, 2);
         }
+    }
+
+    /// <summary>
+    /// Issue 22's flat-memory check: resident memory over <paramref name="steps"/> DSM training steps of the default U-Net at
+    /// batch 64 (Fit with its defaults, as the DSM step above), read at a tenth, half and the end.
+    /// </summary>
+    public static Dictionary<string, object> UNetMemory(int steps)
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(RandomImages(Rows));
+        var options = new ScoreModelOptions
+        {
+            ImageShape = new ImageShape(Channels, Size, Size), BatchSize = TrainBatch, Steps = steps, Seed = 1,
+            Sde = new SdeOptions { Kind = SdeKind.VarianceExploding, SigmaMin = 0.01, SigmaMax = 50 },
+        };
+        return TrainingBenchmarks.MemoryReadings("unet_mem", steps, options, () => ml.ScoreMatching().Trainers.ScoreModel(options).Fit(data));
     }
 
     /// <summary>

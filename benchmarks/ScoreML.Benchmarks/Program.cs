@@ -3,7 +3,7 @@
 //
 //   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N]
 //       [--steps N] [--threads N] [--images N] [--python PATH]
-//       [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,fid,prdc,kernels,images,features]
+//       [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,unetmemory,fid,prdc,kernels,images,features]
 // writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it. images and features run against the PyTorch
 // peer (benchmarks/reference/image_reference.py, Debian's python3-torch) when it can run here, ours alone otherwise.
 using System.Diagnostics;
@@ -29,7 +29,7 @@ int images = commandLine.Int("--images", 10_000);   // feature extraction: image
 var baselineEnvironment = commandLine.Value("--baseline-env")?.Split(',', StringSplitOptions.RemoveEmptyEntries)
     .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 && p[1].Length > 0 ? p[1] : null);
 string python = commandLine.Value("--python") ?? "/usr/bin/python3";   // Debian's, where python3-torch installs
-string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "samplers", "memory", "fid", "prdc", "kernels", "images", "features" };
+string[] all = { "ceiling", "dsm", "lcss", "ssm", "fdssm", "dlsm", "unet", "sampler", "samplers", "memory", "unetmemory", "fid", "prdc", "kernels", "images", "features" };
 
 // Child mode: run one benchmark, print its results as one JSON line.
 if (commandLine.Value("--single") is string single)
@@ -50,6 +50,7 @@ if (commandLine.Value("--single") is string single)
         "sampler" => TrainingBenchmarks.Sampler(10_000, 1000),
         "samplers" => SamplerBenchmarks.Measure(repeats),
         "memory" => TrainingBenchmarks.NativeMemory(10_000),
+        "unetmemory" => ImageSteps.UNetMemory(2_000),
         "images" => ImageSteps.Measure(repeats),
         "features" => ImageSteps.Features(images),
         _ => throw new ArgumentException($"Unknown benchmark '{single}'."),
@@ -75,6 +76,7 @@ foreach (var name in only is null ? all : only.Split(','))
         "sampler" => "sampler: 10,000 two-moons samples, 1,000 PC steps ...",
         "samplers" => "samplers: fast samplers at 50 evaluations against PC at 1,000 steps, guided and unguided, round-robin ...",
         "ceiling" => "ceiling: float32 matrix-product rate and the matrix-product floor of a two-moons step ...",
+        "unetmemory" => $"unetmemory: resident memory over 2,000 DSM steps of the default U-Net at batch {ImageSteps.TrainBatch} ...",
         "kernels" => "kernels: which float32 convolution shapes libtorch gets wrong here, with and without the guard, and its cost ...",
         "images" => $"images: default U-Net and ResNet on 1x28x28, training steps at batch {ImageSteps.TrainBatch} and sampler steps at batch {ImageSteps.SampleBatch}, against PyTorch, {Math.Max(3, repeats)} interleaved rounds ...",
         "features" => $"features: ResNet-18 features of {images:N0} images, against PyTorch, {Math.Max(3, repeats)} interleaved rounds ...",

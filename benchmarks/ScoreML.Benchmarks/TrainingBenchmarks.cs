@@ -85,10 +85,19 @@ internal static class TrainingBenchmarks
     {
         var ml = new MLContext(1);
         var options = ScoreOptions(Objective.Dsm, steps);
+        return MemoryReadings("native_mem", steps, options, () => ml.ScoreMatching().Trainers.ScoreModel(options).Fit(Moons(ml)));
+    }
+
+    /// <summary>
+    /// Resident memory (native libtorch memory included) at a tenth, half and all of <paramref name="steps"/> training steps
+    /// of <paramref name="fit"/> (which trains with <paramref name="options"/>, given the progress reports here), after a full garbage collection and handing free memory back, under keys starting with
+    /// <paramref name="prefix"/>; the growth between the readings is what a leak would show as.
+    /// </summary>
+    internal static Dictionary<string, object> MemoryReadings(string prefix, int steps, ScoreModelOptions options, Func<IDisposable> fit)
+    {
         var readings = new SortedDictionary<int, double>();
         var liveTensors = new SortedDictionary<int, long>();
-        options.ProgressInterval = 100;
-        options.Progress = new Progress(p =>
+        var progress = new Progress(p =>
         {
             if (p.Step != steps / 10 && p.Step != steps / 2 && p.Step != steps) return;
             GC.Collect();
@@ -97,14 +106,16 @@ internal static class TrainingBenchmarks
             readings[p.Step] = Math.Round(ProcessMemory.ResidentMiB(), 1);
             liveTensors[p.Step] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         });
-        using var model = ml.ScoreMatching().Trainers.ScoreModel(options).Fit(Moons(ml));
+        options.ProgressInterval = Math.Max(1, steps / 20);
+        options.Progress = progress;
+        using (fit()) { }
         return new Dictionary<string, object>
         {
-            ["native_mem_steps"] = steps,
-            ["native_mem_by_step_mib"] = readings.ToDictionary(r => r.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
-            ["native_mem_growth_mib"] = Math.Round(readings[steps] - readings[steps / 10], 1),
-            ["native_mem_growth_second_half_mib"] = Math.Round(readings[steps] - readings[steps / 2], 1),
-            ["native_mem_live_tensors_by_step"] = liveTensors.ToDictionary(r => r.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
+            [$"{prefix}_steps"] = steps,
+            [$"{prefix}_by_step_mib"] = readings.ToDictionary(r => r.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
+            [$"{prefix}_growth_mib"] = Math.Round(readings[steps] - readings[steps / 10], 1),
+            [$"{prefix}_growth_second_half_mib"] = Math.Round(readings[steps] - readings[steps / 2], 1),
+            [$"{prefix}_live_tensors_by_step"] = liveTensors.ToDictionary(r => r.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
         };
     }
 

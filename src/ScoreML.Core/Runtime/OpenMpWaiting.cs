@@ -25,6 +25,9 @@ public static class OpenMpWaiting
 
     const int Samples = 5;
 
+    // Marks a wait policy this process chose, so that a restarted process reports it as ScoreML's, not the user's.
+    const string ChoiceMarker = "SCOREML_OPENMP_CHOICE";
+
     /// <summary>What was chosen when ScoreML.Core loaded: "yours" (a variable was set), "passive (busy machine)", "libgomp default", or
     /// "libgomp default (not Linux)".</summary>
     public static string Choice { get; internal set; } = "not chosen";
@@ -37,15 +40,19 @@ public static class OpenMpWaiting
         if (!OperatingSystem.IsLinux()) { Choice = "libgomp default (not Linux)"; return; }
         if (Environment.GetEnvironmentVariable(WaitPolicyVariable) is { Length: > 0 } || Environment.GetEnvironmentVariable(SpinCountVariable) is { Length: > 0 })
         {
-            Choice = "yours";
+            // Set by this process before NativeAllocator restarted it, or by the user.
+            Choice = Environment.GetEnvironmentVariable(ChoiceMarker) is { Length: > 0 } ours ? ours : "yours";
             return;
         }
         if (OtherRunningTasks() >= Math.Max(1, Environment.ProcessorCount / 2))
         {
-            // Both the native environment (libgomp's getenv) and .NET's copy (what NativeAllocator's restart passes on).
-            setenv(WaitPolicyVariable, "PASSIVE", 0);
-            Environment.SetEnvironmentVariable(WaitPolicyVariable, "PASSIVE");
             Choice = "passive (busy machine)";
+            // Both the native environment (libgomp's getenv) and .NET's copy (what NativeAllocator's restart passes on).
+            foreach (var (name, value) in new[] { (WaitPolicyVariable, "PASSIVE"), (ChoiceMarker, Choice) })
+            {
+                setenv(name, value, 0);
+                Environment.SetEnvironmentVariable(name, value);
+            }
             return;
         }
         Choice = "libgomp default";
