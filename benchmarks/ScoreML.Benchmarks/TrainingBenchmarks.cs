@@ -90,8 +90,9 @@ internal static class TrainingBenchmarks
 
     /// <summary>
     /// Resident memory (native libtorch memory included) at a tenth, half and all of <paramref name="steps"/> training steps
-    /// of <paramref name="fit"/> (which trains with <paramref name="options"/>, given the progress reports here), after a full garbage collection and handing free memory back, under keys starting with
-    /// <paramref name="prefix"/>; the growth between the readings is what a leak would show as.
+    /// of <paramref name="fit"/> (which trains with <paramref name="options"/>, given the progress reports here), after a
+    /// full garbage collection and handing free memory back, under keys starting with <paramref name="prefix"/>; the growth
+    /// between the readings is what a leak would show as.
     /// </summary>
     internal static Dictionary<string, object> MemoryReadings(string prefix, int steps, ScoreModelOptions options, Func<IDisposable> fit)
     {

@@ -26,14 +26,38 @@ public sealed class OpenMpWaitingTests
         Assert.IsGreaterThanOrEqualTo(2, others, $"two spinning threads, {others} other running tasks counted");
     }
 
+    /// <summary>A policy this process chose before the allocator restarted it is reported as ScoreML's choice, not the user's.</summary>
+    [TestMethod]
+    public void AWaitPolicyChosenBeforeARestartIsReportedAsOurs()
+    {
+        string? before = Environment.GetEnvironmentVariable(OpenMpWaiting.WaitPolicyVariable);
+        string? marker = Environment.GetEnvironmentVariable(OpenMpWaiting.ChoiceMarker);
+        string choiceBefore = OpenMpWaiting.Choice;
+        try
+        {
+            Environment.SetEnvironmentVariable(OpenMpWaiting.WaitPolicyVariable, "PASSIVE");
+            Environment.SetEnvironmentVariable(OpenMpWaiting.ChoiceMarker, "passive (busy machine)");
+            OpenMpWaiting.ChooseBeforeLibTorchLoads();
+            Assert.AreEqual("passive (busy machine)", OpenMpWaiting.Choice);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(OpenMpWaiting.WaitPolicyVariable, before);
+            Environment.SetEnvironmentVariable(OpenMpWaiting.ChoiceMarker, marker);
+            OpenMpWaiting.Choice = choiceBefore;
+        }
+    }
+
     /// <summary>OMP_WAIT_POLICY set by the user is left alone: the choice says so, and the variable keeps its value.</summary>
     [TestMethod]
     public void AWaitPolicyTheUserSetIsKept()
     {
         string? before = Environment.GetEnvironmentVariable(OpenMpWaiting.WaitPolicyVariable);
+        string? marker = Environment.GetEnvironmentVariable(OpenMpWaiting.ChoiceMarker);   // set when this process chose PASSIVE
         string choiceBefore = OpenMpWaiting.Choice;
         try
         {
+            Environment.SetEnvironmentVariable(OpenMpWaiting.ChoiceMarker, null);
             Environment.SetEnvironmentVariable(OpenMpWaiting.WaitPolicyVariable, "ACTIVE");
             OpenMpWaiting.ChooseBeforeLibTorchLoads();
             Assert.AreEqual("yours", OpenMpWaiting.Choice);
@@ -42,6 +66,7 @@ public sealed class OpenMpWaitingTests
         finally
         {
             Environment.SetEnvironmentVariable(OpenMpWaiting.WaitPolicyVariable, before);
+            Environment.SetEnvironmentVariable(OpenMpWaiting.ChoiceMarker, marker);
             OpenMpWaiting.Choice = choiceBefore;
         }
     }

@@ -8,7 +8,7 @@ namespace ScoreML.Runtime;
 /// How libtorch's OpenMP threads wait between parallel regions, chosen when ScoreML.Core loads, before libtorch does.
 /// GNU OpenMP (the libgomp libtorch ships) spins a thread that waits for its partner for about 300,000 turns before it sleeps.
 /// On a quiet machine that is the fastest choice; beside another CPU-bound process it collapses: a thread spins through its
-/// time slice waiting for a partner the kernel has descheduled. The two-moons --quick example took 6.2 times its quiet time
+/// time slice waiting for a partner the kernel has descheduled. The two-moons --quick example took 6.4 times its quiet time
 /// beside a two-process CPU load, where a fair share would be 2 (docs/benchmarks.md, "A shared machine"). Sleeping at once
 /// (OMP_WAIT_POLICY=PASSIVE) kept it at 2.2 times, but cost a third of the quiet time, since every small operation then waits
 /// for a thread to wake. So the choice is made by what the machine is doing at start-up: when other tasks are running on at
@@ -26,7 +26,7 @@ public static class OpenMpWaiting
     const int Samples = 5;
 
     // Marks a wait policy this process chose, so that a restarted process reports it as ScoreML's, not the user's.
-    const string ChoiceMarker = "SCOREML_OPENMP_CHOICE";
+    internal const string ChoiceMarker = "SCOREML_OPENMP_CHOICE";
 
     /// <summary>What was chosen when ScoreML.Core loaded: "yours" (a variable was set), "passive (busy machine)", "libgomp default", or
     /// "libgomp default (not Linux)".</summary>
