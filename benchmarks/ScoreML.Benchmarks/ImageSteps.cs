@@ -124,13 +124,13 @@ internal static class ImageSteps
     /// ResNet-18 features (ML.NET's ResNet18.onnx through ONNX Runtime, as the evaluator extracts them) of
     /// <paramref name="images"/> random 1x28x28 images, after a warm-up of 16.
     /// </summary>
-    public static Dictionary<string, object> Features(int images)
+    public static Dictionary<string, object> Features(int images, int batchSize)
     {
         var shape = new ImageShape(Channels, Size, Size);
         var random = new Random(1);
         var values = new float[(long)images * shape.Size];
         for (long i = 0; i < values.LongLength; i++) values[i] = random.NextSingle();
-        using var extractor = ResNet18Features.Create(shape);
+        using var extractor = ResNet18Features.Create(shape, batchSize);
         extractor.Extract(new FeatureMatrix(values[..(16 * shape.Size)], shape.Size, "warm-up"));
         // The first features of a mid-grey image: the peer prints the same four, a check that both run the same network.
         var probe = extractor.Extract(new FeatureMatrix(Enumerable.Repeat(0.5f, shape.Size).ToArray(), shape.Size, "probe")).Features;
@@ -141,6 +141,7 @@ internal static class ImageSteps
         {
             ["features_images"] = images,
             ["features_width"] = features.Features.Dimension,
+            ["features_batch"] = batchSize,
             ["features_probe"] = Enumerable.Range(0, 4).Select(j => Math.Round(probe.Values[j], 4)).ToArray(),
             ["features_s"] = Math.Round(seconds, 2),
         };

@@ -24,6 +24,8 @@ string? only = commandLine.Value("--only");   // e.g. --only unet or --only fid,
 // libtorch's threads in each benchmark (default: one per core); on a machine shared with other work, 1 avoids spin-waiting.
 int? threads = commandLine.Value("--threads") is null ? null : commandLine.Int("--threads", 0);
 int images = commandLine.Int("--images", 10_000);   // feature extraction: images per run
+// feature extraction: images per network call, ours and the peer's (default: ResNet18Features' own)
+int featureBatch = commandLine.Int("--feature-batch", ResNet18Features.DefaultBatchSize);
 // --baseline-env "NAME=VALUE,NAME=": instead of the PyTorch peer, images and features run against ours with these variables
 // set (or, with nothing after =, removed), e.g. "LD_PRELOAD=,SCOREML_ALLOCATOR=glibc" for glibc's allocator against tcmalloc.
 var baselineEnvironment = commandLine.Value("--baseline-env")?.Split(',', StringSplitOptions.RemoveEmptyEntries)
@@ -52,7 +54,7 @@ if (commandLine.Value("--single") is string single)
         "memory" => TrainingBenchmarks.NativeMemory(10_000),
         "unetmemory" => ImageSteps.UNetMemory(2_000),
         "images" => ImageSteps.Measure(repeats),
-        "features" => ImageSteps.Features(images),
+        "features" => ImageSteps.Features(images, featureBatch),
         _ => throw new ArgumentException($"Unknown benchmark '{single}'."),
     };
     // Every benchmark's peak resident memory (its own process: native libtorch memory included).
@@ -119,6 +121,7 @@ Dictionary<string, object> AgainstPeer(string name)
             unavailable is null ? () => peers.Peer("--repeats", repeats.ToString(CultureInfo.InvariantCulture)) : null)
         : ImagePeers.Compare("peer", new[] { "features_s" }, new[] { "features_images" }, rounds, Ours,
             unavailable is null ? () => peers.Peer("--only", "features", "--images", images.ToString(CultureInfo.InvariantCulture),
+                "--feature-batch", featureBatch.ToString(CultureInfo.InvariantCulture),
                 "--onnx", ResNet18Features.ModelFolder()) : null, scalar: true);
     if (unavailable is not null) result[$"peer_{name}_unavailable"] = unavailable;
     return result;
@@ -144,7 +147,8 @@ Dictionary<string, JsonElement> RunChild(string name, Dictionary<string, string?
     if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(EvaluationBenchmarks).Assembly.Location);
     foreach (var a in new[] { "--single", name, "--repeats", repeats.ToString(CultureInfo.InvariantCulture), "--rows",
                  rows.ToString(CultureInfo.InvariantCulture), "--dimension", dimension.ToString(CultureInfo.InvariantCulture),
-                 "--steps", steps.ToString(CultureInfo.InvariantCulture), "--images", images.ToString(CultureInfo.InvariantCulture) })
+                 "--steps", steps.ToString(CultureInfo.InvariantCulture), "--images", images.ToString(CultureInfo.InvariantCulture),
+                 "--feature-batch", featureBatch.ToString(CultureInfo.InvariantCulture) })
         start.ArgumentList.Add(a);
     if (threads is int count) { start.ArgumentList.Add("--threads"); start.ArgumentList.Add(count.ToString(CultureInfo.InvariantCulture)); }
     foreach (var (variable, value) in environment ?? new())

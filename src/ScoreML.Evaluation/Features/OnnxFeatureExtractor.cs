@@ -13,7 +13,7 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
     readonly InferenceSession session;
     readonly InferenceSession? preprocess;
     readonly int networkChannels;
-    readonly int? fixedBatch;   // a network exported with a fixed batch dimension (ML.NET's ResNet-18: 1)
+    readonly int? fixedBatch;   // a network exported with a fixed batch dimension that OnnxBatchDimension could not free
 
     /// <summary>Opens the network (and the preprocessing model, if any) and checks its input and outputs against the options;
     /// throws <see cref="FileNotFoundException"/> for a missing file and <see cref="ArgumentException"/> for a mismatch.</summary>
@@ -27,7 +27,13 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
             throw new FileNotFoundException($"ONNX feature network '{options.ModelPath}' does not exist (OnnxFeatureExtractorOptions.ModelPath). " +
                 "Nothing is downloaded at run time; docs/evaluation.md explains how to export the FID Inception network to ONNX.", options.ModelPath);
         options.Validate();
-        session = Open(options.ModelPath);
+        if (options.PreprocessModelPath is string preparation && !File.Exists(preparation))
+            throw new FileNotFoundException($"ONNX preprocessing model '{preparation}' does not exist (OnnxFeatureExtractorOptions.PreprocessModelPath).", preparation);
+        // Both with a free batch dimension, or both as written (OnnxBatchDimension).
+        byte[]? freeNetwork = OnnxBatchDimension.Free(File.ReadAllBytes(options.ModelPath));
+        byte[]? freePreprocess = options.PreprocessModelPath is string prep ? OnnxBatchDimension.Free(File.ReadAllBytes(prep)) : null;
+        if (options.PreprocessModelPath is not null && freePreprocess is null) freeNetwork = null;
+        session = Open(freeNetwork, options.ModelPath);
         if (!session.InputMetadata.TryGetValue(options.InputName, out var input))
             throw Mismatch($"has no input '{options.InputName}' (OnnxFeatureExtractorOptions.InputName)", session.InputMetadata.Keys);
         RequireOutput(options.FeatureOutputName, nameof(options.FeatureOutputName));
@@ -42,9 +48,7 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         if (shape[0] > 0) fixedBatch = shape[0];
         if (options.PreprocessModelPath is string prepPath)
         {
-            if (!File.Exists(prepPath))
-                throw new FileNotFoundException($"ONNX preprocessing model '{prepPath}' does not exist (OnnxFeatureExtractorOptions.PreprocessModelPath).", prepPath);
-            preprocess = Open(prepPath);
+            preprocess = Open(freeNetwork is null ? null : freePreprocess, prepPath);
             if (preprocess.InputMetadata.Count != 1 || preprocess.OutputMetadata.Count != 1)
                 throw new ArgumentException($"ONNX preprocessing model '{prepPath}' has {preprocess.InputMetadata.Count} inputs and {preprocess.OutputMetadata.Count} outputs; " +
                     "one of each is expected (OnnxFeatureExtractorOptions.PreprocessModelPath).");
@@ -135,11 +139,12 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
     /// rounds, range 1.83-2.00; 200 Fashion-MNIST test images after a warm-up, identical features), on a 2-core Intel Xeon
     /// (family 6 model 207).
     /// </summary>
-    static InferenceSession Open(string path)
+    /// <summary>Opens <paramref name="model"/>'s bytes (a rewritten <paramref name="path"/>), or the file when null.</summary>
+    static InferenceSession Open(byte[]? model, string path)
     {
         using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        try { return new InferenceSession(path, options); }   // the session copies its options
+        try { return model is null ? new InferenceSession(path, options) : new InferenceSession(model, options); }   // the session copies its options
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{path}' is not a usable ONNX model: {e.Message}", e); }
     }
 

@@ -18,13 +18,16 @@ public static class ResNet18Features
     /// <summary>The network's input side (224) and its feature width (512).</summary>
     public const int InputSize = 224, FeatureWidth = 512;
 
+    /// <summary>Images per network call.</summary>
+    public const int DefaultBatchSize = 16;
+
     /// <summary>What metrics on these features are called: fid_resnet18, kid_resnet18, ...</summary>
     public const string MetricName = "resnet18";
 
     const string NetworkFile = "ResNet18Onnx/ResNet18.onnx", PreprocessFile = "ResNetPrepOnnx/ResNetPreprocess.onnx";
 
     /// <summary>An extractor for rows of <paramref name="shape"/> (one or three channels) with pixels in [0, 1].</summary>
-    public static OnnxFeatureExtractor Create(ImageShape shape, int batchSize = 1)
+    public static OnnxFeatureExtractor Create(ImageShape shape, int batchSize = DefaultBatchSize)
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (shape.Channels is not (1 or 3))
