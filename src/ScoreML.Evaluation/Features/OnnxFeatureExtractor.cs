@@ -82,13 +82,17 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         int featureWidth = 0, classes = 0;
         var outputs = options.LogitsOutputName is null ? new[] { options.FeatureOutputName } : new[] { options.FeatureOutputName, options.LogitsOutputName };
         int batchSize = fixedBatch ?? options.BatchSize;
+        // One network input buffer for every call: a new one per call (9.6 MB for 16 ResNet-18 inputs) was garbage the
+        // collector let pile up on the large-object heap, to 2.3 GB of resident memory over 10,000 images.
+        float[]? buffer = null;
+        using var runOptions = new RunOptions();
         for (int start = 0; start < inputs.Rows; start += batchSize)
         {
             int count = Math.Min(batchSize, inputs.Rows - start);
-            var (batch, dims) = Prepare(inputs.Values, start, count, fixedBatch ?? count);
-            using var feed = OrtValue.CreateTensorValueFromMemory(batch, dims);
-            using var prepared = preprocess?.Run(new RunOptions(), preprocess.InputNames, new[] { feed }, preprocess.OutputNames);
-            using var results = session.Run(new RunOptions(), new[] { options.InputName }, new[] { prepared is null ? feed : prepared[0] }, outputs);
+            var dims = Prepare(inputs.Values, start, count, fixedBatch ?? count, ref buffer, Math.Min(batchSize, inputs.Rows));
+            using var feed = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, (int)dims.Aggregate(1L, (a, b) => a * b)), dims);
+            using var prepared = preprocess?.Run(runOptions, preprocess.InputNames, new[] { feed }, preprocess.OutputNames);
+            using var results = session.Run(runOptions, new[] { options.InputName }, new[] { prepared is null ? feed : prepared[0] }, outputs);
             featureWidth = Append(results[0], count, fixedBatch ?? count, features, options.FeatureOutputName);
             if (outputs.Length > 1) classes = Append(results[1], count, fixedBatch ?? count, logits, options.LogitsOutputName!);
         }
@@ -97,8 +101,9 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
     }
 
     /// <summary>Scales, repeats channels and resizes one batch of <paramref name="count"/> rows, padded with zero rows to
-    /// <paramref name="rows"/> for a network of fixed batch; returns it as [rows, C, H, W].</summary>
-    (float[] Values, long[] Shape) Prepare(float[] values, int start, int count, int rows)
+    /// <paramref name="rows"/> for a network of fixed batch, into the start of <paramref name="buffer"/> (made on the first call, for
+    /// <paramref name="mostRows"/> rows); returns its shape, [rows, C, H, W].</summary>
+    long[] Prepare(float[] values, int start, int count, int rows, ref float[]? buffer, int mostRows)
     {
         using var scope = NewDisposeScope();
         int pixels = options.Channels * options.Height * options.Width;
@@ -110,7 +115,10 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         int h = options.ModelHeight > 0 ? options.ModelHeight : options.Height, w = options.ModelWidth > 0 ? options.ModelWidth : options.Width;
         if (h != options.Height || w != options.Width)
             x = nn.functional.interpolate(x, size: new long[] { h, w }, mode: InterpolationMode.Bilinear, align_corners: false);
-        return (x.contiguous().data<float>().ToArray(), x.shape);
+        x = x.contiguous();
+        buffer ??= new float[Math.Max(rows, mostRows) * x.shape.Skip(1).Aggregate(1L, (a, b) => a * b)];
+        x.data<float>().CopyTo(buffer);
+        return x.shape;
     }
 
     /// <summary>Appends the first <paramref name="count"/> of the output's <paramref name="rows"/> rows (the rest are padding).</summary>
