@@ -2,7 +2,7 @@
 // needs its own peak-memory reading, native memory included, so each benchmark runs in a child process of its own).
 //
 //   dotnet run -c Release --project benchmarks/ScoreML.Benchmarks -- --out DIR [--repeats N] [--rows N] [--dimension N]
-//       [--steps N] [--threads N] [--images N] [--python PATH]
+//       [--steps N] [--threads N] [--images N] [--feature-batch N] [--python PATH]
 //       [--only ceiling,dsm,lcss,ssm,fdssm,dlsm,unet,sampler,samplers,memory,unetmemory,fid,prdc,kernels,images,features]
 // writes DIR/benchmarks.json and prints a table. Not a test: CI does not run it. images and features run against the PyTorch
 // peer (benchmarks/reference/image_reference.py, Debian's python3-torch) when it can run here, ours alone otherwise.

@@ -6,8 +6,10 @@
 #
 #   python3 evaluation_reference.py fid    # np.cov + scipy.linalg.sqrtm, as pytorch-fid's calculate_frechet_distance
 #   python3 evaluation_reference.py prdc   # full sklearn distance matrices, as the clovaai generative-evaluation-prdc code
+#   python3 evaluation_reference.py fid 3  # three runs in one process: the median, as ScoreML.Benchmarks --repeats 3
 #
-# Prints one JSON line: the seconds from features in memory to the result, the result, and the peak resident memory.
+# Prints one JSON line: the seconds from features in memory to the result (median, and every run), the result, and the
+# peak resident memory.
 import json
 import resource
 import sys
@@ -54,8 +56,11 @@ which = sys.argv[1]
 rng = np.random.default_rng(7)
 projection = rng.standard_normal((128, 2048)).astype(np.float32) / np.sqrt(128)
 real, generated = features(rng, projection, 10000, 0.2), features(rng, projection, 10000, 0.25)
-start = time.time()
-value = fid(real, generated) if which == "fid" else prdc(real, generated, 3)
-seconds = time.time() - start
-print(json.dumps({which + "_s": round(seconds, 3), "value": value,
+repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 1   # as ScoreML.Benchmarks --repeats: the median, and every run
+runs = []
+for _ in range(repeats):
+    start = time.time()
+    value = fid(real, generated) if which == "fid" else prdc(real, generated, 3)
+    runs.append(round(time.time() - start, 3))
+print(json.dumps({which + "_s": sorted(runs)[len(runs) // 2], which + "_runs_s": runs, "value": value,
                   "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
