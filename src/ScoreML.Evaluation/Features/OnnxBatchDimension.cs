@@ -30,26 +30,40 @@ static class OnnxBatchDimension
     const int ModelGraph = 7;
     const int GraphNode = 1, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12, GraphValueInfo = 13;
     const int NodeOpType = 4, NodeAttribute = 5, AttributeName = 1, AttributeInt = 3, TensorName = 8;
-    const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorTypeShape = 2, ShapeDimension = 1, DimensionParam = 2;
+    const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorTypeShape = 2, ShapeDimension = 1, DimensionValue = 1, DimensionParam = 2;
     const int Varint = 0, Fixed64 = 1, LengthDelimited = 2, Fixed32 = 5;
 
-    /// <summary>The model with a symbolic batch, or null when the graph may depend on its fixed batch (or is not read).</summary>
-    public static byte[]? Free(byte[] model)
+    /// <summary>Models larger than this are opened as written (a rewrite holds two copies in memory).</summary>
+    const long MostBytes = 1L << 30;
+
+    /// <summary><see cref="Free"/> of a model file; null, too, for a file over <see cref="MostBytes"/>.</summary>
+    public static byte[]? FreeFile(string path, out bool fixedBatch)
     {
+        fixedBatch = true;   // as far as anyone can tell without reading it
+        return new FileInfo(path).Length > MostBytes ? null : Free(File.ReadAllBytes(path), out fixedBatch);
+    }
+
+    /// <summary>The model with a symbolic batch, or null when its inputs' batch is not fixed (<paramref name="fixedBatch"/>
+    /// false: nothing to free), when the graph may depend on it, or when the bytes are not read as a model.</summary>
+    public static byte[]? Free(byte[] model, out bool fixedBatch)
+    {
+        fixedBatch = false;
         try
         {
             var modelFields = Read(model);
             if (modelFields.Count(f => f.Number == ModelGraph) != 1) return null;
             var graphFields = Read(modelFields.First(f => f.Number == ModelGraph).Payload);
-            if (!graphFields.Where(f => f.Number == GraphNode).All(f => WorksImageByImage(f.Payload))) return null;
             var initializers = graphFields.Where(f => f.Number == GraphInitializer)
                 .Select(f => Text(Read(f.Payload), TensorName)).ToHashSet(StringComparer.Ordinal);
+            bool IsDataInput(Field f) => f.Number == GraphInput && !initializers.Contains(Text(Read(f.Payload), ValueInfoName) ?? "");
+            fixedBatch = graphFields.Where(IsDataInput).Select(f => FirstDimension(f.Payload)).DefaultIfEmpty(0).All(d => d > 0);
+            if (!fixedBatch) return null;
+            if (!graphFields.Where(f => f.Number == GraphNode).All(f => WorksImageByImage(f.Payload))) return null;
             var graph = new MemoryStream();
             foreach (var field in graphFields)
             {
                 if (field.Number == GraphValueInfo) continue;
-                bool freed = field.Number == GraphOutput || field.Number == GraphInput && !initializers.Contains(Text(Read(field.Payload), ValueInfoName) ?? "");
-                if (!freed) { graph.Write(field.Whole.Span); continue; }
+                if (field.Number != GraphOutput && !IsDataInput(field)) { graph.Write(field.Whole.Span); continue; }
                 var rewritten = WithSymbolicBatch(field.Payload);
                 if (rewritten is null) return null;
                 WriteLengthDelimited(graph, field.Number, rewritten);
@@ -79,10 +93,7 @@ static class OnnxBatchDimension
     /// <summary>A ValueInfoProto whose tensor shape's first dimension is "batch"; null when it has no shape to free.</summary>
     static byte[]? WithSymbolicBatch(ReadOnlyMemory<byte> valueInfo)
     {
-        var fields = Read(valueInfo);
-        var type = fields.FirstOrDefault(f => f.Number == ValueInfoType);
-        var tensor = type.Payload.IsEmpty ? default : Read(type.Payload).FirstOrDefault(f => f.Number == TypeTensor);
-        var shapeField = tensor.Payload.IsEmpty ? default : Read(tensor.Payload).FirstOrDefault(f => f.Number == TensorTypeShape);
+        var (type, tensor, shapeField) = Shape(valueInfo);
         if (shapeField.Payload.IsEmpty) return null;
         var dimensions = Read(shapeField.Payload);
         if (dimensions.Count == 0 || dimensions[0].Number != ShapeDimension) return null;
@@ -94,6 +105,24 @@ static class OnnxBatchDimension
         byte[] newTensor = Replace(tensor.Payload, TensorTypeShape, newShape.ToArray());
         byte[] newType = Replace(type.Payload, TypeTensor, newTensor);
         return Replace(valueInfo, ValueInfoType, newType);
+    }
+
+    /// <summary>The fixed size of a ValueInfoProto's first dimension; 0 when it is symbolic, unknown or missing.</summary>
+    static long FirstDimension(ReadOnlyMemory<byte> valueInfo)
+    {
+        var shape = Shape(valueInfo).Shape;
+        var first = shape.Payload.IsEmpty ? default : Read(shape.Payload).FirstOrDefault(f => f.Number == ShapeDimension);
+        var size = first.Payload.IsEmpty ? default : Read(first.Payload).FirstOrDefault(f => f.Number == DimensionValue && f.WireType == Varint);
+        return (long)size.Value;
+    }
+
+    /// <summary>A ValueInfoProto's type, tensor type and shape fields (default where missing).</summary>
+    static (Field Type, Field Tensor, Field Shape) Shape(ReadOnlyMemory<byte> valueInfo)
+    {
+        var type = Read(valueInfo).FirstOrDefault(f => f.Number == ValueInfoType);
+        var tensor = type.Payload.IsEmpty ? default : Read(type.Payload).FirstOrDefault(f => f.Number == TypeTensor);
+        var shape = tensor.Payload.IsEmpty ? default : Read(tensor.Payload).FirstOrDefault(f => f.Number == TensorTypeShape);
+        return (type, tensor, shape);
     }
 
     /// <summary>The message with its (first) length-delimited field <paramref name="number"/> replaced by <paramref name="payload"/>.</summary>

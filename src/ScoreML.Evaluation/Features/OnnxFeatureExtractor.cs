@@ -29,11 +29,21 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
         options.Validate();
         if (options.PreprocessModelPath is string preparation && !File.Exists(preparation))
             throw new FileNotFoundException($"ONNX preprocessing model '{preparation}' does not exist (OnnxFeatureExtractorOptions.PreprocessModelPath).", preparation);
-        // Both with a free batch dimension, or both as written (OnnxBatchDimension).
-        byte[]? freeNetwork = OnnxBatchDimension.Free(File.ReadAllBytes(options.ModelPath));
-        byte[]? freePreprocess = options.PreprocessModelPath is string prep ? OnnxBatchDimension.Free(File.ReadAllBytes(prep)) : null;
-        if (options.PreprocessModelPath is not null && freePreprocess is null) freeNetwork = null;
-        session = Open(freeNetwork, options.ModelPath);
+        // Both with a free batch dimension, or both as written (OnnxBatchDimension); as written, too, when the rewritten bytes
+        // do not open (a model whose weights are in files beside it, which only its path finds).
+        byte[]? freeNetwork = OnnxBatchDimension.FreeFile(options.ModelPath, out _);
+        byte[]? freePreprocess = null;
+        if (freeNetwork is not null && options.PreprocessModelPath is string prep)
+        {
+            freePreprocess = OnnxBatchDimension.FreeFile(prep, out bool preprocessFixed);
+            if (freePreprocess is null && preprocessFixed) freeNetwork = null;
+        }
+        try { session = Open(freeNetwork, options.ModelPath); }
+        catch (InvalidDataException) when (freeNetwork is not null)
+        {
+            freeNetwork = null;
+            session = Open(null, options.ModelPath);
+        }
         if (!session.InputMetadata.TryGetValue(options.InputName, out var input))
             throw Mismatch($"has no input '{options.InputName}' (OnnxFeatureExtractorOptions.InputName)", session.InputMetadata.Keys);
         RequireOutput(options.FeatureOutputName, nameof(options.FeatureOutputName));
@@ -146,8 +156,8 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
     /// ML.NET's ResNet-18 ran 1.95 times as fast as with ONNX Runtime's default session options (median of 3 interleaved
     /// rounds, range 1.83-2.00; 200 Fashion-MNIST test images after a warm-up, identical features), on a 2-core Intel Xeon
     /// (family 6 model 207).
+    /// Opens <paramref name="model"/>'s bytes (a rewritten <paramref name="path"/>), or the file when null.
     /// </summary>
-    /// <summary>Opens <paramref name="model"/>'s bytes (a rewritten <paramref name="path"/>), or the file when null.</summary>
     static InferenceSession Open(byte[]? model, string path)
     {
         using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };

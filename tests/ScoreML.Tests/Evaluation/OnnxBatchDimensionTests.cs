@@ -20,8 +20,9 @@ public sealed class OnnxBatchDimensionTests
             string path = Path.Combine(folder, file);
             using (var fixedSession = new InferenceSession(path))
                 Assert.AreEqual(1, fixedSession.InputMetadata[input].Dimensions[0], $"{file} as shipped fixes its batch at 1");
-            var freed = OnnxBatchDimension.Free(File.ReadAllBytes(path));
+            var freed = OnnxBatchDimension.Free(File.ReadAllBytes(path), out bool wasFixed);
             Assert.IsNotNull(freed, file);
+            Assert.IsTrue(wasFixed, file);
             using var session = new InferenceSession(freed);
             Assert.AreEqual(-1, session.InputMetadata[input].Dimensions[0], file);
             CollectionAssert.AreEqual(new[] { 3, 224, 224 }, session.InputMetadata[input].Dimensions[1..], file);
@@ -32,7 +33,7 @@ public sealed class OnnxBatchDimensionTests
     [TestMethod]
     public void AFreedGraphRunsAnyBatchWithTheSameResults()
     {
-        var freed = OnnxBatchDimension.Free(Model(Node("Relu", "x", "y")));
+        var freed = OnnxBatchDimension.Free(Model(Node("Relu", "x", "y")), out _);
         Assert.IsNotNull(freed);
         using var session = new InferenceSession(freed);
         var input = new[] { -1f, 2, -3, 4, 5, -6, 7, -8, 9 };   // three rows of three
@@ -44,12 +45,14 @@ public sealed class OnnxBatchDimensionTests
     [TestMethod]
     public void GraphsThatMayDependOnTheBatchAreLeftAlone()
     {
-        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Flatten", "x", "y"))), "an operator outside the list");
-        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Concat", "x", "y", Axis(0)))), "a join along the batch");
-        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Split", "x", "y"))), "Split without an axis splits the batch");
-        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Concat", "x", "y", Axis(-2)))), "a negative axis may name the batch");
-        Assert.IsNotNull(OnnxBatchDimension.Free(Model(Node("Concat", "x", "y", Axis(1)))), "a join of channels");
-        Assert.IsNull(OnnxBatchDimension.Free(new byte[] { 0x0A, 0x7F, 0x01 }), "bytes that are not a model");
+        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Flatten", "x", "y")), out _), "an operator outside the list");
+        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Concat", "x", "y", Axis(0))), out _), "a join along the batch");
+        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Split", "x", "y")), out _), "Split without an axis splits the batch");
+        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Concat", "x", "y", Axis(-2))), out _), "a negative axis may name the batch");
+        Assert.IsNotNull(OnnxBatchDimension.Free(Model(Node("Concat", "x", "y", Axis(1))), out _), "a join of channels");
+        Assert.IsNull(OnnxBatchDimension.Free(new byte[] { 0x0A, 0x7F, 0x01 }, out _), "bytes that are not a model");
+        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Relu", "x", "y"), new long[] { -1, 3 }), out bool wasFixed), "a batch already free");
+        Assert.IsFalse(wasFixed);
     }
 
     [TestMethod]
@@ -87,8 +90,9 @@ public sealed class OnnxBatchDimensionTests
     /// <summary>AttributeProto { name "axis", i, type INT (2) }; a negative int64 is ten varint bytes.</summary>
     static byte[] Axis(long axis) => Message(Text(1, "axis"), Varint(3, (ulong)axis), Varint(20, 2));
 
+    /// <summary>ValueInfoProto of a float tensor; a negative size is the symbolic dimension "n".</summary>
     static byte[] ValueInfo(string name, long[] shape) => Message(Text(1, name),
-        Bytes(2, Message(Bytes(1, Message(Varint(1, 1), Bytes(2, Message(shape.Select(d => Bytes(1, Message(Varint(1, (ulong)d)))).ToArray())))))));
+        Bytes(2, Message(Bytes(1, Message(Varint(1, 1), Bytes(2, Message(shape.Select(d => Bytes(1, d < 0 ? Text(2, "n") : Message(Varint(1, (ulong)d)))).ToArray())))))));
 
     static byte[] Message(params byte[][] fields) => fields.SelectMany(f => f).ToArray();
     static byte[] Text(int number, string text) => Bytes(number, Encoding.UTF8.GetBytes(text));
