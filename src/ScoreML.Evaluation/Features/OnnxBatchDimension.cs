@@ -3,7 +3,7 @@ using System.Text;
 namespace ScoreML;
 
 /// <summary>
-/// Frees the batch dimension of an ONNX network exported with a fixed one, when nothing in the graph depends on it.
+/// Frees the batch dimension of an ONNX network exported with it fixed at 1, when nothing in the graph depends on it.
 /// ML.NET's ResNet-18 (a CNTK export) fixes its batch at 1, so ONNX Runtime ran it one image per call; every one of its
 /// operators works image by image, so the same graph with a symbolic batch computes the same features for many images per
 /// call. Rewritten in the protobuf wire format (no ONNX schema library here): the first dimension of the graph's inputs and
@@ -44,7 +44,8 @@ static class OnnxBatchDimension
     }
 
     /// <summary>The model with a symbolic batch, or null when its inputs' batch is not fixed (<paramref name="fixedBatch"/>
-    /// false: nothing to free), when the graph may depend on it, or when the bytes are not read as a model.</summary>
+    /// false: nothing to free), when its inputs or outputs have a batch other than 1, when the graph may depend on it, or
+    /// when the bytes are not read as a model.</summary>
     public static byte[]? Free(byte[] model, out bool fixedBatch)
     {
         fixedBatch = false;
@@ -58,6 +59,9 @@ static class OnnxBatchDimension
             bool IsDataInput(Field f) => f.Number == GraphInput && !initializers.Contains(Text(Read(f.Payload), ValueInfoName) ?? "");
             fixedBatch = graphFields.Where(IsDataInput).Select(f => FirstDimension(f.Payload)).DefaultIfEmpty(0).All(d => d > 0);
             if (!fixedBatch) return null;
+            // Batch 1 in and out: then no constant can have stretched the batch (an Add of a [5, ...] initializer), and with
+            // the operators below each image of a larger batch meets exactly what the single image met.
+            if (!graphFields.Where(f => IsDataInput(f) || f.Number == GraphOutput).All(f => FirstDimension(f.Payload) == 1)) return null;
             if (!graphFields.Where(f => f.Number == GraphNode).All(f => WorksImageByImage(f.Payload))) return null;
             var graph = new MemoryStream();
             foreach (var field in graphFields)

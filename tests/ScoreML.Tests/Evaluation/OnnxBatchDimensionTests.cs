@@ -53,12 +53,15 @@ public sealed class OnnxBatchDimensionTests
         Assert.IsNull(OnnxBatchDimension.Free(new byte[] { 0x0A, 0x7F, 0x01 }, out _), "bytes that are not a model");
         Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Relu", "x", "y"), new long[] { -1, 3 }), out bool wasFixed), "a batch already free");
         Assert.IsFalse(wasFixed);
+        Assert.IsNull(OnnxBatchDimension.Free(Model(Node("Relu", "x", "y"), new long[] { 2, 3 }, new long[] { 2, 3 }), out wasFixed), "a batch fixed at 2");
+        Assert.IsTrue(wasFixed);
     }
 
     [TestMethod]
     public void AnExtractorOfAFixedBatchNetworkItCannotFreePadsTheLastCall()
     {
-        // [2, 1, 2, 2] -> Flatten -> [2, 4]: batch fixed at 2 and not freed, so 3 rows run as 2 + (1 + a padding row).
+        // [2, 1, 2, 2] -> Flatten -> [2, 4]: batch fixed at 2 and not freed (neither Flatten nor a batch of 2 is), so 3 rows
+        // run as 2 + (1 + a padding row).
         string path = Path.Combine(Path.GetTempPath(), $"scoreml-fixed-batch-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(path, Model(Node("Flatten", "x", "y"), new long[] { 2, 1, 2, 2 }, new long[] { 2, 4 }));
         try
